@@ -1,0 +1,338 @@
+//! The reference corpus: essays with a title and a place they came from.
+//!
+//! The built-in corpus is split into essays by `corpus/essays.toml`; a user corpus is any number
+//! of `.txt` / `.md` files or folders of them, one essay per file, in whatever encoding
+//! `decode` recognises. A file that cannot be read is reported and skipped; the rest loads.
+
+use std::collections::HashSet;
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::{builtin, decode};
+
+/// Files larger than this are skipped with a message: a reference essay is a few thousand
+/// characters, and a single huge file is nearly always a mistake (a database dump, a log).
+pub const MAX_FILE_BYTES: u64 = 32 * 1024 * 1024;
+
+#[derive(Debug, Clone)]
+pub struct Essay {
+    /// Position in `Corpus::essays`.
+    pub id: usize,
+    /// What findings call it: `脱贫工作心得体会·篇一`, or a user file's name.
+    pub title: String,
+    pub text: String,
+    pub origin: Origin,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Origin {
+    /// Compiled in; `file` is relative to `corpus/`, `first_line` is 1-based.
+    Builtin {
+        file: &'static str,
+        part: &'static str,
+        first_line: u32,
+    },
+    /// A user's file on disk (the whole file is the essay).
+    File(PathBuf),
+}
+
+impl Essay {
+    /// Where the essay is, for people: `第一篇，原文第 1–8 行` or the file path.
+    pub fn describe_origin(&self) -> String {
+        match &self.origin {
+            Origin::Builtin {
+                part, first_line, ..
+            } => {
+                let last = *first_line as usize + self.text.lines().count().saturating_sub(1);
+                format!("内置语料{part}，原文第 {first_line}–{last} 行")
+            }
+            Origin::File(path) => path.display().to_string(),
+        }
+    }
+
+    pub fn is_builtin(&self) -> bool {
+        matches!(self.origin, Origin::Builtin { .. })
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LoadProblem {
+    pub path: PathBuf,
+    pub message: String,
+}
+
+impl fmt::Display for LoadProblem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.path.display(), self.message)
+    }
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Corpus {
+    pub essays: Vec<Essay>,
+}
+
+#[derive(Deserialize)]
+struct Manifest {
+    essay: Vec<ManifestEssay>,
+}
+
+#[derive(Deserialize)]
+struct ManifestEssay {
+    file: String,
+    part: String,
+    title: String,
+    lines: [u32; 2],
+}
+
+impl Corpus {
+    /// The essays compiled into the binary.
+    pub fn builtin() -> Corpus {
+        let manifest: Manifest =
+            toml::from_str(builtin::text("essays.toml")).expect("corpus/essays.toml is valid");
+        let mut corpus = Corpus::default();
+        for entry in manifest.essay {
+            // Leaked once per process: the manifest is tiny and lives as long as the program.
+            let file: &'static str = Box::leak(entry.file.into_boxed_str());
+            let part: &'static str = Box::leak(entry.part.into_boxed_str());
+            let text = line_range(builtin::text(file), entry.lines[0], entry.lines[1]);
+            corpus.push(
+                entry.title,
+                text.to_owned(),
+                Origin::Builtin {
+                    file,
+                    part,
+                    first_line: entry.lines[0],
+                },
+            );
+        }
+        corpus
+    }
+
+    /// Loads the built-in corpus (when asked) and every user path; problems are returned, not fatal.
+    pub fn load(paths: &[PathBuf], include_builtin: bool) -> (Corpus, Vec<LoadProblem>) {
+        let mut corpus = if include_builtin {
+            Corpus::builtin()
+        } else {
+            Corpus::default()
+        };
+        let mut problems = Vec::new();
+        for path in paths {
+            corpus.add_path(path, &mut problems);
+        }
+        (corpus, problems)
+    }
+
+    pub fn push(&mut self, title: String, text: String, origin: Origin) {
+        let id = self.essays.len();
+        self.essays.push(Essay {
+            id,
+            title,
+            text,
+            origin,
+        });
+    }
+
+    /// Adds a file, or every `.txt`/`.md` file below a folder (sorted, so ids are stable).
+    pub fn add_path(&mut self, path: &Path, problems: &mut Vec<LoadProblem>) {
+        let mut files = Vec::new();
+        let mut seen_dirs = HashSet::new();
+        collect_files(path, true, &mut files, &mut seen_dirs, problems);
+        for file in files {
+            match read_text_file(&file) {
+                Ok(text) => {
+                    let title = file
+                        .file_stem()
+                        .map(|s| s.to_string_lossy().into_owned())
+                        .unwrap_or_else(|| file.display().to_string());
+                    self.push(title, text, Origin::File(file));
+                }
+                Err(message) => problems.push(LoadProblem {
+                    path: file,
+                    message,
+                }),
+            }
+        }
+    }
+
+    pub fn total_chars(&self) -> usize {
+        self.essays.iter().map(|e| e.text.chars().count()).sum()
+    }
+}
+
+/// Reads and decodes one text file; the error is a message for the writer, in Chinese.
+pub fn read_text_file(path: &Path) -> Result<String, String> {
+    let meta = std::fs::metadata(path).map_err(|e| io_message(&e))?;
+    if meta.len() > MAX_FILE_BYTES {
+        return Err(format!(
+            "文件过大（{:.1} MB，上限 {} MB），已跳过",
+            meta.len() as f64 / 1_048_576.0,
+            MAX_FILE_BYTES / 1_048_576
+        ));
+    }
+    let bytes = std::fs::read(path).map_err(|e| io_message(&e))?;
+    decode::decode(&bytes)
+        .map(|(text, _)| text)
+        .map_err(|e| format!("{e}，已跳过"))
+}
+
+fn io_message(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => "路径不存在".to_owned(),
+        std::io::ErrorKind::PermissionDenied => "没有读取权限".to_owned(),
+        _ => format!("无法读取：{e}"),
+    }
+}
+
+fn is_corpus_file(path: &Path) -> bool {
+    matches!(
+        path.extension()
+            .and_then(|e| e.to_str())
+            .map(str::to_ascii_lowercase)
+            .as_deref(),
+        Some("txt" | "md" | "markdown")
+    )
+}
+
+fn collect_files(
+    path: &Path,
+    explicit: bool,
+    files: &mut Vec<PathBuf>,
+    seen_dirs: &mut HashSet<PathBuf>,
+    problems: &mut Vec<LoadProblem>,
+) {
+    let meta = match std::fs::metadata(path) {
+        Ok(meta) => meta,
+        Err(e) => {
+            problems.push(LoadProblem {
+                path: path.to_owned(),
+                message: io_message(&e),
+            });
+            return;
+        }
+    };
+    if meta.is_file() {
+        // A file named explicitly is read whatever its extension; inside folders only text files.
+        if explicit || is_corpus_file(path) {
+            files.push(path.to_owned());
+        }
+        return;
+    }
+    if !meta.is_dir() {
+        return;
+    }
+    // Symlinked folders can form cycles.
+    let canonical = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_owned());
+    if !seen_dirs.insert(canonical) {
+        return;
+    }
+    let entries = match std::fs::read_dir(path) {
+        Ok(entries) => entries,
+        Err(e) => {
+            problems.push(LoadProblem {
+                path: path.to_owned(),
+                message: io_message(&e),
+            });
+            return;
+        }
+    };
+    let mut children: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
+    children.sort();
+    for child in children {
+        let hidden = child
+            .file_name()
+            .and_then(|n| n.to_str())
+            .is_some_and(|n| n.starts_with('.'));
+        if !hidden {
+            collect_files(&child, false, files, seen_dirs, problems);
+        }
+    }
+}
+
+/// Lines `first..=last` (1-based) of `text`, with their line ends, as one slice.
+fn line_range(text: &str, first: u32, last: u32) -> &str {
+    let mut start = None;
+    let mut offset = 0;
+    for (index, line) in text.split_inclusive('\n').enumerate() {
+        let number = index as u32 + 1;
+        if number == first {
+            start = Some(offset);
+        }
+        offset += line.len();
+        if number == last {
+            break;
+        }
+    }
+    &text[start.expect("essay line range starts inside its file")..offset]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn builtin_corpus_splits_the_seed_into_ten_essays() {
+        let corpus = Corpus::builtin();
+        let titles: Vec<&str> = corpus.essays.iter().map(|e| e.title.as_str()).collect();
+        assert_eq!(
+            titles,
+            [
+                "脱贫工作心得体会·篇一",
+                "脱贫工作心得体会·篇二",
+                "脱贫工作心得体会·篇三",
+                "脱贫工作心得体会·篇四",
+                "脱贫工作心得体会·篇五",
+                "脱贫心得体会",
+                "学习脱贫攻坚心得体会·范文一",
+                "学习脱贫攻坚心得体会·范文二",
+                "情牵脱贫攻坚心得体会",
+                "2017年脱贫攻坚心得体会",
+            ]
+        );
+        assert!(corpus.essays[1]
+            .text
+            .starts_with("脱贫工作心得体会【篇二】"));
+        assert!(corpus.essays[6]
+            .text
+            .starts_with("第三篇:学习脱贫攻坚心得体会"));
+        assert!(corpus.essays[7]
+            .text
+            .starts_with("2017年学习脱贫攻坚心得体会范文\n这次外出学习考察"));
+        assert!(corpus.essays[9]
+            .text
+            .contains("精准扶贫是指针对不同贫困区域环境"));
+    }
+
+    #[test]
+    fn builtin_essays_cover_the_seed_exactly() {
+        let corpus = Corpus::builtin();
+        let joined: String = corpus.essays.iter().map(|e| e.text.as_str()).collect();
+        assert_eq!(joined, builtin::text("seed/000_fbe086485b6b6179.txt"));
+    }
+
+    #[test]
+    fn user_folder_loads_text_files_in_any_encoding_and_reports_bad_ones() {
+        let dir = tempfile::tempdir().unwrap();
+        let (gbk, _, _) = encoding_rs::GB18030.encode("我的旧文章。\r\n第二段。");
+        std::fs::write(dir.path().join("b-gbk.txt"), &*gbk).unwrap();
+        std::fs::write(dir.path().join("a.md"), "\u{feff}# 标题\n正文").unwrap();
+        std::fs::write(dir.path().join("c.txt"), b"\0\x01binary").unwrap();
+        std::fs::write(dir.path().join("ignored.png"), b"\x89PNG").unwrap();
+        std::fs::create_dir(dir.path().join("sub")).unwrap();
+        std::fs::write(dir.path().join("sub/d.txt"), "旧稿\r旧稿").unwrap();
+        let missing = dir.path().join("missing");
+
+        let (corpus, problems) = Corpus::load(&[dir.path().to_owned(), missing.clone()], false);
+        let titles: Vec<&str> = corpus.essays.iter().map(|e| e.title.as_str()).collect();
+        assert_eq!(titles, ["a", "b-gbk", "d"]);
+        assert_eq!(corpus.essays[0].text, "# 标题\n正文");
+        assert_eq!(corpus.essays[1].text, "我的旧文章。\r\n第二段。");
+        assert_eq!(problems.len(), 2, "{problems:?}");
+        assert_eq!(problems[0].path, dir.path().join("c.txt"));
+        assert!(problems[0].message.contains("二进制"));
+        assert_eq!(problems[1].path, missing);
+        assert_eq!(problems[1].message, "路径不存在");
+    }
+}

@@ -1,0 +1,14 @@
+//! essay-lsp's analysis core: corpus, normalisation, matching, glossary, phrases and checks.
+//!
+//! Nothing here knows about LSP or async runtimes: functions take text and return findings with
+//! char ranges. The language server (`src/lsp/`) and the command line (`src/cli.rs`) are thin
+//! layers over this crate. See ARCHITECTURE.md for the map.
+
+pub mod builtin;
+pub mod checks;
+pub mod config;
+pub mod corpus;
+pub mod decode;
+pub mod document;
+pub mod normalize;
+pub mod segment;

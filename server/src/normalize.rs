@@ -1,0 +1,130 @@
+//! Text normalisation for matching, with a map back to the original text.
+//!
+//! Copy detection must not be fooled by a comma switched from half to full width, a space, or a
+//! full-width digit. We apply NFKC (which folds full-width forms), lower-case Latin letters and
+//! keep only letters and digits. Every kept character remembers the char offset it came from,
+//! so a match in normalised text maps back to an exact range of what the writer typed.
+
+use unicode_normalization::UnicodeNormalization;
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Normalized {
+    pub chars: Vec<char>,
+    /// `origin[i]` is the char offset, in the source text, of `chars[i]`.
+    pub origin: Vec<u32>,
+}
+
+impl Normalized {
+    pub fn len(&self) -> usize {
+        self.chars.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.chars.is_empty()
+    }
+
+    /// The source char range covered by normalised chars `start..end` (end exclusive).
+    pub fn source_range(&self, start: usize, end: usize) -> std::ops::Range<usize> {
+        debug_assert!(start < end && end <= self.len());
+        self.origin[start] as usize..self.origin[end - 1] as usize + 1
+    }
+}
+
+/// Normalises `text`; see the module docs.
+pub fn normalize(text: &str) -> Normalized {
+    let mut out = Normalized {
+        chars: Vec::with_capacity(text.len() / 3),
+        origin: Vec::with_capacity(text.len() / 3),
+    };
+    let mut buf = [0u8; 4];
+    for (offset, c) in text.chars().enumerate() {
+        let offset = offset as u32;
+        if is_common_han(c) {
+            out.chars.push(c);
+            out.origin.push(offset);
+        } else if c.is_ascii() {
+            if c.is_ascii_alphanumeric() {
+                out.chars.push(c.to_ascii_lowercase());
+                out.origin.push(offset);
+            }
+        } else {
+            for folded in c.encode_utf8(&mut buf).nfkc() {
+                if folded.is_alphanumeric() {
+                    for lower in folded.to_lowercase() {
+                        out.chars.push(lower);
+                        out.origin.push(offset);
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Folds one character the way `normalize` does, for callers that compare short strings.
+pub fn normalize_str(text: &str) -> String {
+    normalize(text).chars.into_iter().collect()
+}
+
+/// CJK Unified Ideographs: already normal, and by far the most common case.
+fn is_common_han(c: char) -> bool {
+    ('\u{4E00}'..='\u{9FFF}').contains(&c)
+}
+
+/// Characters that end a sentence or a clause in Chinese and mixed text.
+pub fn is_clause_break(c: char) -> bool {
+    matches!(
+        c,
+        '，' | '。'
+            | '！'
+            | '？'
+            | '；'
+            | '：'
+            | '、'
+            | ','
+            | '.'
+            | '!'
+            | '?'
+            | ';'
+            | ':'
+            | '\n'
+            | '\r'
+    )
+}
+
+/// Characters that end a sentence.
+pub fn is_sentence_end(c: char) -> bool {
+    matches!(c, '。' | '！' | '？' | '!' | '?' | '；' | ';' | '\n' | '\r')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn drops_punctuation_and_folds_width_and_case() {
+        let n = normalize("小康不小康，关键看老乡。 ＡＢc１2");
+        assert_eq!(
+            n.chars.iter().collect::<String>(),
+            "小康不小康关键看老乡abc12"
+        );
+        // 关 sits after the full-width comma, at char 6 of the source.
+        assert_eq!(n.origin[5], 6);
+        assert_eq!(n.source_range(5, 10), 6..11);
+    }
+
+    #[test]
+    fn half_and_full_width_commas_normalise_alike() {
+        assert_eq!(
+            normalize_str("脱贫攻坚,全面小康"),
+            normalize_str("脱贫攻坚，全面小康")
+        );
+    }
+
+    #[test]
+    fn characters_outside_the_bmp_keep_their_offsets() {
+        let n = normalize("𠀀扶贫😀");
+        assert_eq!(n.chars, vec!['𠀀', '扶', '贫']);
+        assert_eq!(n.origin, vec![0, 1, 2]);
+    }
+}

@@ -12,3 +12,5 @@ pub mod decode;
 pub mod document;
 pub mod normalize;
 pub mod segment;
+pub mod glossary;
+pub mod phrases;

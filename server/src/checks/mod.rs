@@ -129,3 +129,7 @@ pub struct Edit {
     pub range: Range<usize>,
     pub new_text: String,
 }
+
+pub mod boilerplate;
+pub mod formulaic;
+pub mod placeholder;

@@ -1,0 +1,468 @@
+//! Completion in Chinese text: the genre's phrase inventory and what to offer at a cursor.
+//!
+//! [`PhraseBook::build`] collects, once at start:
+//! - recurring multi-word phrases (jieba token n-grams seen in two essays or three times),
+//! - quoted phrases (“…”), glossary terms, and the curated formulas of `corpus/phrases.txt`,
+//! - parallel structures (摘帽不摘责任、摘帽不摘政策、…: clauses sharing a beginning or ending),
+//! - clause continuations: for every clause of the corpus, the clause that follows it in the
+//!   same sentence (小康不小康，→ 关键看老乡), plus the chains of the curated list.
+//!
+//! [`PhraseBook::complete`] sees the current line up to the cursor and answers with one shared
+//! replacement start for every item (the recipe in DESIGN.md, "Completion in Chinese text"):
+//!
+//! - **After clause punctuation** (，、；： and , ; :) the clause before it is looked up (its
+//!   longest known ending) and what follows it is offered as a pure insertion:
+//!   `replace_from` = the cursor, `new_text` = the following clause (关键看老乡), the rest of a
+//!   chain, or the other members of a parallel structure.
+//! - **Otherwise** two kinds of match are collected: *prefix* matches, the suffixes of the typed
+//!   Han run (at most 12 chars, never across punctuation, spaces, Latin letters or digits) that
+//!   begin a longer known phrase (决战决胜脱 → 决战决胜脱贫攻坚), and *clause* matches, a known
+//!   clause the text ends with although its punctuation is not typed yet (小康不小康). The shared
+//!   start is the earliest start among the items kept; each item's `new_text` is the typed text from
+//!   there on, completed: a prefix match replaces its typed part with the phrase, a clause match
+//!   keeps the typed clause and appends the corpus punctuation and the continuation
+//!   (小康不小康 → `小康不小康，关键看老乡`, `replace_from` = 0). Only the longest
+//!   matching suffix counts, and no suffix that starts inside a word the text already ends with,
+//!   so a finished 精准识别 is not "completed" from 别.
+//! - Nothing is offered right after a Latin letter or a digit (half or full width), after other
+//!   non-Han text, at the end of a sentence, or inside a URL.
+//!
+//! `label` = `new_text` for every item, so clients that filter by the typed text (VS Code, nvim-cmp)
+//! keep them. Ranking: the longer typed match first, then how many essays use the phrase, then how
+//! often; duplicates (by `new_text`) dropped; at most [`MAX_ITEMS`], `incomplete` when cut.
+
+mod build;
+mod curated;
+mod text;
+
+#[cfg(test)]
+mod tests;
+
+use std::cmp::Reverse;
+use std::collections::{HashMap, HashSet};
+
+use crate::normalize::normalize;
+use text::{is_clause_punct, is_closing, is_han, is_sentence_end, snippet_escape};
+
+/// Characters on which clients should ask for completion (full and half width).
+pub const TRIGGER_CHARACTERS: [&str; 7] = ["，", "、", ",", "；", ";", "：", ":"];
+
+/// At most this many items are returned.
+pub const MAX_ITEMS: usize = 20;
+
+/// The longest typed text, in chars, that is matched against phrase beginnings.
+const MAX_PREFIX_CHARS: usize = 12;
+/// The longest clause, in normalised chars, that is looked up for continuations.
+const MAX_CLAUSE_CHARS: usize = 32;
+/// A typed clause must be at least this long to be looked up as a whole…
+const MIN_CLAUSE_CHARS: usize = 3;
+/// …and at least this long when only the end of what was typed matches a corpus clause.
+const MIN_CLAUSE_SUFFIX_CHARS: usize = 4;
+/// How far back from the cursor the line is examined.
+const TAIL_CHARS: usize = 160;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum SuggestionKind {
+    /// A multi-word phrase that recurs in the corpus.
+    Phrase,
+    /// The clause that follows the typed one.
+    Continuation,
+    /// A glossary term.
+    Term,
+    /// A parallel structure (排比) or one of its members.
+    Parallel,
+    /// A phrase the corpus puts in quotation marks.
+    Quote,
+    /// A standard formula from the curated list.
+    Formula,
+}
+
+impl SuggestionKind {
+    /// The kind as shown to the writer.
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            SuggestionKind::Phrase => "常用短语",
+            SuggestionKind::Continuation => "接续",
+            SuggestionKind::Term => "术语",
+            SuggestionKind::Parallel => "排比",
+            SuggestionKind::Quote => "引语",
+            SuggestionKind::Formula => "固定提法",
+        }
+    }
+
+    /// Which kind wins when one text comes from several sources (lower wins).
+    fn priority(self) -> u8 {
+        match self {
+            SuggestionKind::Term => 0,
+            SuggestionKind::Parallel => 1,
+            SuggestionKind::Formula => 2,
+            SuggestionKind::Quote => 3,
+            SuggestionKind::Continuation => 4,
+            SuggestionKind::Phrase => 5,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Suggestion {
+    /// The text inserted (= `new_text`), so clients that filter by the typed prefix keep it.
+    pub label: String,
+    /// Replaces `before_cursor[replace_from..]`.
+    pub new_text: String,
+    /// The same edit as an LSP snippet, with the varying parts of a parallel structure as
+    /// placeholders (摘帽不摘${1:政策}、…); `None` for plain phrases.
+    pub snippet: Option<String>,
+    pub kind: SuggestionKind,
+    /// Kind and corpus usage, e.g. `接续 · 语料 2 篇 3 次`.
+    pub detail: String,
+    /// Markdown: an example sentence from the corpus and the essay it comes from.
+    pub documentation: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Completion {
+    /// Char offset into `before_cursor` where the replaced prefix starts; the SAME for every item.
+    /// The edit replaces `before_cursor[replace_from..]` with `new_text`. For a continuation after
+    /// "小康不小康，" this equals before_cursor's char length (pure insertion).
+    pub replace_from: usize,
+    /// Ranked, at most [`MAX_ITEMS`], no two with the same `new_text`.
+    pub items: Vec<Suggestion>,
+    /// True when the list was cut.
+    pub incomplete: bool,
+}
+
+/// A phrase that can be completed from its beginning.
+#[derive(Debug, Clone)]
+struct Entry {
+    /// Normalised text (the index key).
+    key: String,
+    text: String,
+    kind: SuggestionKind,
+    /// Snippet body for parallel structures.
+    snippet: Option<String>,
+    essays: u32,
+    count: u32,
+    detail: String,
+    documentation: Option<String>,
+}
+
+/// What may follow a clause.
+#[derive(Debug, Clone)]
+struct Follow {
+    /// Normalised `text`: not offered when the sentence already contains it.
+    key: String,
+    text: String,
+    /// Punctuation that joins it to the clause (full width, may be empty).
+    sep: String,
+    kind: SuggestionKind,
+    /// 0 = the next clause, 1 = the rest of a chain, 2 = another member of a parallel structure.
+    order: u8,
+    snippet: Option<String>,
+    essays: u32,
+    count: u32,
+    detail: String,
+    documentation: Option<String>,
+}
+
+/// The phrase inventory; built once, then shared between threads.
+#[derive(Debug, Default)]
+pub struct PhraseBook {
+    /// Sorted by `key`, unique.
+    entries: Vec<Entry>,
+    /// Normalised clause → what follows it, ranked.
+    follows: HashMap<String, Vec<Follow>>,
+    /// Normalised words and phrases known to be whole (corpus words, every entry).
+    vocab: HashSet<String>,
+}
+
+/// A possible item before the shared start is known.
+struct Candidate<'a> {
+    /// Char offset in `before_cursor` from which `text` replaces what is typed.
+    start: usize,
+    /// How many typed chars the match covers.
+    typed: usize,
+    text: String,
+    snippet: Option<String>,
+    kind: SuggestionKind,
+    essays: u32,
+    count: u32,
+    order: u8,
+    detail: &'a str,
+    documentation: Option<&'a str>,
+}
+
+impl PhraseBook {
+    /// Builds the inventory from the corpus, the glossary's terms and variants, and the curated
+    /// list compiled into the binary.
+    pub fn build(corpus: &crate::corpus::Corpus, terms: &[String]) -> PhraseBook {
+        build::build(corpus, terms)
+    }
+
+    /// Number of phrases that can be completed from their beginning.
+    pub fn phrase_count(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// Number of clauses with a known continuation.
+    pub fn clause_count(&self) -> usize {
+        self.follows.len()
+    }
+
+    /// Completion for `before_cursor`, the text of the current line from its start up to the
+    /// cursor. See the module docs for the rules.
+    pub fn complete(&self, before_cursor: &str) -> Completion {
+        let cursor = before_cursor.chars().count();
+        let nothing = Completion {
+            replace_from: cursor,
+            items: Vec::new(),
+            incomplete: false,
+        };
+        let mut tail: Vec<char> = before_cursor.chars().rev().take(TAIL_CHARS).collect();
+        tail.reverse();
+        // Char offset of tail[0] in before_cursor.
+        let base = cursor - tail.len();
+        let Some(&last) = tail.last() else {
+            return nothing;
+        };
+        if inside_url(&tail) {
+            return nothing;
+        }
+        let mut candidates = Vec::new();
+        if is_clause_punct(last) {
+            self.clause_candidates(&tail, tail.len() - 1, base, false, &mut candidates);
+        } else if is_han(last) || is_closing(last) {
+            if is_han(last) {
+                self.prefix_candidates(&tail, base, &mut candidates);
+            }
+            self.clause_candidates(&tail, tail.len(), base, true, &mut candidates);
+        } else {
+            // Latin letters, digits (also full width), emoji, spaces, sentence ends…
+            return nothing;
+        }
+        let Some(earliest) = candidates.iter().map(|c| c.start).min() else {
+            return nothing;
+        };
+        candidates.sort_by(|a, b| {
+            (
+                Reverse(a.typed),
+                Reverse(a.essays),
+                Reverse(a.count),
+                a.order,
+                a.kind.priority(),
+                a.text.chars().count(),
+            )
+                .cmp(&(
+                    Reverse(b.typed),
+                    Reverse(b.essays),
+                    Reverse(b.count),
+                    b.order,
+                    b.kind.priority(),
+                    b.text.chars().count(),
+                ))
+                .then_with(|| a.text.cmp(&b.text))
+        });
+        // Keep the best MAX_ITEMS distinct results (the line after applying each), then take
+        // the shared start from those kept, so a cut candidate cannot lengthen every label.
+        let mut seen = HashSet::new();
+        let mut kept_candidates = Vec::new();
+        let mut incomplete = false;
+        for c in candidates {
+            let result: String = tail[earliest - base..c.start - base]
+                .iter()
+                .copied()
+                .chain(c.text.chars())
+                .collect();
+            if c.text.is_empty() || !seen.insert(result) {
+                continue;
+            }
+            if kept_candidates.len() == MAX_ITEMS {
+                incomplete = true;
+                break;
+            }
+            kept_candidates.push(c);
+        }
+        let start = kept_candidates
+            .iter()
+            .map(|c| c.start)
+            .min()
+            .unwrap_or(earliest);
+        let items = kept_candidates
+            .into_iter()
+            .map(|c| {
+                // The typed text between the shared start and this match's own start stays.
+                let kept: String = tail[start - base..c.start - base].iter().collect();
+                Suggestion {
+                    label: format!("{kept}{}", c.text),
+                    new_text: format!("{kept}{}", c.text),
+                    snippet: c
+                        .snippet
+                        .map(|body| format!("{}{body}", snippet_escape(&kept))),
+                    kind: c.kind,
+                    detail: c.detail.to_owned(),
+                    documentation: c.documentation.map(str::to_owned),
+                }
+            })
+            .collect();
+        Completion {
+            replace_from: start,
+            items,
+            incomplete,
+        }
+    }
+
+    /// Phrases that begin with the longest suffix of the typed Han run that begins any.
+    fn prefix_candidates<'a>(&'a self, tail: &[char], base: usize, out: &mut Vec<Candidate<'a>>) {
+        let end = tail.len();
+        let mut run_start = end;
+        while run_start > 0 && end - run_start < MAX_PREFIX_CHARS && is_han(tail[run_start - 1]) {
+            run_start -= 1;
+        }
+        let run: String = tail[run_start..].iter().collect();
+        let norm = normalize(&run);
+        for i in run_start..end {
+            let from = norm
+                .origin
+                .partition_point(|&o| (o as usize) < i - run_start);
+            if from == norm.len() {
+                continue;
+            }
+            let key: String = norm.chars[from..].iter().collect();
+            let exact = self.entry_index(&key);
+            let lo = exact.unwrap_or_else(|i| i);
+            let before = out.len();
+            for entry in self.entries[lo..]
+                .iter()
+                .take_while(|e| e.key.starts_with(key.as_str()))
+                .filter(|e| e.key.len() > key.len())
+            {
+                out.push(Candidate {
+                    start: base + i,
+                    typed: end - i,
+                    text: entry.text.clone(),
+                    snippet: entry.snippet.clone(),
+                    kind: entry.kind,
+                    essays: entry.essays,
+                    count: entry.count,
+                    order: 0,
+                    detail: &entry.detail,
+                    documentation: entry.documentation.as_deref(),
+                });
+            }
+            if out.len() > before {
+                // Only the longest matching suffix counts.
+                break;
+            }
+            if norm.len() - from >= 2 && (exact.is_ok() || self.vocab.contains(&key)) {
+                // Shorter suffixes start inside a word the text already ends with.
+                break;
+            }
+        }
+    }
+
+    fn entry_index(&self, key: &str) -> Result<usize, usize> {
+        self.entries.binary_search_by(|e| e.key.as_str().cmp(key))
+    }
+
+    /// Continuations of the clause ending at `tail[..end]` (before its punctuation, if typed).
+    /// `append`: the punctuation is not typed, so items keep the typed clause and add it.
+    fn clause_candidates<'a>(
+        &'a self,
+        tail: &[char],
+        end: usize,
+        base: usize,
+        append: bool,
+        out: &mut Vec<Candidate<'a>>,
+    ) {
+        let mut e = end;
+        while e > 0 && (is_closing(tail[e - 1]) || matches!(tail[e - 1], '"' | '\'')) {
+            e -= 1;
+        }
+        let mut b = e;
+        while b > 0
+            && !is_clause_punct(tail[b - 1])
+            && !is_sentence_end(tail[b - 1])
+            && !tail[b - 1].is_whitespace()
+        {
+            b -= 1;
+        }
+        if b == e {
+            return;
+        }
+        let clause: String = tail[b..e].iter().collect();
+        let norm = normalize(&clause);
+        let n = norm.len();
+        if n < MIN_CLAUSE_CHARS {
+            return;
+        }
+        // The sentence so far, to skip what it already says (摘帽不摘责任 after 摘帽不摘责任、…).
+        let mut s = b;
+        while s > 0 && !is_sentence_end(tail[s - 1]) {
+            s -= 1;
+        }
+        let sentence = crate::normalize::normalize_str(&tail[s..end].iter().collect::<String>());
+        for len in (MIN_CLAUSE_CHARS..=n.min(MAX_CLAUSE_CHARS)).rev() {
+            let from = n - len;
+            if len < n && len < MIN_CLAUSE_SUFFIX_CHARS {
+                break;
+            }
+            // Not in the middle of one source char's normalised form.
+            if from > 0 && norm.origin[from - 1] == norm.origin[from] {
+                continue;
+            }
+            let key: String = norm.chars[from..].iter().collect();
+            let Some(follows) = self.follows.get(&key) else {
+                continue;
+            };
+            let clause_start = b + norm.origin[from] as usize;
+            for f in follows {
+                if sentence.contains(f.key.as_str()) {
+                    continue;
+                }
+                let (start, text, snippet) = if append {
+                    let typed: String = tail[clause_start..end].iter().collect();
+                    let text = format!("{typed}{}{}", f.sep, f.text);
+                    let snippet = f.snippet.as_ref().map(|body| {
+                        format!("{}{}{body}", snippet_escape(&typed), snippet_escape(&f.sep))
+                    });
+                    (base + clause_start, text, snippet)
+                } else {
+                    (base + tail.len(), f.text.clone(), f.snippet.clone())
+                };
+                out.push(Candidate {
+                    start,
+                    typed: len,
+                    text,
+                    snippet,
+                    kind: f.kind,
+                    essays: f.essays,
+                    count: f.count,
+                    order: f.order,
+                    detail: &f.detail,
+                    documentation: f.documentation.as_deref(),
+                });
+            }
+        }
+    }
+}
+
+/// Whether the cursor is inside a URL: the run of characters before it, up to whitespace or
+/// Chinese punctuation, holds `://` or `www.` (so `http://a.cn/q=小康不小康,` is a URL and
+/// `http://a.cn，小康不小康，` is not).
+fn inside_url(tail: &[char]) -> bool {
+    let mut start = tail.len();
+    while start > 0 {
+        let c = tail[start - 1];
+        if c.is_whitespace() || (!c.is_ascii() && !is_han(c)) {
+            break;
+        }
+        start -= 1;
+    }
+    if tail.len() - start < 4 {
+        return false;
+    }
+    let run: String = tail[start..]
+        .iter()
+        .collect::<String>()
+        .to_ascii_lowercase();
+    run.contains("://") || run.contains("www.")
+}

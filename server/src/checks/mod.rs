@@ -113,8 +113,12 @@ pub struct Related {
 pub enum Place {
     /// Elsewhere in the same draft.
     Draft(Range<usize>),
-    /// In a corpus file on disk; char offsets into the file's decoded text.
-    File { path: PathBuf, range: Range<usize> },
+    /// In a corpus file on disk: essay `essay` of the corpus, char offsets into its text.
+    File {
+        path: PathBuf,
+        essay: usize,
+        range: Range<usize>,
+    },
 }
 
 /// A proposed change: replacements of draft char ranges, applied together.
@@ -131,5 +135,7 @@ pub struct Edit {
 }
 
 pub mod boilerplate;
+pub mod copied;
 pub mod formulaic;
 pub mod placeholder;
+pub mod repeated;

@@ -1,0 +1,235 @@
+//! Copy and repetition checks through the public analysis API, on the built-in corpus.
+
+use std::sync::OnceLock;
+
+use essay_lsp::analysis::Analyzer;
+use essay_lsp::checks::{Code, Finding, Place, Severity};
+use essay_lsp::config::Settings;
+use essay_lsp::document::{Document, Position, PositionEncoding};
+
+fn analyzer() -> &'static Analyzer {
+    static ANALYZER: OnceLock<Analyzer> = OnceLock::new();
+    ANALYZER.get_or_init(|| Analyzer::new(&Settings::default()).0)
+}
+
+fn findings(text: &str, code: Code) -> Vec<Finding> {
+    analyzer()
+        .check(text, &Settings::default())
+        .findings
+        .into_iter()
+        .filter(|f| f.code == code)
+        .collect()
+}
+
+fn covered(text: &str, f: &Finding) -> String {
+    text.chars()
+        .skip(f.range.start)
+        .take(f.range.len())
+        .collect()
+}
+
+// 篇二 writes this with half-width commas: "…决战决胜之年,实现全部脱贫、全面小康,蹄疾更要步稳,…"
+const COPIED_FULL_WIDTH: &str =
+    "今年是脱贫攻坚的决战决胜之年，实现全部脱贫、全面小康，蹄疾更要步稳，越是临近“收官”，越是要把“句号”画圆满。";
+
+#[test]
+fn copy_with_commas_switched_to_full_width_is_found_with_its_source() {
+    let text = format!("我想说：{COPIED_FULL_WIDTH}这是我的体会。");
+    let found = findings(&text, Code::CopiedFromCorpus);
+    assert_eq!(found.len(), 1, "{found:?}");
+    let f = &found[0];
+    assert_eq!(covered(&text, f), COPIED_FULL_WIDTH.trim_end_matches('。'));
+    assert!(
+        f.message
+            .starts_with("与语料《脱贫工作心得体会·篇二》重复 "),
+        "{}",
+        f.message
+    );
+    let n: usize = f.message["与语料《脱贫工作心得体会·篇二》重复 ".len()..]
+        .split(' ')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert_eq!(n, 45);
+    assert!(f.message.contains("原文：“"), "{}", f.message);
+    assert_eq!(f.severity, Severity::Warning);
+}
+
+#[test]
+fn one_changed_character_does_not_split_or_hide_a_copied_sentence() {
+    // 篇二: "要看脱贫资金是否物尽其用,是否与绩效相匹配" … "脱贫过程经得起历史、实践和人民的检验,脱贫结果真实、有效、确定。"
+    let original = "脱贫过程经得起历史、实践和人民的检验，脱贫结果真实、有效、确定";
+    let changed = "脱贫过程经得起历史、实践和群众的检验，脱贫结果真实、有效、确定";
+    assert_ne!(original, changed);
+    let text = format!("我认为，{changed}。");
+    let found = findings(&text, Code::CopiedFromCorpus);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(covered(&text, &found[0]), changed);
+}
+
+#[test]
+fn sharing_only_short_common_phrases_is_not_copying() {
+    let text = "我们村把脱贫攻坚和精准扶贫落到每一户，全面建成小康社会的目标让大家干劲十足，决战决胜的日子里人人都在忙。";
+    assert!(findings(text, Code::CopiedFromCorpus).is_empty());
+    assert!(findings(text, Code::QuotedFromCorpus).is_empty());
+}
+
+#[test]
+fn a_copy_inside_quotation_marks_is_a_citation() {
+    let text = "总书记强调，“扶贫开发推进到今天这样的程度，贵在精准，重在精准，成败之举在于精准”。";
+    assert!(findings(text, Code::CopiedFromCorpus).is_empty());
+    let quoted = findings(text, Code::QuotedFromCorpus);
+    assert_eq!(quoted.len(), 1);
+    assert_eq!(quoted[0].severity, Severity::Information);
+    assert!(quoted[0].message.contains("引用"));
+}
+
+#[test]
+fn copied_span_offers_to_mark_it_as_a_quotation() {
+    let text = COPIED_FULL_WIDTH;
+    let f = &findings(text, Code::CopiedFromCorpus)[0];
+    let fix = &f.fixes[0];
+    let mut chars: Vec<char> = text.chars().collect();
+    for edit in fix.edits.iter().rev() {
+        chars.splice(edit.range.clone(), edit.new_text.chars());
+    }
+    let fixed: String = chars.into_iter().collect();
+    assert_eq!(
+        fixed,
+        format!("“{}”。", COPIED_FULL_WIDTH.trim_end_matches('。'))
+    );
+    assert!(findings(&fixed, Code::CopiedFromCorpus).is_empty());
+}
+
+#[test]
+fn ranges_are_exact_in_utf16_after_characters_outside_the_bmp() {
+    let text = format!("𠀀😀{COPIED_FULL_WIDTH}");
+    let f = &findings(&text, Code::CopiedFromCorpus)[0];
+    let doc = Document::new(&text, PositionEncoding::Utf16);
+    assert_eq!(doc.position(f.range.start), Position::new(0, 4));
+    let len16 = COPIED_FULL_WIDTH
+        .trim_end_matches('。')
+        .encode_utf16()
+        .count() as u32;
+    assert_eq!(doc.position(f.range.end), Position::new(0, 4 + len16));
+}
+
+#[test]
+fn similarity_counts_copied_characters_and_the_largest_source() {
+    let own = "我们村把帮扶台账细化到每一户，每月更新一次收入和务工情况。";
+    let text = format!("{COPIED_FULL_WIDTH}{own}");
+    let report = analyzer().check(&text, &Settings::default());
+    let sim = &report.similarity;
+    assert_eq!(sim.copied_chars, 45);
+    assert_eq!(sim.total_chars, 45 + 27);
+    let (essay, ratio) = sim.largest().unwrap();
+    assert_eq!(
+        analyzer().corpus.essays[essay].title,
+        "脱贫工作心得体会·篇二"
+    );
+    assert!((ratio - 45.0 / 72.0).abs() < 1e-9);
+    assert!(
+        sim.summary(&analyzer().corpus)
+            .starts_with("复制比 62.5% · 最大单篇 62.5%《脱贫工作心得体会·篇二》"),
+        "{}",
+        sim.summary(&analyzer().corpus)
+    );
+}
+
+#[test]
+fn repetition_inside_the_draft_is_flagged_at_every_occurrence() {
+    let passage = "把每一户的实际困难记在心里、落到纸上、办在实处";
+    let text = format!("{passage}，是我最深的体会。\n明年再扩建六座大棚。{passage}，仍是出发点。");
+    let found = findings(&text, Code::RepeatedInDocument);
+    assert_eq!(found.len(), 2, "{found:?}");
+    for f in &found {
+        assert_eq!(covered(&text, f), passage);
+        assert_eq!(f.related.len(), 1);
+    }
+    assert!(matches!(&found[0].related[0].place, Place::Draft(r) if *r == found[1].range));
+    assert!(found[0].message.contains("第 2 行"), "{}", found[0].message);
+    assert!(found[0].fixes.is_empty(), "the first occurrence is kept");
+    let fix = &found[1].fixes[0];
+    let mut chars: Vec<char> = text.chars().collect();
+    chars.splice(fix.edits[0].range.clone(), fix.edits[0].new_text.chars());
+    let fixed: String = chars.into_iter().collect();
+    assert_eq!(
+        fixed,
+        format!("{passage}，是我最深的体会。\n明年再扩建六座大棚。仍是出发点。")
+    );
+}
+
+#[test]
+fn short_repeats_are_not_flagged() {
+    let text = "脱贫攻坚是大事。我们全力推进脱贫攻坚。脱贫攻坚不能松劲。";
+    assert!(findings(text, Code::RepeatedInDocument).is_empty());
+}
+
+#[test]
+fn threshold_disable_severity_and_suppression_comments() {
+    let text = format!("{COPIED_FULL_WIDTH}\n");
+    let mut settings = Settings {
+        min_match_chars: 60,
+        ..Settings::default()
+    };
+    let found = |s: &Settings, t: &str| -> Vec<Finding> {
+        analyzer()
+            .check(t, s)
+            .findings
+            .into_iter()
+            .filter(|f| f.code == Code::CopiedFromCorpus)
+            .collect()
+    };
+    assert!(found(&settings, &text).is_empty());
+    settings.min_match_chars = 13;
+    settings
+        .severity
+        .insert(Code::CopiedFromCorpus, Severity::Error);
+    assert_eq!(found(&settings, &text)[0].severity, Severity::Error);
+    settings.disabled.push(Code::CopiedFromCorpus);
+    assert!(found(&settings, &text).is_empty());
+
+    let suppressed = format!(
+        "<!-- essay-lsp-disable copied-from-corpus -->\n{COPIED_FULL_WIDTH}\n<!-- essay-lsp-enable -->\n"
+    );
+    assert!(found(&Settings::default(), &suppressed).is_empty());
+    settings.disabled.clear();
+    settings.ignored_phrases = vec![COPIED_FULL_WIDTH.to_owned()];
+    assert!(found(&settings, &text).is_empty());
+}
+
+#[test]
+fn user_corpus_in_gbk_points_at_the_source_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("去年的总结.txt");
+    let source = "标题\r\n我们村的香菇大棚去年带动四十二户脱贫户就近务工，户均增收六千元。\r\n";
+    let (bytes, _, _) = encoding_rs::GB18030.encode(source);
+    std::fs::write(&path, &*bytes).unwrap();
+    let settings = Settings {
+        corpus_paths: vec![dir.path().to_owned()],
+        include_builtin: false,
+        ..Settings::default()
+    };
+    let (analyzer, problems) = Analyzer::new(&settings);
+    assert!(problems.is_empty(), "{problems:?}");
+    let text = "回顾这一年，香菇大棚去年带动四十二户脱贫户就近务工，户均增收六千元。";
+    let report = analyzer.check(text, &settings);
+    let f = report
+        .findings
+        .iter()
+        .find(|f| f.code == Code::CopiedFromCorpus)
+        .expect("copy from the user corpus");
+    assert!(f.message.contains("《去年的总结》"), "{}", f.message);
+    match &f.related[0].place {
+        Place::File { path: p, range, .. } => {
+            assert_eq!(p, &path);
+            let text: String = source.chars().skip(range.start).take(range.len()).collect();
+            assert_eq!(
+                text,
+                "香菇大棚去年带动四十二户脱贫户就近务工，户均增收六千元"
+            );
+        }
+        other => panic!("{other:?}"),
+    }
+}

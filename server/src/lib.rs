@@ -4,13 +4,16 @@
 //! char ranges. The language server (`src/lsp/`) and the command line (`src/cli.rs`) are thin
 //! layers over this crate. See ARCHITECTURE.md for the map.
 
+pub mod analysis;
 pub mod builtin;
 pub mod checks;
 pub mod config;
 pub mod corpus;
 pub mod decode;
 pub mod document;
-pub mod normalize;
-pub mod segment;
+pub mod fingerprint;
 pub mod glossary;
+pub mod normalize;
 pub mod phrases;
+pub mod report;
+pub mod segment;

@@ -1,1 +1,29 @@
-fn main() {}
+//! The `essay-lsp` binary: the language server (default, or `--stdio`) and `essay-lsp check`.
+
+mod cli;
+mod lsp;
+
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let mut args: Vec<String> = std::env::args().skip(1).collect();
+    match args.first().map(String::as_str) {
+        None | Some("--stdio") => ExitCode::from(lsp::run() as u8),
+        Some("check") => {
+            args.remove(0);
+            cli::check(args)
+        }
+        Some("-h" | "--help" | "help") => {
+            print!("{}", cli::USAGE);
+            ExitCode::SUCCESS
+        }
+        Some("-V" | "--version") => {
+            println!("essay-lsp {}", env!("CARGO_PKG_VERSION"));
+            ExitCode::SUCCESS
+        }
+        Some(other) => {
+            eprintln!("essay-lsp: 未知的参数 “{other}”\n\n{}", cli::USAGE);
+            ExitCode::from(2)
+        }
+    }
+}

@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# Runs every test of the project: the Rust unit and end-to-end tests (the real binary over
+# stdio and on the command line), then the real editor clients (Neovim 0.11 and VS Code's
+# protocol stack), which tests/clients/run.sh installs on first use.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+cargo build --locked --bin essay-lsp
+cargo test --locked --workspace
+ESSAY_LSP_BIN="$PWD/target/debug/essay-lsp" bash tests/clients/run.sh

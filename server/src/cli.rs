@@ -1,15 +1,23 @@
 //! `essay-lsp check`: the same analysis as the editor, printed for a terminal or a script.
+//!
+//! Each file is checked with the `essay-lsp.toml` found above it (as in the editor), and the
+//! flags on top: `--corpus`, `--glossary` and `--disable` add to the project's lists,
+//! `--no-builtin` and `--min-length` override it. Files that need the same corpus share one
+//! analyzer.
 
-use std::path::PathBuf;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use serde_json::json;
+use serde_json::{json, Value};
 
 use essay_lsp::analysis::Analyzer;
 use essay_lsp::checks::{Code, Severity};
 use essay_lsp::config::Settings;
 use essay_lsp::corpus::read_text_file;
 use essay_lsp::document::{Document, PositionEncoding};
+use essay_lsp::outline::{self, Count, Section};
+use essay_lsp::project::{self, CorpusKey, Project};
 
 pub const USAGE: &str = "\
 essay-lsp — 心得体会写作助手：语言服务器与检查工具
@@ -26,6 +34,10 @@ check 选项:
                        quoted-from-corpus, repeated-in-document, formulaic-phrase, boilerplate
   --min-length N       复制/重复检测的最短长度（默认 13 字）
   --format text|json   输出格式（默认 text）
+  --stats              打印字数（汉字、外文词、数字各计 1，标点不计）与各节字数
+  --no-project         不读取 essay-lsp.toml
+
+项目设置: 文稿所在文件夹或其上级中的 essay-lsp.toml（与编辑器相同），命令行选项优先。
 
   -h, --help           显示帮助
   -V, --version        显示版本
@@ -41,8 +53,34 @@ enum Format {
 
 struct Options {
     files: Vec<PathBuf>,
-    settings: Settings,
+    /// The flags; applied on top of each file's project settings.
+    flags: Flags,
     format: Format,
+    stats: bool,
+    no_project: bool,
+}
+
+#[derive(Default)]
+struct Flags {
+    corpus: Vec<PathBuf>,
+    no_builtin: bool,
+    glossary: Vec<PathBuf>,
+    disable: Vec<Code>,
+    min_length: Option<usize>,
+}
+
+impl Flags {
+    fn apply(&self, s: &mut Settings) {
+        s.corpus_paths.extend(self.corpus.iter().cloned());
+        if self.no_builtin {
+            s.include_builtin = false;
+        }
+        s.glossary_paths.extend(self.glossary.iter().cloned());
+        s.disabled.extend(self.disable.iter().copied());
+        if let Some(n) = self.min_length {
+            s.min_match_chars = n;
+        }
+    }
 }
 
 fn parse(args: Vec<String>) -> Result<Options, lexopt::Error> {
@@ -50,26 +88,30 @@ fn parse(args: Vec<String>) -> Result<Options, lexopt::Error> {
     let mut parser = lexopt::Parser::from_args(args);
     let mut options = Options {
         files: Vec::new(),
-        settings: Settings::default(),
+        flags: Flags::default(),
         format: Format::Text,
+        stats: false,
+        no_project: false,
     };
     while let Some(arg) = parser.next()? {
         match arg {
-            Long("corpus") => options.settings.corpus_paths.push(parser.value()?.into()),
-            Long("no-builtin") => options.settings.include_builtin = false,
-            Long("glossary") => options.settings.glossary_paths.push(parser.value()?.into()),
+            Long("corpus") => options.flags.corpus.push(parser.value()?.into()),
+            Long("no-builtin") => options.flags.no_builtin = true,
+            Long("glossary") => options.flags.glossary.push(parser.value()?.into()),
             Long("disable") => {
                 let name = parser.value()?.string()?;
                 let code = Code::parse(&name).ok_or_else(|| format!("未知的检查：{name}"))?;
-                options.settings.disabled.push(code);
+                options.flags.disable.push(code);
             }
             Long("min-length") => {
                 let n: usize = parser.value()?.parse()?;
                 if !(6..=200).contains(&n) {
                     return Err("--min-length 应在 6 到 200 之间".into());
                 }
-                options.settings.min_match_chars = n;
+                options.flags.min_length = Some(n);
             }
+            Long("stats") => options.stats = true,
+            Long("no-project") => options.no_project = true,
             Long("format") => {
                 options.format = match parser.value()?.string()?.as_str() {
                     "text" => Format::Text,
@@ -98,11 +140,8 @@ pub fn check(args: Vec<String>) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let (analyzer, problems) = Analyzer::new(&options.settings);
-    for problem in &problems {
-        eprintln!("essay-lsp: 语料文件已跳过：{problem}");
-    }
-
+    let mut analyzers: HashMap<CorpusKey, Analyzer> = HashMap::new();
+    let mut projects: HashMap<PathBuf, Option<Project>> = HashMap::new();
     let mut worst: Option<Severity> = None;
     let mut io_error = false;
     let mut json_files = Vec::new();
@@ -115,7 +154,29 @@ pub fn check(args: Vec<String>) -> ExitCode {
                 continue;
             }
         };
-        let report = analyzer.check(&text, &options.settings);
+        let absolute = std::path::absolute(path).unwrap_or_else(|_| path.clone());
+        let project = if options.no_project {
+            None
+        } else {
+            match project_for(&absolute, &mut projects) {
+                Ok(project) => project,
+                Err(()) => {
+                    io_error = true;
+                    continue;
+                }
+            }
+        };
+        let settings = file_settings(&absolute, project.as_ref(), &options.flags);
+        let key = CorpusKey::of(&settings);
+        let analyzer = analyzers.entry(key).or_insert_with(|| {
+            let (analyzer, problems) = Analyzer::new(&settings);
+            for problem in &problems {
+                eprintln!("essay-lsp: 语料文件已跳过：{problem}");
+            }
+            analyzer
+        });
+        let report = analyzer.check(&text, &settings);
+        let stats = options.stats.then(|| outline::outline(&text));
         // Columns are counted in characters, as people count them.
         let doc = Document::new(&text, PositionEncoding::Utf32);
         let shown = path.display().to_string();
@@ -134,6 +195,10 @@ pub fn check(args: Vec<String>) -> ExitCode {
             }
             if let Some(at) = report.truncated_at {
                 println!("{shown}: 文档过长，只检查了前 {at} 字");
+            }
+            if let Some(outline) = &stats {
+                println!("{shown}: {}", describe_count(&outline.total));
+                print_sections(&shown, &outline.sections, 0);
             }
             println!("{shown}: {summary}");
         } else {
@@ -169,7 +234,7 @@ pub fn check(args: Vec<String>) -> ExitCode {
                     })
                 })
                 .collect();
-            json_files.push(json!({
+            let mut file = json!({
                 "path": shown,
                 "findings": findings,
                 "truncatedAt": report.truncated_at,
@@ -183,7 +248,14 @@ pub fn check(args: Vec<String>) -> ExitCode {
                     "largestSourceRatio": sim.largest().map(|(_, r)| r).unwrap_or(0.0),
                     "sources": sources,
                 },
-            }));
+            });
+            if let Some(outline) = &stats {
+                file["stats"] = json!({
+                    "count": count_json(&outline.total),
+                    "sections": sections_json(&outline.sections),
+                });
+            }
+            json_files.push(file);
         }
         worst = report
             .findings
@@ -205,4 +277,94 @@ pub fn check(args: Vec<String>) -> ExitCode {
     } else {
         ExitCode::SUCCESS
     }
+}
+
+/// The project file above `file`, read once per run; `Err` (after printing its problems) when
+/// it has errors.
+fn project_for(
+    file: &Path,
+    cache: &mut HashMap<PathBuf, Option<Project>>,
+) -> Result<Option<Project>, ()> {
+    let Some(path) = project::find_for_file(file) else {
+        return Ok(None);
+    };
+    if let Some(known) = cache.get(&path) {
+        return known.clone().map(Some).ok_or(());
+    }
+    let project = match project::load(&path) {
+        Ok((_, parsed)) => {
+            for p in &parsed.problems {
+                eprintln!(
+                    "{}:{}:{}: {}[project-file] {}",
+                    path.display(),
+                    p.line,
+                    p.column,
+                    p.severity.as_str(),
+                    p.message
+                );
+            }
+            if parsed.project.is_none() {
+                eprintln!("essay-lsp: {} 有误，请先修正", path.display());
+            }
+            parsed.project
+        }
+        Err(message) => {
+            eprintln!("essay-lsp: {message}");
+            None
+        }
+    };
+    cache.insert(path, project.clone());
+    project.map(Some).ok_or(())
+}
+
+/// Defaults, then the project file, then the flags; the workspace (for `includeWorkspace`) is
+/// the project's folder, else the file's own.
+fn file_settings(file: &Path, project: Option<&Project>, flags: &Flags) -> Settings {
+    let mut settings = project::compose(&Settings::default(), project);
+    flags.apply(&mut settings);
+    if settings.include_workspace && settings.workspace_dir.is_none() {
+        settings.workspace_dir = file.parent().map(Path::to_owned);
+    }
+    project::for_essay(settings, Some(file))
+}
+
+fn describe_count(c: &Count) -> String {
+    format!(
+        "字数 {}（汉字 {}，外文词 {}，数字 {}；标点不计）",
+        c.total, c.cjk, c.words, c.numbers
+    )
+}
+
+fn print_sections(shown: &str, sections: &[Section], depth: usize) {
+    for s in sections {
+        println!(
+            "{shown}:{}: {}{} — {} 字",
+            s.start_line + 1,
+            "  ".repeat(depth),
+            s.title,
+            s.count.total
+        );
+        print_sections(shown, &s.children, depth + 1);
+    }
+}
+
+fn count_json(c: &Count) -> Value {
+    json!({"total": c.total, "cjk": c.cjk, "words": c.words, "numbers": c.numbers})
+}
+
+fn sections_json(sections: &[Section]) -> Value {
+    Value::Array(
+        sections
+            .iter()
+            .map(|s| {
+                json!({
+                    "title": s.title,
+                    "line": s.start_line + 1,
+                    "endLine": s.end_line + 1,
+                    "count": count_json(&s.count),
+                    "children": sections_json(&s.children),
+                })
+            })
+            .collect(),
+    )
 }

@@ -30,6 +30,25 @@ pub struct Settings {
     /// Phrases never reported by any check.
     pub ignored_phrases: Vec<String>,
     pub debounce_ms: u64,
+    /// The folder whose essays `include_workspace` adds to the corpus. Not a setting: the front
+    /// ends set it (the project file's folder, else the editor's workspace folder, else the
+    /// essay's own folder).
+    pub workspace_dir: Option<PathBuf>,
+    /// Corpus files a check leaves out: the essay being checked, when the workspace it lives
+    /// in is part of the corpus (an essay must not match itself). Set by the front ends.
+    pub skip_corpus_files: Vec<PathBuf>,
+}
+
+/// A key that was present but unusable.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SettingProblem {
+    /// Where, as a path into the settings object: `copy.minLength`, `checks.disabled[1]`,
+    /// `checks.severity.boilerplate`.
+    pub key: String,
+    /// What is wrong, naming the key (`copy.minLength 应为…，实为 "long"`).
+    pub detail: String,
+    /// The same for an editor's settings object, saying what happens instead.
+    pub message: String,
 }
 
 impl Default for Settings {
@@ -45,6 +64,8 @@ impl Default for Settings {
             extra_stock_phrases: Vec::new(),
             ignored_phrases: Vec::new(),
             debounce_ms: 150,
+            workspace_dir: None,
+            skip_corpus_files: Vec::new(),
         }
     }
 }
@@ -64,13 +85,24 @@ impl Settings {
     /// Reads the `essayLsp` object (or an object that holds it under `essayLsp`) on top of
     /// `self`; returns a message for every key that was present but unusable.
     pub fn merge_json(&mut self, value: &Value) -> Vec<String> {
+        self.merge_json_keyed(value)
+            .into_iter()
+            .map(|p| p.message)
+            .collect()
+    }
+
+    /// `merge_json`, with each problem's key, so that a settings file can point at the line.
+    pub fn merge_json_keyed(&mut self, value: &Value) -> Vec<SettingProblem> {
         let root = value.get("essayLsp").unwrap_or(value);
         let mut problems = Vec::new();
         if root.is_null() {
             return problems;
         }
         if !root.is_object() {
-            problems.push("essayLsp 设置应为对象，已忽略".to_owned());
+            problems.push(SettingProblem::plain(
+                "",
+                "essayLsp 设置应为对象，已忽略".to_owned(),
+            ));
             return problems;
         }
         let mut r = Reader {
@@ -91,12 +123,15 @@ impl Settings {
         }
         if let Some(v) = r.strings("checks.disabled") {
             self.disabled.clear();
-            for name in v {
+            for (i, name) in v.into_iter().enumerate() {
                 match Code::parse(&name) {
                     Some(code) => self.disabled.push(code),
-                    None => r.problems.push(format!(
-                        "checks.disabled：未知的检查 “{name}”，可用：{}",
-                        code_names()
+                    None => r.problems.push(SettingProblem::plain(
+                        &format!("checks.disabled[{i}]"),
+                        format!(
+                            "checks.disabled：未知的检查 “{name}”，可用：{}",
+                            code_names()
+                        ),
                     )),
                 }
             }
@@ -109,12 +144,18 @@ impl Settings {
                     (Some(code), Some(severity)) => {
                         self.severity.insert(code, severity);
                     }
-                    (None, _) => r.problems.push(format!(
-                        "checks.severity：未知的检查 “{name}”，可用：{}",
-                        code_names()
+                    (None, _) => r.problems.push(SettingProblem::plain(
+                        &format!("checks.severity.{name}"),
+                        format!(
+                            "checks.severity：未知的检查 “{name}”，可用：{}",
+                            code_names()
+                        ),
                     )),
-                    (_, None) => r.problems.push(format!(
-                        "checks.severity.{name}：应为 error、warning、information 或 hint，实为 {level}"
+                    (_, None) => r.problems.push(SettingProblem::plain(
+                        &format!("checks.severity.{name}"),
+                        format!(
+                            "checks.severity.{name}：应为 error、warning、information 或 hint，实为 {level}"
+                        ),
                     )),
                 }
             }
@@ -132,6 +173,16 @@ impl Settings {
             self.debounce_ms = v;
         }
         problems
+    }
+}
+
+impl SettingProblem {
+    fn plain(key: &str, message: String) -> SettingProblem {
+        SettingProblem {
+            key: key.to_owned(),
+            detail: message.clone(),
+            message,
+        }
     }
 }
 
@@ -153,7 +204,7 @@ fn code_names() -> String {
 /// since clients send both shapes.
 struct Reader<'a> {
     root: &'a Value,
-    problems: &'a mut Vec<String>,
+    problems: &'a mut Vec<SettingProblem>,
 }
 
 impl<'a> Reader<'a> {
@@ -169,9 +220,12 @@ impl<'a> Reader<'a> {
     }
 
     fn wrong(&mut self, key: &str, expected: &str, got: &Value) {
-        self.problems.push(format!(
-            "设置 essayLsp.{key} 应为{expected}，实为 {got}；已使用默认值"
-        ));
+        let detail = format!("{key} 应为{expected}，实为 {got}");
+        self.problems.push(SettingProblem {
+            key: key.to_owned(),
+            message: format!("设置 essayLsp.{detail}；已使用默认值"),
+            detail,
+        });
     }
 
     fn bool(&mut self, key: &str) -> Option<bool> {

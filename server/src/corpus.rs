@@ -7,6 +7,7 @@
 use std::collections::HashSet;
 use std::fmt;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use serde::Deserialize;
 
@@ -118,11 +119,60 @@ impl Corpus {
         } else {
             Corpus::default()
         };
-        let mut problems = Vec::new();
-        for path in paths {
-            corpus.add_path(path, &mut problems);
-        }
+        let problems = corpus.add_paths(paths, &|_, _| {});
         (corpus, problems)
+    }
+
+    /// `load`, calling `progress(files read, files to read)` as files are read (from several
+    /// threads: files are read and decoded on all cores).
+    pub fn load_with_progress(
+        paths: &[PathBuf],
+        include_builtin: bool,
+        progress: &(dyn Fn(usize, usize) + Sync),
+    ) -> (Corpus, Vec<LoadProblem>) {
+        let mut corpus = if include_builtin {
+            Corpus::builtin()
+        } else {
+            Corpus::default()
+        };
+        let problems = corpus.add_paths(paths, progress);
+        (corpus, problems)
+    }
+
+    /// Adds every path (see `add_path`), reading all their files in parallel; problems come in
+    /// the order adding the paths one by one would give.
+    fn add_paths(
+        &mut self,
+        paths: &[PathBuf],
+        progress: &(dyn Fn(usize, usize) + Sync),
+    ) -> Vec<LoadProblem> {
+        let mut listed: Vec<(&Path, Vec<PathBuf>, Vec<LoadProblem>)> = Vec::new();
+        for path in paths {
+            let mut files = Vec::new();
+            let mut problems = Vec::new();
+            collect_files(path, true, &mut files, &mut HashSet::new(), &mut problems);
+            listed.push((path, files, problems));
+        }
+        let all: Vec<&PathBuf> = listed.iter().flat_map(|(_, files, _)| files).collect();
+        let total = all.len();
+        let done = AtomicUsize::new(0);
+        let mut texts = crate::parallel::map(
+            &all,
+            |file| std::fs::metadata(file).map_or(1, |m| m.len() as usize),
+            |file| {
+                let text = read_text_file(file);
+                progress(done.fetch_add(1, Ordering::Relaxed) + 1, total);
+                text
+            },
+        )
+        .into_iter();
+        let mut problems = Vec::new();
+        for (path, files, listing) in listed {
+            problems.extend(listing);
+            let read: Vec<_> = texts.by_ref().take(files.len()).collect();
+            self.add_read(path, files.into_iter().zip(read), &mut problems);
+        }
+        problems
     }
 
     pub fn push(&mut self, title: String, text: String, origin: Origin) {
@@ -137,11 +187,28 @@ impl Corpus {
 
     /// Adds a file, or every `.txt`/`.md` file below a folder (sorted, so ids are stable).
     pub fn add_path(&mut self, path: &Path, problems: &mut Vec<LoadProblem>) {
-        let mut files = Vec::new();
-        let mut seen_dirs = HashSet::new();
-        collect_files(path, true, &mut files, &mut seen_dirs, problems);
-        for file in files {
-            match read_text_file(&file) {
+        problems.extend(self.add_paths(std::slice::from_ref(&path.to_owned()), &|_, _| {}));
+    }
+
+    /// Adds files read for `path` (named by the writer): essays, or problems.
+    fn add_read(
+        &mut self,
+        path: &Path,
+        read: impl Iterator<Item = (PathBuf, Result<String, String>)>,
+        problems: &mut Vec<LoadProblem>,
+    ) {
+        for (file, text) in read {
+            match text {
+                // Nothing to match against. Named on its own it is reported; inside a folder
+                // (a workspace's new, still empty draft) it is skipped quietly.
+                Ok(text) if text.trim().is_empty() => {
+                    if file == path {
+                        problems.push(LoadProblem {
+                            path: file,
+                            message: "文件为空，已跳过".to_owned(),
+                        });
+                    }
+                }
                 Ok(text) => {
                     let title = file
                         .file_stem()
@@ -221,6 +288,13 @@ fn collect_files(
         return;
     }
     if !meta.is_dir() {
+        // A pipe, socket or device: opening it could block for ever, so it is not read.
+        if explicit || is_corpus_file(path) {
+            problems.push(LoadProblem {
+                path: path.to_owned(),
+                message: "不是普通文件（管道、设备等），已跳过".to_owned(),
+            });
+        }
         return;
     }
     // Symlinked folders can form cycles.

@@ -6,6 +6,7 @@
 
 pub mod analysis;
 pub mod builtin;
+pub mod cache;
 pub mod checks;
 pub mod config;
 pub mod corpus;
@@ -14,6 +15,9 @@ pub mod document;
 pub mod fingerprint;
 pub mod glossary;
 pub mod normalize;
+pub mod outline;
+pub mod parallel;
 pub mod phrases;
+pub mod project;
 pub mod report;
 pub mod segment;

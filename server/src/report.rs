@@ -22,7 +22,7 @@ pub fn markdown(analyzer: &Analyzer, name: &str, text: &str, report: &Report) ->
         ));
     }
     if let Some(at) = report.truncated_at {
-        out.push_str(&format!("- 注意：文档过长，只检查了前 {at} 字\n"));
+        out.push_str(&format!("- 注意：文档过长或问题过多，只检查了前 {at} 字\n"));
     }
     if !sim.sources.is_empty() {
         out.push_str(

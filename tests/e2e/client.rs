@@ -28,8 +28,14 @@ impl Client {
     }
 
     pub fn start_with(args: &[&str]) -> Client {
-        let mut child = Command::new(binary())
-            .args(args)
+        let mut command = Command::new(binary());
+        command.args(args);
+        Client::start_command(command)
+    }
+
+    /// Starts the server from a prepared command (environment, working directory).
+    pub fn start_command(mut command: Command) -> Client {
+        let mut child = command
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
@@ -79,6 +85,27 @@ impl Client {
         write!(stdin, "Content-Length: {}\r\n\r\n", body.len()).unwrap();
         stdin.write_all(body).unwrap();
         stdin.flush().unwrap();
+    }
+
+    /// Writes bytes as they are, without framing.
+    pub fn send_bytes(&mut self, bytes: &[u8]) {
+        let stdin = self.stdin.as_mut().expect("stdin open");
+        stdin.write_all(bytes).unwrap();
+        stdin.flush().unwrap();
+    }
+
+    /// The next message, from the backlog or the wire, answering server requests as `wait_for`
+    /// does; `None` if nothing arrives within `timeout`.
+    pub fn next_message(&mut self, timeout: Duration) -> Option<Value> {
+        if !self.backlog.is_empty() {
+            return Some(self.backlog.remove(0));
+        }
+        let msg = self.incoming.recv_timeout(timeout).ok()?;
+        if msg.get("id").is_some() && msg.get("method").is_some() {
+            let reply = json!({"jsonrpc": "2.0", "id": msg["id"].clone(), "result": null});
+            self.send_raw(reply.to_string().as_bytes());
+        }
+        Some(msg)
     }
 
     pub fn notify(&mut self, method: &str, params: Value) {
@@ -175,6 +202,29 @@ impl Client {
         result
     }
 
+    /// `initialize` with the given client capabilities and workspace folder (a path), then
+    /// `initialized`.
+    pub fn initialize_in(
+        &mut self,
+        root: &std::path::Path,
+        capabilities: Value,
+        options: Value,
+    ) -> Value {
+        let root_uri = file_uri(root);
+        let result = self.request(
+            "initialize",
+            json!({
+                "processId": null,
+                "rootUri": root_uri,
+                "workspaceFolders": [{"uri": root_uri, "name": "essays"}],
+                "capabilities": capabilities,
+                "initializationOptions": options,
+            }),
+        );
+        self.notify("initialized", json!({}));
+        result
+    }
+
     pub fn open(&mut self, uri: &str, text: &str) {
         self.notify(
             "textDocument/didOpen",
@@ -229,4 +279,9 @@ pub fn codes(diagnostics: &[Value]) -> Vec<String> {
         .iter()
         .map(|d| d["code"].as_str().unwrap_or_default().to_owned())
         .collect()
+}
+
+/// `file://` URI of an absolute path made of URI-safe characters (test temp folders are).
+pub fn file_uri(path: &std::path::Path) -> String {
+    format!("file://{}", path.display())
 }

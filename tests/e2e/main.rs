@@ -2,4 +2,6 @@
 
 mod cli;
 mod client;
+mod hostile;
 mod protocol;
+mod workspace;

@@ -33,7 +33,23 @@ pub struct CopySpan {
 /// Copied spans of at least `min_len` matched characters, without overlaps, longest first
 /// credited.
 pub fn find_copies(index: &Index, draft: &Normalized, text: &str, min_len: usize) -> Vec<CopySpan> {
-    let chains = chain(index.find_matches(&draft.chars));
+    find_copies_skipping(index, draft, text, min_len, &[])
+}
+
+/// `find_copies`, ignoring the corpus essays in `skip` (the draft's own file, when it is in
+/// the corpus).
+pub fn find_copies_skipping(
+    index: &Index,
+    draft: &Normalized,
+    text: &str,
+    min_len: usize,
+    skip: &[usize],
+) -> Vec<CopySpan> {
+    let mut matches = index.find_matches(&draft.chars);
+    if !skip.is_empty() {
+        matches.retain(|m| !skip.contains(&(m.essay as usize)));
+    }
+    let chains = chain(matches);
     let mut candidates: Vec<CopySpan> = chains
         .into_iter()
         .filter(|c| c.matched >= min_len)
@@ -141,7 +157,8 @@ fn longest_uncovered<'a>(
         if free.len() > best.len() {
             best = free;
         }
-        cursor = cursor.max(cut.end);
+        // A cut may reach past the range's end; the cursor must not (clamp needs min <= max).
+        cursor = cursor.max(cut.end).min(range.end);
     }
     best
 }

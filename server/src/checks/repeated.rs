@@ -1,26 +1,50 @@
 //! `repeated-in-document`: the same passage written twice in one draft.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 
 use crate::checks::{Code, Edit, Finding, Fix, Place, Related};
-use crate::fingerprint::{kgram_hashes, K};
+use crate::fingerprint::{kgram_hashes, FastMap, K};
 use crate::normalize::{is_clause_break, Normalized};
 
 /// Occurrences of one k-gram beyond this many are not paired (a slogan repeated 50 times is
 /// reported through its first pairs already, and pairing all would be quadratic).
 const MAX_OCCURRENCES: usize = 16;
 
+/// Other occurrences related to one finding; the message counts the rest.
+const MAX_RELATED: usize = MAX_OCCURRENCES;
+
+struct Occurrence {
+    range: Range<usize>,
+    /// The first `MAX_RELATED` other occurrences.
+    others: Vec<Range<usize>>,
+    /// All other occurrences.
+    total: usize,
+    /// One of them comes before this one.
+    has_earlier: bool,
+}
+
 /// Passages of at least `min_len` normalised chars that occur more than once in the draft; each
 /// occurrence is one finding pointing at the others.
 pub fn check(draft: &Normalized, text: &str, min_len: usize) -> Vec<Finding> {
     let chars = &draft.chars;
     let min_len = min_len.max(K);
-    let mut seen: HashMap<u64, Vec<usize>> = HashMap::new();
-    let mut reached: HashMap<usize, usize> = HashMap::new(); // diagonal → draft end reached
-                                                             // Pairs of (earlier, later) occurrences, normalised ranges.
+    let hashes = kgram_hashes(chars);
+    // Most k-grams of a draft occur once and can pair with nothing: only those seen twice get a
+    // list of occurrences.
+    let mut counts: FastMap<u64, u32> = FastMap::default();
+    counts.reserve(hashes.len());
+    for &hash in &hashes {
+        *counts.entry(hash).or_default() += 1;
+    }
+    let mut seen: FastMap<u64, Vec<usize>> = FastMap::default();
+    let mut reached: FastMap<usize, usize> = FastMap::default(); // diagonal → draft end reached
+    // Pairs of (earlier, later) occurrences, normalised ranges.
     let mut pairs: Vec<(Range<usize>, Range<usize>)> = Vec::new();
-    for (i, hash) in kgram_hashes(chars).into_iter().enumerate() {
+    for (i, &hash) in hashes.iter().enumerate() {
+        if counts[&hash] < 2 {
+            continue;
+        }
         let earlier = seen.entry(hash).or_default();
         for &j in earlier.iter() {
             let diagonal = i - j;
@@ -51,21 +75,35 @@ pub fn check(draft: &Normalized, text: &str, min_len: usize) -> Vec<Finding> {
         }
     }
 
-    // One finding per distinct occurrence, related to every other occurrence of it.
-    let mut occurrences: Vec<(Range<usize>, Vec<Range<usize>>)> = Vec::new();
+    // One finding per distinct occurrence, related to the other occurrences of it (at most
+    // MAX_RELATED named; a huge draft of near-identical lines has thousands). Hash lookups keep
+    // this linear in the number of pairs.
+    let mut occurrences: Vec<Occurrence> = Vec::new();
+    let mut by_range: HashMap<(usize, usize), usize> = HashMap::new();
+    let mut seen_pairs: HashSet<(usize, usize, usize, usize)> = HashSet::new();
     for (a, b) in pairs {
         for (this, other) in [(a.clone(), b.clone()), (b, a)] {
-            match occurrences.iter_mut().find(|(r, _)| *r == this) {
-                Some((_, others)) => {
-                    if !others.contains(&other) {
-                        others.push(other)
-                    }
-                }
-                None => occurrences.push((this, vec![other])),
+            if !seen_pairs.insert((this.start, this.end, other.start, other.end)) {
+                continue;
+            }
+            let at = *by_range.entry((this.start, this.end)).or_insert_with(|| {
+                occurrences.push(Occurrence {
+                    range: this.clone(),
+                    others: Vec::new(),
+                    total: 0,
+                    has_earlier: false,
+                });
+                occurrences.len() - 1
+            });
+            let occurrence = &mut occurrences[at];
+            occurrence.total += 1;
+            occurrence.has_earlier |= other.start < this.start;
+            if occurrence.others.len() < MAX_RELATED {
+                occurrence.others.push(other);
             }
         }
     }
-    occurrences.sort_by_key(|(r, _)| r.start);
+    occurrences.sort_by_key(|o| o.range.start);
 
     let line_starts: Vec<usize> = std::iter::once(0)
         .chain(
@@ -80,7 +118,13 @@ pub fn check(draft: &Normalized, text: &str, min_len: usize) -> Vec<Finding> {
 
     occurrences
         .into_iter()
-        .map(|(range, others)| {
+        .map(|occurrence| {
+            let Occurrence {
+                range,
+                others,
+                total,
+                has_earlier,
+            } = occurrence;
             let source = draft.source_range(range.start, range.end);
             let mut other_sources: Vec<Range<usize>> = others
                 .iter()
@@ -96,7 +140,16 @@ pub fn check(draft: &Normalized, text: &str, min_len: usize) -> Vec<Finding> {
                     _ => "本行后文".to_owned(),
                 })
                 .collect();
-            let message = format!("本文重复 {} 字（另见{}）", range.len(), lines.join("、"));
+            let more = if total > lines.len() {
+                format!("等 {total} 处")
+            } else {
+                String::new()
+            };
+            let message = format!(
+                "本文重复 {} 字（另见{}{more}）",
+                range.len(),
+                lines.join("、")
+            );
             let mut finding = Finding::new(Code::RepeatedInDocument, source.clone(), message);
             finding.related = other_sources
                 .iter()
@@ -106,7 +159,7 @@ pub fn check(draft: &Normalized, text: &str, min_len: usize) -> Vec<Finding> {
                 })
                 .collect();
             // Offer deletion on the later occurrences: the first one is the one to keep.
-            if other_sources.iter().any(|r| r.start < source.start) {
+            if has_earlier {
                 finding.fixes.push(Fix {
                     title: "删除这处重复".to_owned(),
                     edits: vec![Edit {

@@ -6,29 +6,33 @@
 //! is published only if its document has not changed since.
 
 use std::collections::{HashMap, HashSet};
-use std::path::PathBuf;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
-use tokio::sync::watch;
 use tower_lsp_server::jsonrpc::{Error, Result};
 use tower_lsp_server::ls_types::notification::Notification;
 use tower_lsp_server::ls_types::*;
 use tower_lsp_server::{Client, LanguageServer};
 
-use essay_lsp::analysis::{Analyzer, Report, MAX_ANALYZED_CHARS};
-use essay_lsp::checks::Place;
+use essay_lsp::analysis::{Analyzer, Report, MAX_ANALYZED_CHARS, MAX_FINDINGS};
+use essay_lsp::checks::{Place, Severity};
 use essay_lsp::config::Settings;
 use essay_lsp::document::{Document, PositionEncoding};
 use essay_lsp::phrases::SuggestionKind;
-use essay_lsp::report;
+use essay_lsp::project::{self, CorpusKey};
+use essay_lsp::{outline, report};
 
+use super::commands;
 use super::convert;
+use super::symbols;
+use super::workspace::{ConfigReport, DocContext, Workspace};
 
-pub const COMMAND_REPORT: &str = "essayLsp.report";
+/// How often project and glossary files are looked at when the client has no file watchers.
+const POLL_INTERVAL: Duration = Duration::from_secs(2);
 
 /// Sent after each analysis, for a status-bar item: `essayLsp/status`.
 pub enum StatusNotification {}
@@ -47,6 +51,7 @@ impl Notification for StatusNotification {
     const METHOD: &'static str = "essayLsp/status";
 }
 
+#[derive(Clone)]
 pub struct Backend {
     client: Client,
     state: Arc<State>,
@@ -54,12 +59,24 @@ pub struct Backend {
 
 struct State {
     docs: Mutex<HashMap<Uri, Doc>>,
+    /// The editor's settings (defaults < initializationOptions / didChangeConfiguration); each
+    /// document's project file goes on top of them (`workspace`).
     settings: RwLock<Settings>,
     encoding: RwLock<PositionEncoding>,
     snippets: AtomicBool,
     root: RwLock<Option<PathBuf>>,
-    /// The current analyzer; `None` until the first one is built.
-    analyzer: watch::Sender<Option<Arc<Analyzer>>>,
+    /// All workspace folders the editor named.
+    folders: RwLock<Vec<PathBuf>>,
+    /// Project files, per-document settings and the analyzers, one per corpus key.
+    workspace: Workspace,
+    /// Open `essay-lsp.toml` buffers: not essays, but their edits reload the settings.
+    configs: Mutex<HashMap<Uri, (Document, i32)>>,
+    /// The client can register file watchers dynamically.
+    watch_files: AtomicBool,
+    /// The client accepts `workspace/semanticTokens/refresh`.
+    refresh_tokens: AtomicBool,
+    /// Analyzer builds started, for distinct progress tokens.
+    builds: AtomicUsize,
     /// Held while publishing, so diagnostics of an older version never overtake a newer one.
     publish: tokio::sync::Mutex<()>,
     /// Problems already shown to the writer, so each is shown once.
@@ -78,11 +95,12 @@ struct Analyzed {
     version: i32,
     document: Document,
     report: Report,
+    /// The analyzer the report's essay ids refer to.
+    analyzer: Arc<Analyzer>,
 }
 
 impl Backend {
     pub fn new(client: Client, shutdown: Arc<AtomicBool>) -> Self {
-        let (analyzer, _) = watch::channel(None);
         Backend {
             client,
             state: Arc::new(State {
@@ -91,7 +109,12 @@ impl Backend {
                 encoding: RwLock::new(PositionEncoding::Utf16),
                 snippets: AtomicBool::new(false),
                 root: RwLock::new(None),
-                analyzer,
+                folders: RwLock::new(Vec::new()),
+                workspace: Workspace::default(),
+                configs: Mutex::new(HashMap::new()),
+                watch_files: AtomicBool::new(false),
+                refresh_tokens: AtomicBool::new(false),
+                builds: AtomicUsize::new(0),
                 publish: tokio::sync::Mutex::new(()),
                 shown: Mutex::new(HashSet::new()),
                 shutdown,
@@ -101,15 +124,6 @@ impl Backend {
 }
 
 impl State {
-    async fn analyzer(&self) -> Arc<Analyzer> {
-        let mut rx = self.analyzer.subscribe();
-        let guard = rx
-            .wait_for(Option::is_some)
-            .await
-            .expect("the sender lives in State");
-        guard.as_ref().expect("waited for Some").clone()
-    }
-
     fn settings(&self) -> Settings {
         self.settings.read().unwrap().clone()
     }
@@ -130,16 +144,6 @@ impl State {
         settings.glossary_paths = settings.glossary_paths.iter().map(resolve).collect();
         settings
     }
-}
-
-/// Settings that need the corpus, index or glossary rebuilt when they change.
-fn corpus_key(s: &Settings) -> (Vec<PathBuf>, bool, Vec<PathBuf>, Vec<String>) {
-    (
-        s.corpus_paths.clone(),
-        s.include_builtin,
-        s.glossary_paths.clone(),
-        s.extra_stock_phrases.clone(),
-    )
 }
 
 impl Backend {
@@ -170,47 +174,193 @@ impl Backend {
         *self.state.settings.write().unwrap() = settings;
     }
 
-    /// Builds the analyzer for the current settings off the executor, reporting progress and
-    /// unreadable files; then re-analyses every open document.
-    async fn rebuild_analyzer(&self) {
-        let settings = self.state.resolved_settings();
-        let progress = self
-            .client
-            .progress(
-                ProgressToken::String(format!("essay-lsp/index/{}", std::process::id())),
-                "essay-lsp：加载语料",
-            )
-            .with_message("正在建立语料索引")
-            .begin()
-            .await;
-        let built = tokio::task::spawn_blocking(move || Analyzer::new(&settings)).await;
-        progress.finish_with_message("语料已就绪").await;
-        let (analyzer, problems) = match built {
-            Ok(built) => built,
-            Err(e) => {
-                self.log(MessageType::ERROR, format!("语料加载失败：{e}"))
-                    .await;
-                return;
-            }
-        };
-        for problem in problems {
-            self.show_once(MessageType::WARNING, format!("语料文件已跳过：{problem}"))
-                .await;
-        }
-        self.log(
-            MessageType::INFO,
-            format!(
-                "语料已加载：{} 篇，{} 字，术语 {} 条",
-                analyzer.corpus.essays.len(),
-                analyzer.corpus.total_chars(),
-                analyzer.glossary.entries().len()
-            ),
-        )
-        .await;
-        let previous = self.state.analyzer.send_replace(Some(Arc::new(analyzer)));
-        // Documents opened before the first analyzer existed are already waiting for it.
-        if previous.is_some() {
+    /// What the document at `uri` is checked with: the editor's settings, its project file on
+    /// top. Publishes the project file's problems when they changed, and re-checks every open
+    /// document when its settings did.
+    fn context(&self, uri: &Uri) -> DocContext {
+        let path = uri.to_file_path().map(|p| p.into_owned());
+        self.context_at(path.as_deref())
+    }
+
+    fn context_at(&self, path: Option<&Path>) -> DocContext {
+        let editor = self.state.resolved_settings();
+        let folders = self.state.folders.read().unwrap().clone();
+        let (ctx, changes) = self.state.workspace.context(&editor, path, &folders);
+        self.publish_config_reports(changes.reports);
+        if changes.reloaded {
             self.reanalyze_all();
+        }
+        ctx
+    }
+
+    /// Publishes project-file problems as diagnostics on the project file itself.
+    fn publish_config_reports(&self, reports: Vec<ConfigReport>) {
+        if reports.is_empty() {
+            return;
+        }
+        let this = self.clone();
+        tokio::spawn(async move {
+            for report in reports {
+                let Some(uri) = Uri::from_file_path(&report.path) else {
+                    continue;
+                };
+                let file = Document::new(&report.text, this.state.encoding());
+                let diagnostics: Vec<Diagnostic> = report
+                    .problems
+                    .iter()
+                    .map(|p| Diagnostic {
+                        range: convert::range(&file, p.range.clone()),
+                        severity: Some(convert::severity(p.severity)),
+                        code: Some(NumberOrString::String("project-file".to_owned())),
+                        source: Some("essay-lsp".to_owned()),
+                        message: if p.severity == Severity::Error {
+                            format!("{}（本文件有误，仍使用上次正确的设置）", p.message)
+                        } else {
+                            p.message.clone()
+                        },
+                        ..Diagnostic::default()
+                    })
+                    .collect();
+                for p in &report.problems {
+                    this.log(
+                        MessageType::WARNING,
+                        format!(
+                            "{}:{}:{}: {}",
+                            report.path.display(),
+                            p.line,
+                            p.column,
+                            p.message
+                        ),
+                    )
+                    .await;
+                }
+                let _publishing = this.state.publish.lock().await;
+                if this.state.workspace.is_latest(&report) {
+                    this.client
+                        .publish_diagnostics(uri, diagnostics, None)
+                        .await;
+                }
+            }
+        });
+    }
+
+    /// The analyzer for `ctx`, building it if no document needed it yet.
+    async fn analyzer_for(&self, ctx: &DocContext) -> Arc<Analyzer> {
+        let (mut rx, build) = self.state.workspace.slot(&ctx.key, &ctx.settings);
+        if build {
+            let this = self.clone();
+            let (key, settings) = (ctx.key.clone(), ctx.settings.clone());
+            tokio::spawn(async move { this.build_analyzer(key, settings).await });
+        }
+        let guard = rx
+            .wait_for(Option::is_some)
+            .await
+            .expect("analyzer slots outlive their receivers' waits");
+        guard.as_ref().expect("waited for Some").clone()
+    }
+
+    /// The analyzer for the document at `uri`.
+    async fn analyzer_for_uri(&self, uri: &Uri) -> Arc<Analyzer> {
+        let ctx = self.context(uri);
+        self.analyzer_for(&ctx).await
+    }
+
+    /// Builds the analyzer for a corpus key off the executor, reporting progress and unreadable
+    /// files, and stores it in its slot; again if its inputs changed meanwhile. A rebuild
+    /// re-checks the open documents.
+    async fn build_analyzer(&self, key: CorpusKey, settings: Settings) {
+        let mut rebuilt = false;
+        loop {
+            let n = self.state.builds.fetch_add(1, Ordering::SeqCst);
+            let progress = self
+                .client
+                .progress(
+                    ProgressToken::String(format!("essay-lsp/index/{}/{n}", std::process::id())),
+                    "essay-lsp：加载语料",
+                )
+                .with_message("正在建立语料索引")
+                .begin()
+                .await;
+            let for_build = settings.clone();
+            let built = tokio::task::spawn_blocking(move || Analyzer::new(&for_build)).await;
+            progress.finish_with_message("语料已就绪").await;
+            let (analyzer, problems) = match built {
+                Ok(built) => built,
+                Err(e) => {
+                    self.log(MessageType::ERROR, format!("语料加载失败：{e}"))
+                        .await;
+                    // Documents wait for an analyzer: give them the built-in one.
+                    match tokio::task::spawn_blocking(|| Analyzer::new(&Settings::default())).await
+                    {
+                        Ok(fallback) => fallback,
+                        Err(_) => return,
+                    }
+                }
+            };
+            for problem in problems {
+                self.show_once(MessageType::WARNING, format!("语料文件已跳过：{problem}"))
+                    .await;
+            }
+            self.log(
+                MessageType::INFO,
+                format!(
+                    "语料已加载：{} 篇，{} 字，术语 {} 条",
+                    analyzer.corpus.essays.len(),
+                    analyzer.corpus.total_chars(),
+                    analyzer.glossary.entries().len()
+                ),
+            )
+            .await;
+            let (again, replaced) = self.state.workspace.finish(&key, Arc::new(analyzer));
+            rebuilt |= replaced;
+            if !again {
+                break;
+            }
+        }
+        // Documents opened before the first analyzer existed are already waiting for it; after
+        // a rebuild, the open documents were checked with the old one.
+        if rebuilt {
+            self.reanalyze_all();
+        }
+        if self.state.refresh_tokens.load(Ordering::SeqCst) {
+            let client = self.client.clone();
+            tokio::spawn(async move {
+                let _ = client.semantic_tokens_refresh().await;
+            });
+        }
+    }
+
+    /// Rebuilds the analyzers whose key `matches` (their files changed on disk).
+    fn rebuild_where(&self, matches: impl Fn(&CorpusKey) -> bool) {
+        for (key, settings) in self.state.workspace.invalidate(matches) {
+            let this = self.clone();
+            tokio::spawn(async move { this.build_analyzer(key, settings).await });
+        }
+    }
+
+    /// Reads a project file again (if it changed), publishes its problems and re-checks the
+    /// open documents when the settings in force changed.
+    fn project_file_changed(&self, path: &Path) {
+        let (_, report, reloaded) = self.state.workspace.refresh(path);
+        self.publish_config_reports(report.into_iter().collect());
+        if reloaded {
+            self.reanalyze_all();
+        }
+    }
+
+    /// For clients that cannot watch files: every `POLL_INTERVAL`, reads the known project
+    /// files again if their time or size changed, and rebuilds analyzers whose glossary files
+    /// changed. A handful of `stat` calls each time.
+    async fn poll_files(&self) {
+        while !self.state.shutdown.load(Ordering::SeqCst) {
+            tokio::time::sleep(POLL_INTERVAL).await;
+            for path in self.state.workspace.known_projects() {
+                self.project_file_changed(&path);
+            }
+            for (key, settings) in self.state.workspace.changed_glossaries() {
+                let this = self.clone();
+                tokio::spawn(async move { this.build_analyzer(key, settings).await });
+            }
         }
     }
 
@@ -227,6 +377,7 @@ impl Backend {
     /// Analyses `uri` after `delay` if it is then still at `version`, and publishes the result
     /// if it still is when the analysis ends.
     fn schedule(&self, uri: Uri, version: i32, delay: Duration) {
+        let this = self.clone();
         let state = self.state.clone();
         let client = self.client.clone();
         tokio::spawn(async move {
@@ -238,8 +389,9 @@ impl Backend {
                     _ => return, // changed or closed meanwhile: a newer task handles it
                 }
             };
-            let analyzer = state.analyzer().await;
-            let settings = state.settings();
+            let ctx = this.context(&uri);
+            let analyzer = this.analyzer_for(&ctx).await;
+            let settings = ctx.settings;
             let snapshot = document.clone();
             let analyzer_for_task = analyzer.clone();
             let report = match tokio::task::spawn_blocking(move || {
@@ -282,6 +434,7 @@ impl Backend {
                             version,
                             document,
                             report,
+                            analyzer: analyzer.clone(),
                         }))
                     }
                     _ => return,
@@ -293,10 +446,13 @@ impl Backend {
             client.send_notification::<StatusNotification>(status).await;
             if let Some(at) = truncated {
                 let message = format!(
-                    "文档过长，只检查了前 {at} 字（上限 {MAX_ANALYZED_CHARS} 字）：{}",
+                    "文档过长或问题过多，只检查了前 {at} 字（上限 {MAX_ANALYZED_CHARS} 字、\
+                     {MAX_FINDINGS} 个问题）：{}",
                     uri.as_str()
                 );
-                if state.shown.lock().unwrap().insert(message.clone()) {
+                // Once per document: where a cut falls moves as the writer types.
+                let key = format!("truncated {}", uri.as_str());
+                if state.shown.lock().unwrap().insert(key) {
                     client.show_message(MessageType::WARNING, message).await;
                 }
             }
@@ -315,17 +471,20 @@ impl Backend {
             }
             (doc.document.clone(), doc.version)
         };
-        let analyzer = self.state.analyzer().await;
-        let settings = self.state.settings();
+        let ctx = self.context(uri);
+        let analyzer = self.analyzer_for(&ctx).await;
+        let settings = ctx.settings;
         let snapshot = document.clone();
+        let for_task = analyzer.clone();
         let report =
-            tokio::task::spawn_blocking(move || analyzer.check(&snapshot.text(), &settings))
+            tokio::task::spawn_blocking(move || for_task.check(&snapshot.text(), &settings))
                 .await
                 .ok()?;
         Some(Arc::new(Analyzed {
             version,
             document,
             report,
+            analyzer,
         }))
     }
 
@@ -374,6 +533,25 @@ fn root_path(params: &InitializeParams) -> Option<PathBuf> {
     uri.to_file_path().map(|p| p.into_owned())
 }
 
+fn folder_paths(params: &InitializeParams) -> Vec<PathBuf> {
+    let mut folders: Vec<PathBuf> = params
+        .workspace_folders
+        .iter()
+        .flatten()
+        .filter_map(|f| f.uri.to_file_path().map(|p| p.into_owned()))
+        .collect();
+    if folders.is_empty() {
+        folders.extend(root_path(params));
+    }
+    folders
+}
+
+/// Whether `uri` is a project file (`essay-lsp.toml`), and its path.
+fn project_file(uri: &Uri) -> Option<PathBuf> {
+    let path = uri.to_file_path()?;
+    (path.file_name()? == project::PROJECT_FILE).then(|| path.into_owned())
+}
+
 fn path_label(uri: &Uri) -> String {
     uri.to_file_path()
         .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
@@ -394,6 +572,18 @@ impl LanguageServer for Backend {
             .unwrap_or(false);
         self.state.snippets.store(snippets, Ordering::SeqCst);
         *self.state.root.write().unwrap() = root_path(&params);
+        *self.state.folders.write().unwrap() = folder_paths(&params);
+        let workspace_caps = params.capabilities.workspace.as_ref();
+        let watch = workspace_caps
+            .and_then(|w| w.did_change_watched_files.as_ref())
+            .and_then(|w| w.dynamic_registration)
+            .unwrap_or(false);
+        self.state.watch_files.store(watch, Ordering::SeqCst);
+        let refresh = workspace_caps
+            .and_then(|w| w.semantic_tokens.as_ref())
+            .and_then(|t| t.refresh_support)
+            .unwrap_or(false);
+        self.state.refresh_tokens.store(refresh, Ordering::SeqCst);
         if let Some(options) = &params.initialization_options {
             self.apply_settings(options).await;
         }
@@ -409,6 +599,7 @@ impl LanguageServer for Backend {
                     TextDocumentSyncOptions {
                         open_close: Some(true),
                         change: Some(TextDocumentSyncKind::INCREMENTAL),
+                        save: Some(TextDocumentSyncSaveOptions::Supported(true)),
                         ..TextDocumentSyncOptions::default()
                     },
                 )),
@@ -419,7 +610,10 @@ impl LanguageServer for Backend {
                 }),
                 code_action_provider: Some(CodeActionProviderCapability::Options(
                     CodeActionOptions {
-                        code_action_kinds: Some(vec![CodeActionKind::QUICKFIX]),
+                        code_action_kinds: Some(vec![
+                            CodeActionKind::QUICKFIX,
+                            CodeActionKind::REFACTOR,
+                        ]),
                         ..CodeActionOptions::default()
                     },
                 )),
@@ -427,9 +621,20 @@ impl LanguageServer for Backend {
                     resolve_provider: Some(false),
                 }),
                 execute_command_provider: Some(ExecuteCommandOptions {
-                    commands: vec![COMMAND_REPORT.to_owned()],
+                    commands: commands::ALL.map(str::to_owned).to_vec(),
                     ..ExecuteCommandOptions::default()
                 }),
+                document_symbol_provider: Some(OneOf::Left(true)),
+                folding_range_provider: Some(FoldingRangeProviderCapability::Simple(true)),
+                semantic_tokens_provider: Some(
+                    SemanticTokensOptions {
+                        legend: symbols::legend(),
+                        full: Some(SemanticTokensFullOptions::Bool(true)),
+                        range: Some(false),
+                        ..SemanticTokensOptions::default()
+                    }
+                    .into(),
+                ),
                 ..ServerCapabilities::default()
             },
             offset_encoding: None,
@@ -437,7 +642,38 @@ impl LanguageServer for Backend {
     }
 
     async fn initialized(&self, _: InitializedParams) {
-        self.rebuild_analyzer().await;
+        if self.state.watch_files.load(Ordering::SeqCst) {
+            // Not awaited here: a client that is slow to answer must not hold up start-up.
+            let client = self.client.clone();
+            tokio::spawn(async move {
+                let watchers = [project::PROJECT_FILE, project::GLOSSARY_FILE]
+                    .map(|name| FileSystemWatcher {
+                        glob_pattern: GlobPattern::String(format!("**/{name}")),
+                        kind: None,
+                    })
+                    .to_vec();
+                let registration = Registration {
+                    id: "essay-lsp/watch-project-files".to_owned(),
+                    method: "workspace/didChangeWatchedFiles".to_owned(),
+                    register_options: serde_json::to_value(
+                        DidChangeWatchedFilesRegistrationOptions { watchers },
+                    )
+                    .ok(),
+                };
+                if let Err(e) = client.register_capability(vec![registration]).await {
+                    eprintln!("essay-lsp: file watcher registration failed: {e}");
+                }
+            });
+        }
+        if !self.state.watch_files.load(Ordering::SeqCst) {
+            // Neovim on Linux, Helix, Emacs: no file watchers, so look at the files ourselves.
+            let this = self.clone();
+            tokio::spawn(async move { this.poll_files().await });
+        }
+        // Build the analyzer the workspace's essays most likely need before one is opened.
+        let root = self.state.root.read().unwrap().clone();
+        let ctx = self.context_at(root.map(|r| r.join("_")).as_deref());
+        self.analyzer_for(&ctx).await;
     }
 
     async fn shutdown(&self) -> Result<()> {
@@ -447,6 +683,17 @@ impl LanguageServer for Backend {
 
     async fn did_open(&self, params: DidOpenTextDocumentParams) {
         let item = params.text_document;
+        if let Some(path) = project_file(&item.uri) {
+            let document = Document::new(&item.text, self.state.encoding());
+            self.state
+                .configs
+                .lock()
+                .unwrap()
+                .insert(item.uri.clone(), (document, item.version));
+            self.state.workspace.set_overlay(&path, Some(item.text));
+            self.project_file_changed(&path);
+            return;
+        }
         if !is_supported_language(&item.language_id) {
             self.log(
                 MessageType::INFO,
@@ -474,6 +721,23 @@ impl LanguageServer for Backend {
     async fn did_change(&self, params: DidChangeTextDocumentParams) {
         let uri = params.text_document.uri;
         let version = params.text_document.version;
+        let config_text = {
+            let mut configs = self.state.configs.lock().unwrap();
+            configs.get_mut(&uri).map(|(document, v)| {
+                if version > *v {
+                    for change in &params.content_changes {
+                        document.apply_change(change.range.map(convert::from_range), &change.text);
+                    }
+                    *v = version;
+                }
+                document.text()
+            })
+        };
+        if let (Some(text), Some(path)) = (config_text, project_file(&uri)) {
+            self.state.workspace.set_overlay(&path, Some(text));
+            self.project_file_changed(&path);
+            return;
+        }
         let applied = {
             let mut docs = self.state.docs.lock().unwrap();
             match docs.get_mut(&uri) {
@@ -491,7 +755,7 @@ impl LanguageServer for Backend {
         };
         match applied {
             Ok(()) => {
-                let delay = Duration::from_millis(self.state.settings().debounce_ms);
+                let delay = Duration::from_millis(self.context(&uri).settings.debounce_ms);
                 self.schedule(uri, version, delay);
             }
             Err(why) => {
@@ -506,6 +770,14 @@ impl LanguageServer for Backend {
 
     async fn did_close(&self, params: DidCloseTextDocumentParams) {
         let uri = params.text_document.uri;
+        if self.state.configs.lock().unwrap().remove(&uri).is_some() {
+            if let Some(path) = project_file(&uri) {
+                // The file on disk counts again.
+                self.state.workspace.set_overlay(&path, None);
+                self.project_file_changed(&path);
+            }
+            return;
+        }
         let was_open = self.state.docs.lock().unwrap().remove(&uri).is_some();
         if was_open {
             let _publishing = self.state.publish.lock().await;
@@ -513,14 +785,49 @@ impl LanguageServer for Backend {
         }
     }
 
-    async fn did_change_configuration(&self, params: DidChangeConfigurationParams) {
-        let before = corpus_key(&self.state.settings());
-        self.apply_settings(&params.settings).await;
-        if corpus_key(&self.state.settings()) != before {
-            self.rebuild_analyzer().await;
-        } else {
-            self.reanalyze_all();
+    async fn did_save(&self, params: DidSaveTextDocumentParams) {
+        let Some(path) = params.text_document.uri.to_file_path() else {
+            return;
+        };
+        if project_file(&params.text_document.uri).is_some() {
+            self.state.workspace.forget(&path);
+            self.project_file_changed(&path);
+            return;
         }
+        // A saved essay is part of the corpus of analyzers that include its workspace.
+        let canonical = std::fs::canonicalize(&path).unwrap_or_else(|_| path.to_path_buf());
+        self.rebuild_where(|key| {
+            key.workspace
+                .as_ref()
+                .is_some_and(|w| canonical.starts_with(w))
+                || key.glossary_paths.iter().any(|g| g == path.as_ref())
+        });
+    }
+
+    async fn did_change_watched_files(&self, params: DidChangeWatchedFilesParams) {
+        for change in params.changes {
+            let Some(path) = change.uri.to_file_path().map(|p| p.into_owned()) else {
+                continue;
+            };
+            if project_file(&change.uri).is_some() {
+                self.state.workspace.forget(&path);
+                self.project_file_changed(&path);
+            } else {
+                let canonical = std::fs::canonicalize(&path).unwrap_or_else(|_| path.clone());
+                self.rebuild_where(|key| {
+                    key.glossary_paths
+                        .iter()
+                        .any(|g| *g == path || *g == canonical)
+                });
+            }
+        }
+    }
+
+    async fn did_change_configuration(&self, params: DidChangeConfigurationParams) {
+        self.apply_settings(&params.settings).await;
+        // Each document's analysis looks up its analyzer for the new settings, building it when
+        // they need another corpus.
+        self.reanalyze_all();
     }
 
     async fn hover(&self, params: HoverParams) -> Result<Option<Hover>> {
@@ -529,7 +836,7 @@ impl LanguageServer for Backend {
         let Some(document) = self.document(uri) else {
             return Ok(None);
         };
-        let analyzer = self.state.analyzer().await;
+        let analyzer = self.analyzer_for_uri(uri).await;
         let (line_start, _) = document.line_prefix(position);
         let line = position.line as usize;
         if line >= document.rope().len_lines() {
@@ -563,7 +870,7 @@ impl LanguageServer for Backend {
         let Some(document) = self.document(uri) else {
             return Ok(None);
         };
-        let analyzer = self.state.analyzer().await;
+        let analyzer = self.analyzer_for_uri(uri).await;
         let (line_start, before) = document.line_prefix(position);
         let completion = analyzer.phrases.complete(&before);
         if completion.items.is_empty() {
@@ -630,15 +937,16 @@ impl LanguageServer for Backend {
             document.char_offset(convert::from_position(params.range.start)),
             document.char_offset(convert::from_position(params.range.end)),
         );
-        let analyzer = self.state.analyzer().await;
+        let analyzer = &analyzed.analyzer;
         let mut actions = Vec::new();
+        let mut ignorable = Vec::new();
         for finding in &analyzed.report.findings {
             let touches = finding.range.start <= wanted.1 && wanted.0 <= finding.range.end;
             if !touches {
                 continue;
             }
             let diagnostic = convert::diagnostic(document, &uri, finding, &|place| {
-                corpus_location(&analyzer, place, self.state.encoding())
+                corpus_location(analyzer, place, self.state.encoding())
             });
             for fix in &finding.fixes {
                 let edits: Vec<TextEdit> = fix
@@ -668,6 +976,45 @@ impl LanguageServer for Backend {
                     ..CodeAction::default()
                 }));
             }
+            let text: String = document
+                .rope()
+                .slice(
+                    finding.range.start.min(document.len_chars())
+                        ..finding.range.end.min(document.len_chars()),
+                )
+                .to_string();
+            if let Some(phrase) = commands::ignorable(&text) {
+                if !ignorable.contains(&phrase) {
+                    ignorable.push(phrase.clone());
+                    actions.push(commands::ignore_action(&uri, &phrase, diagnostic));
+                }
+            }
+        }
+        // A selected word or phrase that is not a glossary term yet.
+        if wanted.0 < wanted.1 {
+            let selected = document.rope().slice(wanted.0..wanted.1).to_string();
+            if let Some(term) = commands::glossary_candidate(&selected) {
+                let len = term.chars().count();
+                let known = analyzer
+                    .glossary
+                    .find_terms(&term)
+                    .iter()
+                    .any(|(r, _)| r.len() == len);
+                if !known {
+                    actions.push(commands::glossary_action(&uri, &term));
+                }
+            }
+        }
+        if let Some(only) = &params.context.only {
+            actions.retain(|a| match a {
+                CodeActionOrCommand::CodeAction(CodeAction {
+                    kind: Some(kind), ..
+                }) => only.iter().any(|o| {
+                    kind.as_str() == o.as_str()
+                        || kind.as_str().starts_with(&format!("{}.", o.as_str()))
+                }),
+                _ => false,
+            });
         }
         Ok(Some(actions))
     }
@@ -677,44 +1024,154 @@ impl LanguageServer for Backend {
         let Some(analyzed) = self.current_analysis(&uri).await else {
             return Ok(None);
         };
-        let analyzer = self.state.analyzer().await;
-        let title = analyzed.report.similarity.summary(&analyzer.corpus);
+        let summary = analyzed
+            .report
+            .similarity
+            .summary(&analyzed.analyzer.corpus);
+        let count = outline::count(&analyzed.document.text());
         Ok(Some(vec![CodeLens {
             range: Range::new(Position::new(0, 0), Position::new(0, 0)),
             command: Some(Command::new(
-                title,
-                COMMAND_REPORT.to_owned(),
+                format!("{summary} · 全文 {} 字", count.total),
+                commands::REPORT.to_owned(),
                 Some(vec![Value::String(uri.as_str().to_owned())]),
             )),
             data: None,
         }]))
     }
 
+    async fn document_symbol(
+        &self,
+        params: DocumentSymbolParams,
+    ) -> Result<Option<DocumentSymbolResponse>> {
+        let Some(document) = self.document(&params.text_document.uri) else {
+            return Ok(None);
+        };
+        let symbols = tokio::task::spawn_blocking(move || {
+            let outline = outline::outline(&document.text());
+            symbols::document_symbols(&document, &outline)
+        })
+        .await
+        .map_err(|e| commands::failed(format!("大纲生成失败：{e}")))?;
+        Ok(Some(DocumentSymbolResponse::Nested(symbols)))
+    }
+
+    async fn folding_range(&self, params: FoldingRangeParams) -> Result<Option<Vec<FoldingRange>>> {
+        let Some(document) = self.document(&params.text_document.uri) else {
+            return Ok(None);
+        };
+        let ranges = tokio::task::spawn_blocking(move || {
+            symbols::folding_ranges(&outline::outline(&document.text()))
+        })
+        .await
+        .map_err(|e| commands::failed(format!("折叠范围生成失败：{e}")))?;
+        Ok(Some(ranges))
+    }
+
+    async fn semantic_tokens_full(
+        &self,
+        params: SemanticTokensParams,
+    ) -> Result<Option<SemanticTokensResult>> {
+        let uri = params.text_document.uri;
+        let Some(document) = self.document(&uri) else {
+            return Ok(None);
+        };
+        let analyzer = self.analyzer_for_uri(&uri).await;
+        let data = tokio::task::spawn_blocking(move || {
+            symbols::semantic_tokens(&document, &document.text(), &analyzer.glossary)
+        })
+        .await
+        .map_err(|e| commands::failed(format!("语义高亮生成失败：{e}")))?;
+        Ok(Some(SemanticTokensResult::Tokens(SemanticTokens {
+            result_id: None,
+            data,
+        })))
+    }
+
     async fn execute_command(&self, params: ExecuteCommandParams) -> Result<Option<LSPAny>> {
+        let args = &params.arguments;
         match params.command.as_str() {
-            COMMAND_REPORT => {
-                let uri = params
-                    .arguments
-                    .first()
-                    .and_then(Value::as_str)
-                    .and_then(|s| s.parse::<Uri>().ok())
-                    .ok_or_else(|| {
-                        Error::invalid_params("essayLsp.report 需要文档 URI 作为第一个参数")
-                    })?;
+            commands::REPORT => {
+                let uri = commands::uri_arg(commands::REPORT, args)?;
                 let Some(analyzed) = self.current_analysis(&uri).await else {
                     return Err(Error::invalid_params(format!(
                         "文档未打开：{}",
                         uri.as_str()
                     )));
                 };
-                let analyzer = self.state.analyzer().await;
                 let markdown = report::markdown(
-                    &analyzer,
+                    &analyzed.analyzer,
                     &path_label(&uri),
                     &analyzed.document.text(),
                     &analyzed.report,
                 );
                 Ok(Some(Value::String(markdown)))
+            }
+            commands::IGNORE_PHRASE => {
+                let uri = commands::uri_arg(commands::IGNORE_PHRASE, args)?;
+                let phrase =
+                    commands::required_string(commands::IGNORE_PHRASE, args, 1, "要忽略的短语")?;
+                let root = self.state.root.read().unwrap().clone();
+                let file = commands::project_file_for(&uri, root.as_deref())?;
+                let added = project::ignore_phrase(&file, &phrase).map_err(commands::failed)?;
+                self.state.workspace.forget(&file);
+                self.project_file_changed(&file);
+                let message = if added {
+                    format!("已忽略「{phrase}」，写入 {}", file.display())
+                } else {
+                    format!("「{phrase}」已在 {} 的忽略列表中", file.display())
+                };
+                self.log(MessageType::INFO, &message).await;
+                Ok(Some(Value::String(message)))
+            }
+            commands::ADD_TO_GLOSSARY => {
+                let command = commands::ADD_TO_GLOSSARY;
+                let uri = commands::uri_arg(command, args)?;
+                let term = commands::required_string(command, args, 1, "术语")?;
+                let category = commands::category_arg(args, 3)?;
+                let (definition, note) = match commands::string_arg(args, 2) {
+                    Some(definition) => (definition, None),
+                    None => {
+                        let analyzer = self.analyzer_for_uri(&uri).await;
+                        let draft = self.document(&uri).map(|d| d.text()).unwrap_or_default();
+                        match project::usage_sentence(&analyzer.corpus, &draft, &term) {
+                            Some((sentence, from)) => (
+                                sentence,
+                                Some(format!("释义暂用{from}中的用例，可改写为释义")),
+                            ),
+                            None => {
+                                return Err(commands::failed(format!(
+                                    "请给出「{term}」的释义：语料和本文都没有用到它"
+                                )))
+                            }
+                        }
+                    }
+                };
+                let root = self.state.root.read().unwrap().clone();
+                let file = commands::project_file_for(&uri, root.as_deref())?;
+                let edit = project::add_glossary_term(
+                    &file,
+                    &project::NewTerm {
+                        term: term.clone(),
+                        category,
+                        definition,
+                        note,
+                    },
+                )
+                .map_err(commands::failed)?;
+                // The project file may list the glossary now (a new corpus key); if it already
+                // did, the analyzers that read it are rebuilt.
+                self.state.workspace.forget(&file);
+                self.project_file_changed(&file);
+                let glossary = edit.glossary_file.clone();
+                self.rebuild_where(|key| key.glossary_paths.contains(&glossary));
+                let message = format!(
+                    "已{}术语「{term}」：{}",
+                    if edit.replaced { "更新" } else { "添加" },
+                    edit.glossary_file.display()
+                );
+                self.log(MessageType::INFO, &message).await;
+                Ok(Some(Value::String(message)))
             }
             other => Err(Error::invalid_params(format!("未知命令：{other}"))),
         }

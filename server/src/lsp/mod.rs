@@ -2,8 +2,11 @@
 //! analysis core off the async executor.
 
 mod backend;
+mod commands;
 mod convert;
+mod symbols;
 mod transport;
+mod workspace;
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;

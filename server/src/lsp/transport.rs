@@ -11,6 +11,10 @@ use serde_json::json;
 use tokio::io::{AsyncBufRead, AsyncBufReadExt, AsyncRead, AsyncReadExt, AsyncWriteExt, BufReader};
 use tokio::sync::mpsc;
 
+/// Largest message accepted (a 5 MB draft makes a message of about that size). A longer
+/// Content-Length is answered with a parse error instead of being read.
+const MAX_MESSAGE_BYTES: usize = 256 << 20;
+
 /// Reads one frame: `Ok(Some(Ok(body)))`, `Ok(Some(Err(reason)))` for a frame whose headers are
 /// unusable, `Ok(None)` at end of input.
 async fn read_frame<R: AsyncBufRead + Unpin>(
@@ -32,6 +36,12 @@ async fn read_frame<R: AsyncBufRead + Unpin>(
             continue; // stray blank line between frames
         }
         saw_header = true;
+        // After a frame without a usable Content-Length, its body runs into the next frame's
+        // header line (`{…}Content-Length: 52`): resynchronise on the last header name found.
+        let line = match line.to_ascii_lowercase().rfind("content-length:") {
+            Some(at) => &line[at..],
+            None => line,
+        };
         if let Some((name, value)) = line.split_once(':') {
             if name.trim().eq_ignore_ascii_case("content-length") {
                 length = value.trim().parse().ok();
@@ -43,8 +53,21 @@ async fn read_frame<R: AsyncBufRead + Unpin>(
             "missing or invalid Content-Length header".to_owned()
         )));
     };
-    let mut body = vec![0; length];
-    reader.read_exact(&mut body).await?;
+    if length > MAX_MESSAGE_BYTES {
+        // Not read: allocating it would abort the process, and waiting for it would hang.
+        return Ok(Some(Err(format!(
+            "Content-Length {length} exceeds the limit of {MAX_MESSAGE_BYTES} bytes"
+        ))));
+    }
+    // Grows with the bytes that actually arrive, not with what the header claims.
+    let mut body = Vec::with_capacity(length.min(1 << 20));
+    (&mut *reader)
+        .take(length as u64)
+        .read_to_end(&mut body)
+        .await?;
+    if body.len() < length {
+        return Ok(None); // input ended inside the body
+    }
     Ok(Some(Ok(body)))
 }
 
@@ -55,13 +78,28 @@ fn frame(body: &[u8]) -> Vec<u8> {
 }
 
 fn parse_error(reason: &str) -> Vec<u8> {
+    error_reply(-32700, &format!("Parse error: {reason}"))
+}
+
+/// An error response with id null, as JSON-RPC 2.0 asks when the id cannot be told.
+fn error_reply(code: i32, message: &str) -> Vec<u8> {
     let body = json!({
         "jsonrpc": "2.0",
         "id": null,
-        "error": {"code": -32700, "message": format!("Parse error: {reason}")},
+        "error": {"code": code, "message": message},
     });
-    eprintln!("essay-lsp: ignored a malformed message: {reason}");
+    eprintln!("essay-lsp: ignored a malformed message: {message}");
     frame(body.to_string().as_bytes())
+}
+
+/// What tower-lsp-server decodes (its own `Message` type is private). Valid JSON of any other
+/// shape — `"jsonrpc": "1.0"`, a method that is not a string, `[]` — would make it answer
+/// once and then stop reading its input, ending the session.
+#[derive(serde::Deserialize)]
+#[serde(untagged)]
+enum Incoming {
+    Response(#[allow(dead_code)] tower_lsp_server::jsonrpc::Response),
+    Request(#[allow(dead_code)] tower_lsp_server::jsonrpc::Request),
 }
 
 /// Copies valid frames from `input` to `to_server`; reports invalid ones on `errors`.
@@ -73,19 +111,20 @@ pub async fn guard_input(
     let mut reader = BufReader::new(input);
     loop {
         match read_frame(&mut reader).await {
-            Ok(Some(Ok(body))) => {
-                let valid = matches!(
-                    serde_json::from_slice::<serde_json::Value>(&body),
-                    Ok(serde_json::Value::Object(_))
-                );
-                if valid {
+            Ok(Some(Ok(body))) => match serde_json::from_slice::<Incoming>(&body) {
+                Ok(_) => {
                     if to_server.write_all(&frame(&body)).await.is_err() {
                         return;
                     }
-                } else {
+                }
+                Err(e) if e.is_data() => {
+                    let reply = error_reply(-32600, "Invalid request: not a JSON-RPC 2.0 message");
+                    let _ = errors.send(reply).await;
+                }
+                Err(_) => {
                     let _ = errors.send(parse_error("invalid JSON")).await;
                 }
-            }
+            },
             Ok(Some(Err(reason))) => {
                 let _ = errors.send(parse_error(&reason)).await;
             }

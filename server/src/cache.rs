@@ -1,0 +1,536 @@
+//! The on-disk cache of corpus fingerprint indexes, so a restart with a large, unchanged user
+//! corpus does not index it again.
+//!
+//! An index is a function of the normalised essay texts (and of `K`, `W`, the posting caps and
+//! the k-gram hash), so that is what the key is made of: a 128-bit hash of every essay's
+//! normalised characters, in order. Files that are renamed, touched or re-encoded without a
+//! change of text keep their entry; any change of text gives a new key, and the stale entry is
+//! evicted once newer ones push it out (at most `MAX_ENTRIES` are kept, least recently used
+//! dropped first). Corpora smaller than `MIN_CACHED_CHARS` are indexed in well under 100 ms and
+//! never cached.
+//!
+//! The file is a small header (magic, format version, parameters, key, array lengths), the three
+//! arrays of the index in little-endian order, and a checksum. It is written to a temporary file
+//! and renamed into place, so readers never see half a file; a file that is truncated, damaged
+//! or of another version is ignored (and replaced by the next store).
+
+use std::fs::File;
+use std::io::{self, BufReader, BufWriter, Read, Write};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, SystemTime};
+
+use crate::fingerprint::{self, Index, Posting, K, MAX_POSTINGS, MAX_POSTINGS_PER_ESSAY, W};
+use crate::normalize::Normalized;
+use crate::parallel;
+
+/// Bump when the file layout or the meaning of the arrays changes.
+pub const FORMAT_VERSION: u32 = 1;
+/// Corpora with fewer normalised characters than this are not cached.
+pub const MIN_CACHED_CHARS: usize = 1_000_000;
+/// Index files kept in the cache folder.
+pub const MAX_ENTRIES: usize = 4;
+
+const MAGIC: &[u8; 8] = b"ESSAYIDX";
+/// Temporary files older than this are left-overs of a crashed write.
+const STALE_TEMP: Duration = Duration::from_secs(24 * 60 * 60);
+
+/// Identifies the normalised texts an index was built from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct CacheKey {
+    pub a: u64,
+    pub b: u64,
+}
+
+impl CacheKey {
+    /// The key of a corpus: its essays' normalised texts, in order, with everything else the
+    /// index depends on.
+    pub fn of(essays: &[Normalized]) -> CacheKey {
+        let per_essay = parallel::map(
+            essays,
+            |e| e.chars.len(),
+            |e| {
+                let mut h = Hash2::new();
+                h.add(e.chars.len() as u64);
+                for pair in e.chars.chunks(2) {
+                    let hi = pair.get(1).map_or(0x11_0000, |&c| c as u64);
+                    h.add((pair[0] as u64) | (hi << 32));
+                }
+                h
+            },
+        );
+        let mut h = Hash2::new();
+        for param in [
+            FORMAT_VERSION as u64,
+            K as u64,
+            W as u64,
+            MAX_POSTINGS as u64,
+            MAX_POSTINGS_PER_ESSAY as u64,
+            // Changes whenever the k-gram hash does.
+            fingerprint::kgram_hash(&['脱', '贫', '攻', '坚', '精', '准', '扶', '贫', 'a', '1']),
+            essays.len() as u64,
+        ] {
+            h.add(param);
+        }
+        for e in per_essay {
+            h.add(e.a);
+            h.add(e.b);
+        }
+        CacheKey {
+            a: h.a_finish(),
+            b: h.b_finish(),
+        }
+    }
+
+    fn file_name(&self) -> String {
+        format!("index-{:016x}{:016x}.bin", self.a, self.b)
+    }
+}
+
+/// Two independent 64-bit multiply–rotate hashes, together 128 bits.
+#[derive(Clone, Copy)]
+struct Hash2 {
+    a: u64,
+    b: u64,
+}
+
+impl Hash2 {
+    fn new() -> Hash2 {
+        Hash2 {
+            a: 0x243f_6a88_85a3_08d3,
+            b: 0x1319_8a2e_0370_7344,
+        }
+    }
+
+    fn add(&mut self, v: u64) {
+        self.a = (self.a ^ v).wrapping_mul(0x9e37_79b9_7f4a_7c15).rotate_left(29);
+        self.b = (self.b.rotate_left(17) ^ v).wrapping_mul(0xc2b2_ae3d_27d4_eb4f);
+    }
+
+    fn a_finish(&self) -> u64 {
+        mix(self.a)
+    }
+
+    fn b_finish(&self) -> u64 {
+        mix(self.b ^ 0x5851_f42d_4c95_7f2d)
+    }
+}
+
+fn mix(mut h: u64) -> u64 {
+    h ^= h >> 33;
+    h = h.wrapping_mul(0xff51_afd7_ed55_8ccd);
+    h ^= h >> 33;
+    h = h.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
+    h ^ (h >> 33)
+}
+
+/// The platform's per-user cache folder for essay-lsp: `$XDG_CACHE_HOME/essay-lsp`, else
+/// `~/.cache/essay-lsp` (`~/Library/Caches/essay-lsp` on macOS, `%LOCALAPPDATA%\essay-lsp` on
+/// Windows). None when there is no home to put it in.
+pub fn user_cache_dir() -> Option<PathBuf> {
+    let absolute = |var: &str| {
+        std::env::var_os(var)
+            .map(PathBuf::from)
+            .filter(|p| p.is_absolute())
+    };
+    if let Some(xdg) = absolute("XDG_CACHE_HOME") {
+        return Some(xdg.join("essay-lsp"));
+    }
+    if cfg!(windows) {
+        return absolute("LOCALAPPDATA").map(|p| p.join("essay-lsp"));
+    }
+    let home = absolute("HOME")?;
+    if cfg!(target_os = "macos") {
+        Some(home.join("Library/Caches/essay-lsp"))
+    } else {
+        Some(home.join(".cache/essay-lsp"))
+    }
+}
+
+/// A folder of cached indexes.
+#[derive(Debug, Clone)]
+pub struct IndexCache {
+    dir: PathBuf,
+}
+
+/// Why a lookup found nothing usable (for logs and tests).
+#[derive(Debug, PartialEq, Eq)]
+pub enum Miss {
+    /// No entry for the key.
+    Absent,
+    /// An entry exists but cannot be used; it will be replaced.
+    Unusable(String),
+}
+
+impl IndexCache {
+    /// The cache in the user's cache folder (see `user_cache_dir`).
+    pub fn user() -> Option<IndexCache> {
+        user_cache_dir().map(IndexCache::at)
+    }
+
+    pub fn at(dir: impl Into<PathBuf>) -> IndexCache {
+        IndexCache { dir: dir.into() }
+    }
+
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    pub fn path(&self, key: &CacheKey) -> PathBuf {
+        self.dir.join(key.file_name())
+    }
+
+    /// The cached index for `key`, built over `essays` (which the key was computed from). On a
+    /// miss the essays are handed back.
+    pub fn load(
+        &self,
+        key: &CacheKey,
+        essays: Vec<Normalized>,
+    ) -> Result<Index, (Vec<Normalized>, Miss)> {
+        let path = self.path(key);
+        let file = match File::open(&path) {
+            Ok(file) => file,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return Err((essays, Miss::Absent)),
+            Err(e) => return Err((essays, Miss::Unusable(e.to_string()))),
+        };
+        let parts = match read_parts(file, key, &essays) {
+            Ok(parts) => parts,
+            Err(e) => return Err((essays, Miss::Unusable(e.to_string()))),
+        };
+        let (keys, offsets, postings) = parts;
+        if let Err(e) = fingerprint::validate_parts(&essays, &keys, &offsets, &postings) {
+            return Err((essays, Miss::Unusable(e)));
+        }
+        // Recently used: eviction goes by modification time.
+        if let Ok(file) = File::options().append(true).open(&path) {
+            let _ = file.set_modified(SystemTime::now());
+        }
+        Ok(Index::from_parts(essays, keys, offsets, postings).expect("parts were validated"))
+    }
+
+    /// Writes `index` under `key` (atomically: a temporary file renamed into place), then
+    /// evicts the least recently used entries beyond `MAX_ENTRIES`.
+    pub fn store(&self, key: &CacheKey, index: &Index) -> io::Result<PathBuf> {
+        std::fs::create_dir_all(&self.dir)?;
+        let path = self.path(key);
+        let nanos = SystemTime::now()
+            .duration_since(SystemTime::UNIX_EPOCH)
+            .map_or(0, |d| d.subsec_nanos());
+        let temp = self.dir.join(format!(
+            "{}.tmp-{}-{nanos}",
+            key.file_name(),
+            std::process::id()
+        ));
+        let written = write_parts(&temp, key, index).and_then(|()| std::fs::rename(&temp, &path));
+        if written.is_err() {
+            let _ = std::fs::remove_file(&temp);
+        }
+        written?;
+        self.evict(&path);
+        Ok(path)
+    }
+
+    fn evict(&self, keep: &Path) {
+        let Ok(entries) = std::fs::read_dir(&self.dir) else {
+            return;
+        };
+        let now = SystemTime::now();
+        let mut indexes: Vec<(SystemTime, PathBuf)> = Vec::new();
+        for entry in entries.flatten() {
+            let path = entry.path();
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if !name.starts_with("index-") {
+                continue;
+            }
+            let modified = entry
+                .metadata()
+                .and_then(|m| m.modified())
+                .unwrap_or(SystemTime::UNIX_EPOCH);
+            if name.contains(".tmp-") {
+                if now.duration_since(modified).unwrap_or_default() > STALE_TEMP {
+                    let _ = std::fs::remove_file(&path);
+                }
+            } else if name.ends_with(".bin") && path != keep {
+                indexes.push((modified, path));
+            }
+        }
+        indexes.sort_by_key(|(modified, _)| std::cmp::Reverse(*modified));
+        for (_, path) in indexes.into_iter().skip(MAX_ENTRIES - 1) {
+            let _ = std::fs::remove_file(path);
+        }
+    }
+}
+
+/// Checksum over the values written, in order.
+#[derive(Default)]
+struct Checksum(u64);
+
+impl Checksum {
+    fn add(&mut self, v: u64) {
+        self.0 = (self.0.rotate_left(23) ^ v).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    }
+}
+
+fn header_values(key: &CacheKey, essays: usize, keys: usize, postings: usize) -> [u64; 10] {
+    [
+        FORMAT_VERSION as u64,
+        K as u64,
+        W as u64,
+        MAX_POSTINGS as u64,
+        MAX_POSTINGS_PER_ESSAY as u64,
+        key.a,
+        key.b,
+        essays as u64,
+        keys as u64,
+        postings as u64,
+    ]
+}
+
+fn write_parts(path: &Path, key: &CacheKey, index: &Index) -> io::Result<()> {
+    let (keys, offsets, postings) = index.parts();
+    let mut out = BufWriter::with_capacity(1 << 20, File::create(path)?);
+    let mut sum = Checksum::default();
+    out.write_all(MAGIC)?;
+    for v in header_values(key, index.essays.len(), keys.len(), postings.len()) {
+        sum.add(v);
+        out.write_all(&v.to_le_bytes())?;
+    }
+    for e in &index.essays {
+        sum.add(e.chars.len() as u64);
+        out.write_all(&(e.chars.len() as u64).to_le_bytes())?;
+    }
+    for &k in keys {
+        sum.add(k);
+        out.write_all(&k.to_le_bytes())?;
+    }
+    for &o in offsets {
+        sum.add(o as u64);
+        out.write_all(&o.to_le_bytes())?;
+    }
+    for p in postings {
+        let v = (p.essay as u64) | ((p.pos as u64) << 32);
+        sum.add(v);
+        out.write_all(&v.to_le_bytes())?;
+    }
+    out.write_all(&sum.0.to_le_bytes())?;
+    // No fsync: a file torn by a crash fails its checksum and is rebuilt.
+    out.flush()
+}
+
+fn bad(message: &str) -> io::Error {
+    io::Error::new(io::ErrorKind::InvalidData, message.to_owned())
+}
+
+type Parts = (Vec<u64>, Vec<u32>, Vec<Posting>);
+
+fn read_parts(file: File, key: &CacheKey, essays: &[Normalized]) -> io::Result<Parts> {
+    let len = file.metadata()?.len();
+    let mut input = BufReader::with_capacity(1 << 20, file);
+    let mut magic = [0u8; 8];
+    input.read_exact(&mut magic)?;
+    if &magic != MAGIC {
+        return Err(bad("not an essay-lsp index"));
+    }
+    let mut sum = Checksum::default();
+    let mut header = [0u64; 10];
+    read_u64s(&mut input, &mut header, &mut sum)?;
+    let (n_keys, n_postings) = (header[8], header[9]);
+    // Lengths come from the file: check them against its size before allocating anything.
+    let expected = 8 + 8 * 10 + 8 * essays.len() as u64 + 8 * n_keys + 4 * (n_keys + 1)
+        + 8 * n_postings
+        + 8;
+    if header[..8] != header_values(key, essays.len(), 0, 0)[..8] || expected != len {
+        return Err(bad("another version, another corpus or a truncated file"));
+    }
+    let mut lens = vec![0u64; essays.len()];
+    read_u64s(&mut input, &mut lens, &mut sum)?;
+    if lens.iter().zip(essays).any(|(&l, e)| l != e.chars.len() as u64) {
+        return Err(bad("essay lengths differ"));
+    }
+    let mut keys = vec![0u64; n_keys as usize];
+    read_u64s(&mut input, &mut keys, &mut sum)?;
+    let mut offsets = vec![0u32; n_keys as usize + 1];
+    read_u32s(&mut input, &mut offsets, &mut sum)?;
+    let mut packed = vec![0u64; n_postings as usize];
+    read_u64s(&mut input, &mut packed, &mut sum)?;
+    let postings: Vec<Posting> = packed
+        .into_iter()
+        .map(|v| Posting {
+            essay: v as u32,
+            pos: (v >> 32) as u32,
+        })
+        .collect();
+    let mut stored = [0u8; 8];
+    input.read_exact(&mut stored)?;
+    if u64::from_le_bytes(stored) != sum.0 {
+        return Err(bad("checksum mismatch"));
+    }
+    Ok((keys, offsets, postings))
+}
+
+fn read_u64s(input: &mut impl Read, out: &mut [u64], sum: &mut Checksum) -> io::Result<()> {
+    let mut buf = vec![0u8; 8 * 8192];
+    for chunk in out.chunks_mut(8192) {
+        let bytes = &mut buf[..chunk.len() * 8];
+        input.read_exact(bytes)?;
+        for (v, b) in chunk.iter_mut().zip(bytes.chunks_exact(8)) {
+            *v = u64::from_le_bytes(b.try_into().expect("8 bytes"));
+            sum.add(*v);
+        }
+    }
+    Ok(())
+}
+
+fn read_u32s(input: &mut impl Read, out: &mut [u32], sum: &mut Checksum) -> io::Result<()> {
+    let mut buf = vec![0u8; 4 * 8192];
+    for chunk in out.chunks_mut(8192) {
+        let bytes = &mut buf[..chunk.len() * 4];
+        input.read_exact(bytes)?;
+        for (v, b) in chunk.iter_mut().zip(bytes.chunks_exact(4)) {
+            *v = u32::from_le_bytes(b.try_into().expect("4 bytes"));
+            sum.add(*v as u64);
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::normalize::normalize;
+
+    fn essays(texts: &[&str]) -> Vec<Normalized> {
+        texts.iter().map(|t| normalize(t)).collect()
+    }
+
+    const A: &str = "改革开放以来，我们实施大规模扶贫开发，使七亿多农村贫困人口摆脱贫困，取得了举世瞩目的伟大成就。";
+    const B: &str = "小康不小康，关键看老乡。脱贫攻坚是全面建成小康社会的底线任务和标志性指标，必须如期完成。";
+
+    #[test]
+    fn stored_index_loads_back_identical() {
+        let dir = tempfile::tempdir().unwrap();
+        let cache = IndexCache::at(dir.path().join("cache"));
+        let essays = essays(&[A, B]);
+        let key = CacheKey::of(&essays);
+        let index = Index::from_normalized(essays.clone());
+        let (_, miss) = cache.load(&key, essays.clone()).unwrap_err();
+        assert_eq!(miss, Miss::Absent);
+        let path = cache.store(&key, &index).unwrap();
+        assert!(path.starts_with(cache.dir()));
+        let loaded = cache.load(&key, essays.clone()).unwrap();
+        assert_eq!(loaded.parts(), index.parts());
+        let draft: Vec<char> = normalize(A).chars;
+        assert_eq!(loaded.find_matches(&draft), index.find_matches(&draft));
+        // Only the index file is left: no temporary files.
+        let names: Vec<_> = std::fs::read_dir(cache.dir()).unwrap().collect();
+        assert_eq!(names.len(), 1);
+    }
+
+    #[test]
+    fn a_changed_text_is_a_different_key() {
+        let before = essays(&[A, B]);
+        let after = essays(&[A, &B.replace("底线", "底限")]);
+        assert_ne!(CacheKey::of(&before), CacheKey::of(&after));
+        // Punctuation and width do not change the index, so they do not change the key.
+        let same = essays(&[&A.replace('，', ","), B]);
+        assert_eq!(CacheKey::of(&before), CacheKey::of(&same));
+        // Essays in another order are another index (ids differ).
+        assert_ne!(CacheKey::of(&before), CacheKey::of(&essays(&[B, A])));
+    }
+
+    #[test]
+    fn stale_entry_after_a_file_changes_is_rebuilt() {
+        let dir = tempfile::tempdir().unwrap();
+        let corpus = dir.path().join("corpus");
+        std::fs::create_dir(&corpus).unwrap();
+        std::fs::write(corpus.join("a.txt"), A).unwrap();
+        std::fs::write(corpus.join("b.txt"), B).unwrap();
+        let cache = IndexCache::at(dir.path().join("cache"));
+        let load = || {
+            let (c, _) = crate::corpus::Corpus::load(std::slice::from_ref(&corpus), false);
+            let essays: Vec<Normalized> = c.essays.iter().map(|e| normalize(&e.text)).collect();
+            (CacheKey::of(&essays), essays)
+        };
+        let (key, essays) = load();
+        cache
+            .store(&key, &Index::from_normalized(essays.clone()))
+            .unwrap();
+        assert!(cache.load(&key, essays).is_ok());
+
+        std::fs::write(corpus.join("b.txt"), format!("{B}我的新段落在这里。")).unwrap();
+        let (new_key, essays) = load();
+        assert_ne!(new_key, key);
+        let (essays, miss) = cache.load(&new_key, essays).unwrap_err();
+        assert_eq!(miss, Miss::Absent);
+        let rebuilt = Index::from_normalized(essays.clone());
+        cache.store(&new_key, &rebuilt).unwrap();
+        assert_eq!(
+            cache.load(&new_key, essays).unwrap().parts(),
+            rebuilt.parts()
+        );
+    }
+
+    #[test]
+    fn corrupt_or_truncated_files_are_ignored_and_replaced() {
+        let dir = tempfile::tempdir().unwrap();
+        let cache = IndexCache::at(dir.path());
+        let essays = essays(&[A, B]);
+        let key = CacheKey::of(&essays);
+        let index = Index::from_normalized(essays.clone());
+        let path = cache.store(&key, &index).unwrap();
+        let good = std::fs::read(&path).unwrap();
+
+        let unusable = |bytes: &[u8]| {
+            std::fs::write(&path, bytes).unwrap();
+            match cache.load(&key, essays.clone()) {
+                Err((_, Miss::Unusable(_))) => {}
+                other => panic!("damaged file accepted: {:?}", other.map(|_| ())),
+            }
+        };
+        // A flipped bit in the postings, in the header, a truncated file, garbage, nothing.
+        let mut flipped = good.clone();
+        let at = flipped.len() - 20;
+        flipped[at] ^= 0x40;
+        unusable(&flipped);
+        let mut version = good.clone();
+        version[8] ^= 1;
+        unusable(&version);
+        unusable(&good[..good.len() / 2]);
+        unusable(b"ESSAYIDX\xff\xff\xff\xff\xff\xff\xff\xff");
+        unusable(b"");
+        // The next store replaces it.
+        cache.store(&key, &index).unwrap();
+        assert!(cache.load(&key, essays).is_ok());
+    }
+
+    #[test]
+    fn old_entries_are_evicted() {
+        let dir = tempfile::tempdir().unwrap();
+        let cache = IndexCache::at(dir.path());
+        let mut paths = Vec::new();
+        for i in 0..MAX_ENTRIES + 2 {
+            let essays = essays(&[&format!("{A}{i}"), B]);
+            let key = CacheKey::of(&essays);
+            paths.push(cache.store(&key, &Index::from_normalized(essays)).unwrap());
+            // Distinct modification times.
+            let when = SystemTime::UNIX_EPOCH + Duration::from_secs(1_000_000 + i as u64);
+            File::options()
+                .append(true)
+                .open(paths.last().unwrap())
+                .unwrap()
+                .set_modified(when)
+                .unwrap();
+        }
+        let left: Vec<bool> = paths.iter().map(|p| p.exists()).collect();
+        assert_eq!(left.iter().filter(|&&x| x).count(), MAX_ENTRIES);
+        assert!(!left[0] && !left[1] && left[MAX_ENTRIES + 1]);
+    }
+
+    #[test]
+    fn cache_folder_follows_xdg() {
+        // Only checks the shape: the environment is the test runner's.
+        if let Some(dir) = user_cache_dir() {
+            assert!(dir.is_absolute());
+            assert!(dir.ends_with("essay-lsp"));
+        }
+    }
+}

@@ -16,11 +16,18 @@ use essay_lsp::phrases::PhraseBook;
 fn time<T>(label: &str, f: impl FnOnce() -> T) -> T {
     let start = Instant::now();
     let out = f();
-    println!("{label:<28} {:>9.1} ms", start.elapsed().as_secs_f64() * 1e3);
+    println!(
+        "{label:<28} {:>9.1} ms",
+        start.elapsed().as_secs_f64() * 1e3
+    );
     out
 }
 
 fn main() {
+    if std::env::var("BREAKDOWN_MODE").as_deref() == Ok("restart") {
+        restart();
+        return;
+    }
     if std::env::var("BREAKDOWN_MODE").as_deref() == Ok("analyzer") {
         // A cold process: jieba not loaded yet, as at server start.
         let settings = essay_lsp::config::Settings::default();
@@ -50,7 +57,11 @@ fn main() {
         }
         corpus
     };
-    println!("essays {} chars {}", corpus.essays.len(), corpus.total_chars());
+    println!(
+        "essays {} chars {}",
+        corpus.essays.len(),
+        corpus.total_chars()
+    );
     time("jieba load", essay_lsp::segment::jieba);
     let index = time("Index::build", || {
         Index::build(corpus.essays.iter().map(|e| e.text.as_str()))
@@ -67,4 +78,56 @@ fn main() {
     let terms: Vec<String> = glossary.entries().iter().map(|e| e.term.clone()).collect();
     time("PhraseBook::build", || PhraseBook::build(&corpus, &terms));
     time("StockPhrases::build", || StockPhrases::build(&corpus, &[]));
+}
+
+/// The steps of a build over a synthetic corpus on disk, cold and then with its index cached.
+fn restart() {
+    use essay_lsp::cache::{CacheKey, IndexCache};
+    use essay_lsp::normalize::Normalized;
+    let mb: usize = std::env::var("BREAKDOWN_MB")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(100);
+    let root = std::env::temp_dir().join(format!("essay-lsp-breakdown-{}", std::process::id()));
+    let written = time("generate and write", || {
+        synth::write_corpus(&root.join("corpus"), 1, mb << 20).unwrap()
+    });
+    println!("{} files, {} bytes", written.files, written.bytes);
+    let cache = IndexCache::at(root.join("cache"));
+    for round in ["cold", "cached"] {
+        println!("-- {round}");
+        let (corpus, _) = time("Corpus::load", || {
+            Corpus::load(&[root.join("corpus")], true)
+        });
+        let essays: Vec<Normalized> = time("normalize", || {
+            essay_lsp::parallel::map(
+                &corpus.essays,
+                |e| e.text.len(),
+                |e| essay_lsp::normalize::normalize(&e.text),
+            )
+        });
+        let key = time("CacheKey::of", || CacheKey::of(&essays));
+        let index = match time("cache load", || cache.load(&key, essays)) {
+            Ok(index) => index,
+            Err((essays, _)) => {
+                let index = time("Index::from_normalized", || Index::from_normalized(essays));
+                time("cache store", || cache.store(&key, &index).unwrap());
+                index
+            }
+        };
+        println!("fingerprints {}", index.fingerprint_count());
+        time("jieba", essay_lsp::segment::jieba);
+        let settings = essay_lsp::config::Settings::default();
+        time("Analyzer::from_corpus_with (no cache)", || {
+            essay_lsp::analysis::Analyzer::from_corpus_with(
+                corpus.clone(),
+                &settings,
+                &essay_lsp::analysis::BuildOptions {
+                    progress: &|_| {},
+                    cache: Some(IndexCache::at(root.join("cache"))),
+                },
+            )
+        });
+    }
+    let _ = std::fs::remove_dir_all(&root);
 }

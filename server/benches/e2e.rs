@@ -82,10 +82,7 @@ fn startup() {
         client.open(URI, &text);
         let (at, diagnostics) = client.diagnostics(URI, 1);
         assert!(!diagnostics.is_empty());
-        let (t_init, t_diag) = (
-            ms(initialized - client.started),
-            ms(at - client.started),
-        );
+        let (t_init, t_diag) = (ms(initialized - client.started), ms(at - client.started));
         if run == 0 {
             println!("| first start (empty cache folder) | initialize {t_init:.1} ms | first diagnostics {t_diag:.1} ms |");
         }
@@ -149,7 +146,8 @@ fn replay(chunks: &[String]) -> (Vec<f64>, Vec<f64>, Vec<f64>, u64) {
             late.push(latency);
         }
         if let Some((id, asked)) = request {
-            let (answered, _) = client.wait_for(|m| m["id"] == json!(id) && m.get("method").is_none());
+            let (answered, _) =
+                client.wait_for(|m| m["id"] == json!(id) && m.get("method").is_none());
             completion.push(ms(answered - asked));
         }
         client.clear_backlog();
@@ -191,7 +189,10 @@ fn typing(ime: bool) {
     let started = Instant::now();
     let (diag, completion, late, rss) = replay(&chunks);
     summary("change → publishDiagnostics, all changes", &diag);
-    summary("change → publishDiagnostics, document ≥ 18,000 chars", &late);
+    summary(
+        "change → publishDiagnostics, document ≥ 18,000 chars",
+        &late,
+    );
     summary("completion request → response", &completion);
     println!(
         "| peak RSS | {:.1} MB | replay took {:.0} s |",
@@ -306,7 +307,13 @@ fn large() {
     let cache = root.join("cache-home");
     let middle = draft.char_indices().nth(DRAFT_CHARS / 2).unwrap().0;
     let edited = format!("{}的{}", &draft[..middle], &draft[middle..]);
-    large_start("cold (empty cache)", &root.join("corpus"), &cache, &draft, &edited);
+    large_start(
+        "cold (empty cache)",
+        &root.join("corpus"),
+        &cache,
+        &draft,
+        &edited,
+    );
     large_start(
         "restart (index cached)",
         &root.join("corpus"),

@@ -1,11 +1,16 @@
 //! The analysis entry point: everything loaded once, and one call that checks a draft.
 
-use std::ops::Range;
+use std::num::NonZeroUsize;
+use std::ops::{Deref, Range};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, LazyLock, Mutex};
+
+use lru::LruCache;
 
 use crate::cache::{CacheKey, IndexCache, MIN_CACHED_CHARS};
 use crate::checks::copied::{self, Similarity};
 use crate::checks::{boilerplate::Boilerplate, formulaic::StockPhrases, placeholder, repeated};
-use crate::checks::{Code, Finding};
+use crate::checks::{Code, Finding, Place};
 use crate::config::Settings;
 use crate::corpus::{Corpus, LoadProblem};
 use crate::fingerprint::Index;
@@ -28,12 +33,43 @@ pub const MAX_FINDINGS: usize = 1000;
 pub struct Analyzer {
     pub corpus: Corpus,
     pub index: Index,
-    pub glossary: Glossary,
-    pub phrases: PhraseBook,
+    /// Derefs to the `Glossary`, waiting for it if it is still being mined.
+    pub glossary: Deferred<Glossary>,
+    /// Derefs to the `PhraseBook`, waiting for it if it is still being mined.
+    pub phrases: Deferred<PhraseBook>,
     stock: StockPhrases,
     boilerplate: Boilerplate,
+    /// Findings of the line-local checks by line, so that after an edit only changed lines are
+    /// checked again by them.
+    lines: LineCache,
     /// How the build went (index from the cache or built, what was mined), for logs.
     pub build: BuildInfo,
+}
+
+/// What mining the corpus gives: the glossary and the phrase book.
+struct Mined {
+    glossary: Glossary,
+    phrases: PhraseBook,
+    problems: Vec<LoadProblem>,
+}
+
+type MineFn = Box<dyn FnOnce() -> Mined + Send>;
+
+/// A part of the analyzer that may still be being built on another thread; dereferencing it
+/// waits until it is there.
+pub struct Deferred<T: 'static> {
+    cell: Arc<LazyLock<Mined, MineFn>>,
+    /// Set once the cell holds its value.
+    ready: Arc<AtomicBool>,
+    get: fn(&Mined) -> &T,
+}
+
+impl<T> Deref for Deferred<T> {
+    type Target = T;
+
+    fn deref(&self) -> &T {
+        (self.get)(LazyLock::force(&self.cell))
+    }
 }
 
 /// The glossary, the phrase book and the corpus stock phrases are mined from the built-in essays
@@ -42,6 +78,19 @@ pub struct Analyzer {
 /// character: all of a 100 MB corpus would take minutes, while a few hundred essays already show
 /// which phrases the writer's corpus repeats. Copy detection always uses every essay.
 pub const MINING_BUDGET_CHARS: usize = 200_000;
+
+/// User corpora larger than this (bytes on disk) take long enough to read and index that a
+/// language server should check documents with the built-in corpus meanwhile.
+pub const LARGE_CORPUS_BYTES: u64 = 1 << 20;
+
+/// Whether the user corpus `settings` name is larger than `LARGE_CORPUS_BYTES`.
+pub fn has_large_user_corpus(settings: &Settings) -> bool {
+    let mut paths = settings.corpus_paths.clone();
+    if settings.include_workspace {
+        paths.extend(settings.workspace_dir.clone());
+    }
+    crate::corpus::files_exceed(&paths, LARGE_CORPUS_BYTES)
+}
 
 /// What a build did.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -136,8 +185,8 @@ impl Analyzer {
     /// `new`, with progress reports and a choice of index cache.
     pub fn build(settings: &Settings, options: &BuildOptions) -> (Analyzer, Vec<LoadProblem>) {
         // jieba's dictionary takes ~0.15 s to load and only mining needs it: load it while the
-        // files are read and indexed.
-        let jieba = std::thread::spawn(crate::segment::jieba);
+        // files are read and indexed (not waited for: checking does not need it).
+        std::thread::spawn(crate::segment::jieba);
         let reading = |done, total| {
             (options.progress)(Progress {
                 stage: Stage::Reading,
@@ -150,7 +199,6 @@ impl Analyzer {
         crate::project::add_workspace_essays(&mut corpus, settings, &mut problems);
         let (analyzer, more) = Analyzer::from_corpus_with(corpus, settings, options);
         problems.extend(more);
-        let _ = jieba.join();
         (analyzer, problems)
     }
 
@@ -159,6 +207,11 @@ impl Analyzer {
     }
 
     /// Builds the index and mines the corpus at the same time, on all cores.
+    ///
+    /// What checking needs (index, stock phrases, residue) is ready when this returns. The
+    /// glossary and the phrase book (hover, completion) are mined on a background thread when
+    /// nothing waits for their problems (no user glossary files): the first diagnostics need not
+    /// wait for jieba's dictionary, and the first hover or completion waits for the rest.
     pub fn from_corpus_with(
         corpus: Corpus,
         settings: &Settings,
@@ -171,50 +224,110 @@ impl Analyzer {
                 total: 1,
             })
         };
-        let sample = mining_sample(&corpus, MINING_BUDGET_CHARS);
-        let mined = sample.as_ref().unwrap_or(&corpus);
+        let mined = mining_sample(&corpus, MINING_BUDGET_CHARS).unwrap_or_else(|| corpus.clone());
         let mut build = BuildInfo {
             mined_essays: mined.essays.len(),
             mined_chars: mined.essays.iter().map(|e| e.text.chars().count()).sum(),
             ..BuildInfo::default()
         };
-        let ((glossary, problems, phrases), stock, index) = std::thread::scope(|s| {
-            let glossary = s.spawn(|| {
-                let (glossary, problems) = Glossary::load(mined, &settings.glossary_paths);
-                let terms: Vec<String> = glossary
-                    .entries()
-                    .iter()
-                    .flat_map(|e| {
-                        std::iter::once(e.term.clone()).chain(e.variants.iter().cloned())
-                    })
-                    .collect();
-                let phrases = PhraseBook::build(mined, &terms);
-                (glossary, problems, phrases)
+        let premined = premined_corpus_phrases(&corpus);
+        let glossary_paths = settings.glossary_paths.clone();
+        let eager = !glossary_paths.is_empty();
+        let mined = Arc::new(mined);
+        let for_mining = mined.clone();
+        let ready = Arc::new(AtomicBool::new(false));
+        let set_ready = ready.clone();
+        let mining: Arc<LazyLock<Mined, MineFn>> = Arc::new(LazyLock::new(Box::new(move || {
+            let (glossary, problems) = Glossary::load(&for_mining, &glossary_paths);
+            let terms: Vec<String> = glossary
+                .entries()
+                .iter()
+                .flat_map(|e| std::iter::once(e.term.clone()).chain(e.variants.iter().cloned()))
+                .collect();
+            let phrases = PhraseBook::build(&for_mining, &terms);
+            set_ready.store(true, Ordering::Release);
+            Mined {
+                glossary,
+                phrases,
+                problems,
+            }
+        })));
+        let (stock, index) = std::thread::scope(|s| {
+            let stock = s.spawn(|| match premined {
+                Some(phrases) => {
+                    StockPhrases::with_corpus_phrases(phrases, &settings.extra_stock_phrases)
+                }
+                None => StockPhrases::build(&mined, &settings.extra_stock_phrases),
             });
-            let stock = s.spawn(|| StockPhrases::build(mined, &settings.extra_stock_phrases));
+            if eager {
+                let mining = mining.clone();
+                s.spawn(move || {
+                    LazyLock::force(&mining);
+                });
+            }
             report(Stage::Indexing, 0);
             let index = build_index(&corpus, options.cache.as_ref(), &mut build);
             report(Stage::Mining, 0);
             let stock = stock.join().expect("stock phrases build");
-            let glossary = glossary.join().expect("glossary build");
-            report(Stage::Mining, 1);
-            (glossary, stock, index)
+            (stock, index)
         });
-        drop(sample);
+        let problems = if eager {
+            LazyLock::force(&mining).problems.clone()
+        } else {
+            let background = mining.clone();
+            std::thread::spawn(move || {
+                LazyLock::force(&background);
+            });
+            Vec::new()
+        };
+        report(Stage::Mining, 1);
         let analyzer = Analyzer {
             corpus,
             index,
-            glossary,
-            phrases,
+            glossary: Deferred {
+                cell: mining.clone(),
+                ready: ready.clone(),
+                get: |m| &m.glossary,
+            },
+            phrases: Deferred {
+                cell: mining,
+                ready,
+                get: |m| &m.phrases,
+            },
             stock,
             boilerplate: Boilerplate::builtin(),
+            lines: LineCache::new(),
             build,
         };
         (analyzer, problems)
     }
 
+    /// Whether the glossary and the phrase book are mined (else a hover or completion waits).
+    pub fn is_mined(&self) -> bool {
+        self.glossary.ready.load(Ordering::Acquire)
+    }
+
+    /// Blocks until the glossary and the phrase book are mined.
+    pub fn wait_mined(&self) {
+        LazyLock::force(&self.glossary.cell);
+    }
+
     /// Runs every enabled check over `text`.
+    ///
+    /// The checks that look at one line at a time (placeholders, 套话) reuse their findings for
+    /// lines checked before, by this analyzer, for any document; the others (copies,
+    /// repetitions, residue, suppression comments) look at the whole draft every time. The
+    /// result is the same as `check_fully` gives.
     pub fn check(&self, text: &str, settings: &Settings) -> Report {
+        self.check_with(text, settings, true)
+    }
+
+    /// `check`, every check over the whole text (for tests and benchmarks).
+    pub fn check_fully(&self, text: &str, settings: &Settings) -> Report {
+        self.check_with(text, settings, false)
+    }
+
+    fn check_with(&self, text: &str, settings: &Settings, reuse: bool) -> Report {
         let (text, truncated_at) = match text.char_indices().nth(MAX_ANALYZED_CHARS) {
             Some((byte, _)) => (&text[..byte], Some(MAX_ANALYZED_CHARS)),
             None => (text, None),
@@ -229,9 +342,13 @@ impl Analyzer {
         let similarity = Similarity::from_spans(&spans, draft.len());
         findings.extend(copied::findings(&spans, &self.corpus, &self.index, &draft));
         findings.extend(repeated::check(&draft, text, min_len));
-        findings.extend(placeholder::check(text));
         findings.extend(self.boilerplate.check(text));
-        findings.extend(self.stock.check(text));
+        if reuse {
+            self.lines.check(text, &self.stock, &mut findings);
+        } else {
+            findings.extend(placeholder::check(text));
+            findings.extend(self.stock.check(text));
+        }
 
         let suppressed = Suppressions::parse(text);
         let ignored: Vec<String> = settings
@@ -268,6 +385,22 @@ impl Analyzer {
     }
 }
 
+/// `corpus/stock-phrases-mined.txt`: `formulaic::corpus_phrases` of the built-in corpus, mined
+/// ahead of time so that a server with the built-in corpus alone can check a draft before jieba's
+/// dictionary has loaded. A test keeps the file equal to what mining gives.
+pub const MINED_STOCK_PHRASES: &str = "stock-phrases-mined.txt";
+
+/// The corpus phrases of `corpus` when they are known without mining: for the built-in corpus
+/// exactly.
+fn premined_corpus_phrases(corpus: &Corpus) -> Option<Vec<String>> {
+    let builtin_only = !corpus.essays.is_empty() && corpus.essays.iter().all(|e| e.is_builtin());
+    (builtin_only && corpus.essays.len() == Corpus::builtin().essays.len()).then(|| {
+        crate::builtin::list(MINED_STOCK_PHRASES)
+            .map(str::to_owned)
+            .collect()
+    })
+}
+
 /// The essays mined when the corpus is larger than `budget` user characters: every built-in
 /// essay and an evenly spread sample of the others. None: mine the whole corpus.
 fn mining_sample(corpus: &Corpus, budget: usize) -> Option<Corpus> {
@@ -279,7 +412,11 @@ fn mining_sample(corpus: &Corpus, budget: usize) -> Option<Corpus> {
     }
     let mut sample = Corpus::default();
     for essay in corpus.essays.iter().filter(|e| e.is_builtin()) {
-        sample.push(essay.title.clone(), essay.text.clone(), essay.origin.clone());
+        sample.push(
+            essay.title.clone(),
+            essay.text.clone(),
+            essay.origin.clone(),
+        );
     }
     let stride = total.div_ceil(budget).max(1);
     let mut taken = 0;
@@ -289,7 +426,11 @@ fn mining_sample(corpus: &Corpus, budget: usize) -> Option<Corpus> {
             break;
         }
         taken += chars;
-        sample.push(essay.title.clone(), essay.text.clone(), essay.origin.clone());
+        sample.push(
+            essay.title.clone(),
+            essay.text.clone(),
+            essay.origin.clone(),
+        );
     }
     Some(sample)
 }
@@ -317,6 +458,70 @@ fn build_index(corpus: &Corpus, cache: Option<&IndexCache>, info: &mut BuildInfo
             index
         }
     }
+}
+
+/// Lines whose line-local findings are remembered (an essay has a few hundred).
+const LINE_CACHE_LINES: usize = 8192;
+
+/// Findings of `placeholder::check` and `StockPhrases::check` per line of text, char ranges
+/// relative to the line's start.
+///
+/// Both are line-local: a 套话 sentence ends at a line break at the latest (sentence ends include
+/// `\n`), and a placeholder is found from its own characters, its neighbours on the same line
+/// and the line's bounds (`placeholder.rs` stops at line breaks, and what it looks at before a
+/// line's first character — a line break or nothing — makes no difference). Checking the text
+/// line by line, each line with its line break, therefore gives the same findings as checking
+/// it whole; `tests::line_cache_gives_the_same_findings_as_a_full_check` edits drafts at random
+/// to hold that.
+struct LineCache {
+    lines: Mutex<LruCache<String, Arc<[Finding]>>>,
+}
+
+impl LineCache {
+    fn new() -> LineCache {
+        LineCache {
+            lines: Mutex::new(LruCache::new(
+                NonZeroUsize::new(LINE_CACHE_LINES).expect("non-zero"),
+            )),
+        }
+    }
+
+    fn check(&self, text: &str, stock: &StockPhrases, out: &mut Vec<Finding>) {
+        let mut offset = 0;
+        for line in text.split_inclusive('\n') {
+            let cached = self.lines.lock().unwrap().get(line).cloned();
+            let found = cached.unwrap_or_else(|| {
+                let mut found = placeholder::check(line);
+                found.extend(stock.check(line));
+                let found: Arc<[Finding]> = found.into();
+                self.lines
+                    .lock()
+                    .unwrap()
+                    .put(line.to_owned(), found.clone());
+                found
+            });
+            out.extend(found.iter().map(|f| shifted(f, offset)));
+            offset += line.chars().count();
+        }
+    }
+}
+
+/// `f` with every draft range moved `by` chars on.
+fn shifted(f: &Finding, by: usize) -> Finding {
+    let mut f = f.clone();
+    let shift = |r: &mut Range<usize>| *r = r.start + by..r.end + by;
+    shift(&mut f.range);
+    for related in &mut f.related {
+        if let Place::Draft(r) = &mut related.place {
+            shift(r);
+        }
+    }
+    for fix in &mut f.fixes {
+        for edit in &mut fix.edits {
+            shift(&mut edit.range);
+        }
+    }
+    f
 }
 
 /// A finding is ignored when its text is part of an ignored phrase, or an ignored phrase makes
@@ -406,6 +611,139 @@ impl Suppressions {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Regenerate with `ESSAY_LSP_BLESS=1 cargo test -p essay-lsp --lib mined_stock_phrases`.
+    #[test]
+    fn mined_stock_phrases_file_is_up_to_date() {
+        let mined = crate::checks::formulaic::corpus_phrases(&Corpus::builtin());
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../corpus/stock-phrases-mined.txt"
+        );
+        if std::env::var_os("ESSAY_LSP_BLESS").is_some() {
+            let mut text = String::from(
+                "# Generated: the corpus stock phrases the formulaic check mines from the built-in\n\
+                 # corpus (checks/formulaic.rs, corpus_phrases), kept here so the server can check\n\
+                 # drafts before jieba has loaded. Do not edit; regenerate with\n\
+                 #   ESSAY_LSP_BLESS=1 cargo test -p essay-lsp --lib mined_stock_phrases\n",
+            );
+            for phrase in &mined {
+                text.push_str(phrase);
+                text.push('\n');
+            }
+            std::fs::write(path, text).unwrap();
+            return;
+        }
+        let stored: Vec<String> = crate::builtin::list(MINED_STOCK_PHRASES)
+            .map(str::to_owned)
+            .collect();
+        assert_eq!(
+            stored, mined,
+            "corpus/stock-phrases-mined.txt is stale: run \
+             ESSAY_LSP_BLESS=1 cargo test -p essay-lsp --lib mined_stock_phrases"
+        );
+        assert_eq!(
+            premined_corpus_phrases(&Corpus::builtin()).as_deref(),
+            Some(&mined[..])
+        );
+        let mut with_user = Corpus::builtin();
+        with_user.push(
+            "mine".to_owned(),
+            "我的文章".to_owned(),
+            crate::corpus::Origin::File("mine.txt".into()),
+        );
+        assert_eq!(premined_corpus_phrases(&with_user), None);
+    }
+
+    /// The line cache must not change a single finding: random edits (typing, pasting
+    /// placeholders, 套话 and corpus sentences, breaking and joining lines, deleting) to a draft,
+    /// each checked with the cache and without.
+    #[test]
+    fn line_cache_gives_the_same_findings_as_a_full_check() {
+        let options = BuildOptions {
+            progress: &|_| {},
+            cache: None,
+        };
+        let (analyzer, _) = Analyzer::build(&Settings::default(), &options);
+        let settings = Settings::default();
+        let corpus = Corpus::builtin();
+        let corpus_lines: Vec<&str> = corpus
+            .essays
+            .iter()
+            .flat_map(|e| e.text.lines())
+            .filter(|l| !l.trim().is_empty())
+            .collect();
+        let pieces = [
+            "20xx年",
+            "XX县",
+            "×××",
+            "习**同志",
+            "**",
+            "【单位名称】",
+            "（ ）",
+            "____",
+            "**加粗的话**",
+            "我们要高度重视，认真贯彻落实，切实加强组织领导，确保取得明显成效。",
+            "以产业发展为抓手，",
+            "本文仅供参考，欢迎阅读！",
+            "\n",
+            "\n\n",
+            "\r\n",
+            "\r",
+            "“",
+            "”",
+            "。",
+            "，",
+            "x",
+            "的",
+        ];
+        let mut seed: u64 = 0x9e37_79b9;
+        let mut next = |n: usize| {
+            seed = seed
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            ((seed >> 33) as usize) % n.max(1)
+        };
+        let mut text: Vec<char> = include_str!("../../examples/draft.md").chars().collect();
+        for step in 0..300 {
+            let at = next(text.len() + 1);
+            match next(10) {
+                0..=3 => {
+                    let piece = pieces[next(pieces.len())];
+                    text.splice(at..at, piece.chars());
+                }
+                4 | 5 => {
+                    let line = corpus_lines[next(corpus_lines.len())];
+                    let take: Vec<char> = line.chars().take(5 + next(60)).collect();
+                    text.splice(at..at, take);
+                }
+                6 | 7 => {
+                    let end = (at + 1 + next(12)).min(text.len());
+                    text.drain(at.min(end)..end);
+                }
+                8 => {
+                    // Join two lines.
+                    if let Some(nl) = text.iter().skip(at).position(|&c| c == '\n') {
+                        text.remove(at + nl);
+                    }
+                }
+                _ => {
+                    let c = char::from_u32(0x4e00 + next(0x5000) as u32).unwrap();
+                    text.insert(at, c);
+                }
+            }
+            let draft: String = text.iter().collect();
+            let reused = analyzer.check(&draft, &settings);
+            let full = analyzer.check_fully(&draft, &settings);
+            assert_eq!(reused.findings, full.findings, "step {step}: {draft:?}");
+            assert_eq!(reused.similarity, full.similarity);
+            assert_eq!(reused.truncated_at, full.truncated_at);
+        }
+        // The cache was used: the last draft's lines are all in it.
+        let draft: String = text.iter().collect();
+        let cached = analyzer.lines.lines.lock().unwrap().len();
+        assert!(cached >= draft.split_inclusive('\n').count().min(LINE_CACHE_LINES) / 2);
+    }
 
     #[test]
     fn suppression_regions() {

@@ -15,7 +15,7 @@
 //! or of another version is ignored (and replaced by the next store).
 
 use std::fs::File;
-use std::io::{self, BufReader, BufWriter, Read, Write};
+use std::io::{self, BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
 
@@ -102,7 +102,9 @@ impl Hash2 {
     }
 
     fn add(&mut self, v: u64) {
-        self.a = (self.a ^ v).wrapping_mul(0x9e37_79b9_7f4a_7c15).rotate_left(29);
+        self.a = (self.a ^ v)
+            .wrapping_mul(0x9e37_79b9_7f4a_7c15)
+            .rotate_left(29);
         self.b = (self.b.rotate_left(17) ^ v).wrapping_mul(0xc2b2_ae3d_27d4_eb4f);
     }
 
@@ -260,13 +262,68 @@ impl IndexCache {
     }
 }
 
-/// Checksum over the values written, in order.
-#[derive(Default)]
-struct Checksum(u64);
+/// A checksum of every byte after the magic: four independent multiply–rotate lanes over
+/// 8-byte words, so it runs at memory speed.
+struct Checksum {
+    lanes: [u64; 4],
+    /// Bytes not yet making a whole 32-byte block.
+    pending: Vec<u8>,
+    total: u64,
+}
 
 impl Checksum {
-    fn add(&mut self, v: u64) {
-        self.0 = (self.0.rotate_left(23) ^ v).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    fn new() -> Checksum {
+        Checksum {
+            lanes: [
+                0x243f_6a88_85a3_08d3,
+                0x1319_8a2e_0370_7344,
+                0xa409_3822_299f_31d0,
+                0x082e_fa98_ec4e_6c89,
+            ],
+            pending: Vec::with_capacity(32),
+            total: 0,
+        }
+    }
+
+    fn block(&mut self, block: &[u8]) {
+        for (lane, word) in self.lanes.iter_mut().zip(block.chunks_exact(8)) {
+            let w = u64::from_le_bytes(word.try_into().expect("8 bytes"));
+            *lane = (*lane ^ w)
+                .wrapping_mul(0x9e37_79b9_7f4a_7c15)
+                .rotate_left(31);
+        }
+    }
+
+    fn update(&mut self, mut bytes: &[u8]) {
+        self.total += bytes.len() as u64;
+        if !self.pending.is_empty() {
+            let take = (32 - self.pending.len()).min(bytes.len());
+            self.pending.extend_from_slice(&bytes[..take]);
+            bytes = &bytes[take..];
+            if self.pending.len() < 32 {
+                return;
+            }
+            let block = std::mem::take(&mut self.pending);
+            self.block(&block);
+            self.pending = block;
+            self.pending.clear();
+        }
+        let blocks = bytes.chunks_exact(32);
+        let rest = blocks.remainder();
+        for block in blocks {
+            self.block(block);
+        }
+        self.pending.extend_from_slice(rest);
+    }
+
+    fn finish(mut self) -> u64 {
+        if !self.pending.is_empty() {
+            let mut last = std::mem::take(&mut self.pending);
+            last.resize(32, 0);
+            self.block(&last);
+        }
+        let [a, b, c, d] = self.lanes;
+        mix(a ^ mix(b ^ mix(c ^ mix(d ^ self.total))))
     }
 }
 
@@ -285,35 +342,67 @@ fn header_values(key: &CacheKey, essays: usize, keys: usize, postings: usize) ->
     ]
 }
 
+/// Writes bytes and checksums them.
+struct Output {
+    out: BufWriter<File>,
+    sum: Checksum,
+    buf: Vec<u8>,
+}
+
+impl Output {
+    fn put(&mut self, bytes: &[u8]) -> io::Result<()> {
+        self.sum.update(bytes);
+        self.out.write_all(bytes)
+    }
+
+    /// Writes `items` little-endian, `width` bytes each, in blocks.
+    fn put_all<T: Copy>(
+        &mut self,
+        items: &[T],
+        width: usize,
+        bytes_of: impl Fn(T, &mut [u8]),
+    ) -> io::Result<()> {
+        let mut buf = std::mem::take(&mut self.buf);
+        for chunk in items.chunks(BLOCK) {
+            buf.clear();
+            buf.resize(chunk.len() * width, 0);
+            for (&item, out) in chunk.iter().zip(buf.chunks_exact_mut(width)) {
+                bytes_of(item, out);
+            }
+            self.put(&buf)?;
+        }
+        self.buf = buf;
+        Ok(())
+    }
+}
+
+/// Items converted per block when reading or writing arrays.
+const BLOCK: usize = 64 * 1024;
+
 fn write_parts(path: &Path, key: &CacheKey, index: &Index) -> io::Result<()> {
     let (keys, offsets, postings) = index.parts();
-    let mut out = BufWriter::with_capacity(1 << 20, File::create(path)?);
-    let mut sum = Checksum::default();
-    out.write_all(MAGIC)?;
-    for v in header_values(key, index.essays.len(), keys.len(), postings.len()) {
-        sum.add(v);
-        out.write_all(&v.to_le_bytes())?;
-    }
-    for e in &index.essays {
-        sum.add(e.chars.len() as u64);
-        out.write_all(&(e.chars.len() as u64).to_le_bytes())?;
-    }
-    for &k in keys {
-        sum.add(k);
-        out.write_all(&k.to_le_bytes())?;
-    }
-    for &o in offsets {
-        sum.add(o as u64);
-        out.write_all(&o.to_le_bytes())?;
-    }
-    for p in postings {
-        let v = (p.essay as u64) | ((p.pos as u64) << 32);
-        sum.add(v);
-        out.write_all(&v.to_le_bytes())?;
-    }
-    out.write_all(&sum.0.to_le_bytes())?;
+    let mut out = Output {
+        out: BufWriter::with_capacity(1 << 20, File::create(path)?),
+        sum: Checksum::new(),
+        buf: Vec::new(),
+    };
+    out.out.write_all(MAGIC)?;
+    let header = header_values(key, index.essays.len(), keys.len(), postings.len());
+    out.put_all(&header, 8, |v, b| b.copy_from_slice(&v.to_le_bytes()))?;
+    let lens: Vec<u64> = index.essays.iter().map(|e| e.chars.len() as u64).collect();
+    out.put_all(&lens, 8, |v, b| b.copy_from_slice(&v.to_le_bytes()))?;
+    out.put_all(keys, 8, |v, b| b.copy_from_slice(&v.to_le_bytes()))?;
+    out.put_all(offsets, 4, |v, b| b.copy_from_slice(&v.to_le_bytes()))?;
+    out.put_all(postings, 8, |p, b| {
+        b[..4].copy_from_slice(&p.essay.to_le_bytes());
+        b[4..].copy_from_slice(&p.pos.to_le_bytes());
+    })?;
+    let Output {
+        out: mut file, sum, ..
+    } = out;
+    file.write_all(&sum.finish().to_le_bytes())?;
     // No fsync: a file torn by a crash fails its checksum and is rebuilt.
-    out.flush()
+    file.flush()
 }
 
 fn bad(message: &str) -> io::Error {
@@ -322,75 +411,83 @@ fn bad(message: &str) -> io::Error {
 
 type Parts = (Vec<u64>, Vec<u32>, Vec<Posting>);
 
-fn read_parts(file: File, key: &CacheKey, essays: &[Normalized]) -> io::Result<Parts> {
+/// Reads bytes and checksums them.
+struct Input {
+    input: File,
+    sum: Checksum,
+    buf: Vec<u8>,
+}
+
+impl Input {
+    /// Reads `n` items of `width` bytes each.
+    fn take_all<T>(
+        &mut self,
+        n: usize,
+        width: usize,
+        from_bytes: impl Fn(&[u8]) -> T,
+    ) -> io::Result<Vec<T>> {
+        let mut out = Vec::with_capacity(n);
+        let mut buf = std::mem::take(&mut self.buf);
+        let mut left = n;
+        while left > 0 {
+            let count = left.min(BLOCK);
+            buf.resize(count * width, 0);
+            self.input.read_exact(&mut buf)?;
+            self.sum.update(&buf);
+            out.extend(buf.chunks_exact(width).map(&from_bytes));
+            left -= count;
+        }
+        self.buf = buf;
+        Ok(out)
+    }
+}
+
+fn u64_of(b: &[u8]) -> u64 {
+    u64::from_le_bytes(b.try_into().expect("8 bytes"))
+}
+
+fn read_parts(mut file: File, key: &CacheKey, essays: &[Normalized]) -> io::Result<Parts> {
     let len = file.metadata()?.len();
-    let mut input = BufReader::with_capacity(1 << 20, file);
     let mut magic = [0u8; 8];
-    input.read_exact(&mut magic)?;
+    file.read_exact(&mut magic)?;
     if &magic != MAGIC {
         return Err(bad("not an essay-lsp index"));
     }
-    let mut sum = Checksum::default();
-    let mut header = [0u64; 10];
-    read_u64s(&mut input, &mut header, &mut sum)?;
+    let mut input = Input {
+        input: file,
+        sum: Checksum::new(),
+        buf: Vec::new(),
+    };
+    let header = input.take_all(10, 8, u64_of)?;
     let (n_keys, n_postings) = (header[8], header[9]);
     // Lengths come from the file: check them against its size before allocating anything.
-    let expected = 8 + 8 * 10 + 8 * essays.len() as u64 + 8 * n_keys + 4 * (n_keys + 1)
-        + 8 * n_postings
-        + 8;
+    let expected =
+        8 + 8 * 10 + 8 * essays.len() as u64 + 8 * n_keys + 4 * (n_keys + 1) + 8 * n_postings + 8;
     if header[..8] != header_values(key, essays.len(), 0, 0)[..8] || expected != len {
         return Err(bad("another version, another corpus or a truncated file"));
     }
-    let mut lens = vec![0u64; essays.len()];
-    read_u64s(&mut input, &mut lens, &mut sum)?;
-    if lens.iter().zip(essays).any(|(&l, e)| l != e.chars.len() as u64) {
+    let lens = input.take_all(essays.len(), 8, u64_of)?;
+    if lens
+        .iter()
+        .zip(essays)
+        .any(|(&l, e)| l != e.chars.len() as u64)
+    {
         return Err(bad("essay lengths differ"));
     }
-    let mut keys = vec![0u64; n_keys as usize];
-    read_u64s(&mut input, &mut keys, &mut sum)?;
-    let mut offsets = vec![0u32; n_keys as usize + 1];
-    read_u32s(&mut input, &mut offsets, &mut sum)?;
-    let mut packed = vec![0u64; n_postings as usize];
-    read_u64s(&mut input, &mut packed, &mut sum)?;
-    let postings: Vec<Posting> = packed
-        .into_iter()
-        .map(|v| Posting {
-            essay: v as u32,
-            pos: (v >> 32) as u32,
-        })
-        .collect();
+    let keys = input.take_all(n_keys as usize, 8, u64_of)?;
+    let offsets = input.take_all(n_keys as usize + 1, 4, |b| {
+        u32::from_le_bytes(b.try_into().expect("4 bytes"))
+    })?;
+    let postings = input.take_all(n_postings as usize, 8, |b| Posting {
+        essay: u32::from_le_bytes(b[..4].try_into().expect("4 bytes")),
+        pos: u32::from_le_bytes(b[4..].try_into().expect("4 bytes")),
+    })?;
     let mut stored = [0u8; 8];
-    input.read_exact(&mut stored)?;
-    if u64::from_le_bytes(stored) != sum.0 {
+    input.input.read_exact(&mut stored)?;
+    if u64::from_le_bytes(stored) != input.sum.finish() {
         return Err(bad("checksum mismatch"));
     }
     Ok((keys, offsets, postings))
-}
-
-fn read_u64s(input: &mut impl Read, out: &mut [u64], sum: &mut Checksum) -> io::Result<()> {
-    let mut buf = vec![0u8; 8 * 8192];
-    for chunk in out.chunks_mut(8192) {
-        let bytes = &mut buf[..chunk.len() * 8];
-        input.read_exact(bytes)?;
-        for (v, b) in chunk.iter_mut().zip(bytes.chunks_exact(8)) {
-            *v = u64::from_le_bytes(b.try_into().expect("8 bytes"));
-            sum.add(*v);
-        }
-    }
-    Ok(())
-}
-
-fn read_u32s(input: &mut impl Read, out: &mut [u32], sum: &mut Checksum) -> io::Result<()> {
-    let mut buf = vec![0u8; 4 * 8192];
-    for chunk in out.chunks_mut(8192) {
-        let bytes = &mut buf[..chunk.len() * 4];
-        input.read_exact(bytes)?;
-        for (v, b) in chunk.iter_mut().zip(bytes.chunks_exact(4)) {
-            *v = u32::from_le_bytes(b.try_into().expect("4 bytes"));
-            sum.add(*v as u64);
-        }
-    }
-    Ok(())
 }
 
 #[cfg(test)]
@@ -403,7 +500,8 @@ mod tests {
     }
 
     const A: &str = "改革开放以来，我们实施大规模扶贫开发，使七亿多农村贫困人口摆脱贫困，取得了举世瞩目的伟大成就。";
-    const B: &str = "小康不小康，关键看老乡。脱贫攻坚是全面建成小康社会的底线任务和标志性指标，必须如期完成。";
+    const B: &str =
+        "小康不小康，关键看老乡。脱贫攻坚是全面建成小康社会的底线任务和标志性指标，必须如期完成。";
 
     #[test]
     fn stored_index_loads_back_identical() {
@@ -523,6 +621,24 @@ mod tests {
         let left: Vec<bool> = paths.iter().map(|p| p.exists()).collect();
         assert_eq!(left.iter().filter(|&&x| x).count(), MAX_ENTRIES);
         assert!(!left[0] && !left[1] && left[MAX_ENTRIES + 1]);
+    }
+
+    #[test]
+    fn checksum_does_not_depend_on_how_bytes_are_split() {
+        let bytes: Vec<u8> = (0..1000u32).map(|i| (i * 7 % 251) as u8).collect();
+        let mut whole = Checksum::new();
+        whole.update(&bytes);
+        let whole = whole.finish();
+        for split in [1, 5, 31, 32, 33, 100, 999] {
+            let mut parts = Checksum::new();
+            for chunk in bytes.chunks(split) {
+                parts.update(chunk);
+            }
+            assert_eq!(parts.finish(), whole, "split {split}");
+        }
+        let mut shorter = Checksum::new();
+        shorter.update(&bytes[..999]);
+        assert_ne!(shorter.finish(), whole);
     }
 
     #[test]

@@ -11,7 +11,7 @@ use std::process::ExitCode;
 
 use serde_json::{json, Value};
 
-use essay_lsp::analysis::Analyzer;
+use essay_lsp::analysis::{Analyzer, BuildOptions};
 use essay_lsp::checks::{Code, Severity};
 use essay_lsp::config::Settings;
 use essay_lsp::corpus::read_text_file;
@@ -169,7 +169,13 @@ pub fn check(args: Vec<String>) -> ExitCode {
         let settings = file_settings(&absolute, project.as_ref(), &options.flags);
         let key = CorpusKey::of(&settings);
         let analyzer = analyzers.entry(key).or_insert_with(|| {
-            let (analyzer, problems) = Analyzer::new(&settings);
+            let bar = crate::progress_bar::Bar::stderr();
+            let options = BuildOptions {
+                progress: &|p| bar.update(p),
+                ..BuildOptions::default()
+            };
+            let (analyzer, problems) = Analyzer::build(&settings, &options);
+            bar.finish();
             for problem in &problems {
                 eprintln!("essay-lsp: 语料文件已跳过：{problem}");
             }

@@ -8,6 +8,7 @@ use std::collections::HashSet;
 use std::fmt;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::OnceLock;
 
 use serde::Deserialize;
 
@@ -88,24 +89,38 @@ struct ManifestEssay {
     lines: [u32; 2],
 }
 
+/// A built-in essay in `corpus/essays.toml`: file, part, title, first and last line.
+type BuiltinEntry = (&'static str, &'static str, String, [u32; 2]);
+
 impl Corpus {
     /// The essays compiled into the binary.
     pub fn builtin() -> Corpus {
-        let manifest: Manifest =
-            toml::from_str(builtin::text("essays.toml")).expect("corpus/essays.toml is valid");
+        // Parsed once per process (every analyzer build asks for it): the names are leaked into
+        // `&'static str` once, not once per call.
+        static MANIFEST: OnceLock<Vec<BuiltinEntry>> = OnceLock::new();
+        let manifest = MANIFEST.get_or_init(|| {
+            let manifest: Manifest =
+                toml::from_str(builtin::text("essays.toml")).expect("corpus/essays.toml is valid");
+            manifest
+                .essay
+                .into_iter()
+                .map(|entry| {
+                    let file: &'static str = Box::leak(entry.file.into_boxed_str());
+                    let part: &'static str = Box::leak(entry.part.into_boxed_str());
+                    (file, part, entry.title, entry.lines)
+                })
+                .collect()
+        });
         let mut corpus = Corpus::default();
-        for entry in manifest.essay {
-            // Leaked once per process: the manifest is tiny and lives as long as the program.
-            let file: &'static str = Box::leak(entry.file.into_boxed_str());
-            let part: &'static str = Box::leak(entry.part.into_boxed_str());
-            let text = line_range(builtin::text(file), entry.lines[0], entry.lines[1]);
+        for &(file, part, ref title, lines) in manifest {
+            let text = line_range(builtin::text(file), lines[0], lines[1]);
             corpus.push(
-                entry.title,
+                title.clone(),
                 text.to_owned(),
                 Origin::Builtin {
                     file,
                     part,
-                    first_line: entry.lines[0],
+                    first_line: lines[0],
                 },
             );
         }
@@ -227,6 +242,23 @@ impl Corpus {
     pub fn total_chars(&self) -> usize {
         self.essays.iter().map(|e| e.text.chars().count()).sum()
     }
+}
+
+/// Whether the files under `paths` (as `Corpus::load` would read them) hold more than `bytes`
+/// bytes: the sizes on disk, added up without reading anything.
+pub fn files_exceed(paths: &[PathBuf], bytes: u64) -> bool {
+    let mut total = 0;
+    for path in paths {
+        let mut files = Vec::new();
+        collect_files(path, true, &mut files, &mut HashSet::new(), &mut Vec::new());
+        for file in files {
+            total += std::fs::metadata(&file).map_or(0, |m| m.len());
+            if total > bytes {
+                return true;
+            }
+        }
+    }
+    false
 }
 
 /// Reads and decodes one text file; the error is a message for the writer, in Chinese.

@@ -534,7 +534,10 @@ mod tests {
         let mut texts: Vec<String> = Vec::new();
         for round in 0..12 {
             for essay in &builtin.essays {
-                texts.push(format!("第{round}轮{}小康不小康关键看老乡，脱贫攻坚是全面建成小康社会的底线任务", essay.text));
+                texts.push(format!(
+                    "第{round}轮{}小康不小康关键看老乡，脱贫攻坚是全面建成小康社会的底线任务",
+                    essay.text
+                ));
             }
         }
         texts.push("脱贫攻坚是底线任务必须如期完成。".repeat(40));
@@ -562,7 +565,8 @@ mod tests {
 
     #[test]
     fn damaged_parts_are_rejected() {
-        let index = Index::build(["改革开放以来我们实施大规模扶贫开发使七亿多农村贫困人口摆脱贫困"]);
+        let index =
+            Index::build(["改革开放以来我们实施大规模扶贫开发使七亿多农村贫困人口摆脱贫困"]);
         let (keys, offsets, postings) = index.parts();
         let (keys, offsets, postings) = (keys.to_vec(), offsets.to_vec(), postings.to_vec());
         let essays = index.essays.clone();
@@ -572,17 +576,20 @@ mod tests {
         let mut unsorted = keys.clone();
         unsorted.swap(0, 1);
         assert!(
-            Index::from_parts(essays.clone(), unsorted, offsets.clone(), postings.clone())
-                .is_err()
+            Index::from_parts(essays.clone(), unsorted, offsets.clone(), postings.clone()).is_err()
         );
-        assert!(Index::from_parts(essays.clone(), keys.clone(), vec![0], postings.clone()).is_err());
+        assert!(
+            Index::from_parts(essays.clone(), keys.clone(), vec![0], postings.clone()).is_err()
+        );
         assert!(Index::from_parts(Vec::new(), keys, offsets, postings).is_err());
     }
 
     #[test]
     fn empty_index_finds_nothing() {
         let index = Index::build([]);
-        assert!(index.find_matches(&chars("脱贫攻坚是全面建成小康社会的底线任务")).is_empty());
+        assert!(index
+            .find_matches(&chars("脱贫攻坚是全面建成小康社会的底线任务"))
+            .is_empty());
         assert_eq!(index.fingerprint_count(), 0);
     }
 

@@ -2,6 +2,7 @@
 
 mod cli;
 mod lsp;
+mod progress_bar;
 
 use std::process::ExitCode;
 

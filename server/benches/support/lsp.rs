@@ -116,14 +116,15 @@ impl Client {
             match self.incoming.recv_timeout(left) {
                 Ok((at, msg)) => {
                     if msg.get("id").is_some() && msg.get("method").is_some() {
-                        let reply = json!({"jsonrpc": "2.0", "id": msg["id"].clone(), "result": null});
+                        let reply =
+                            json!({"jsonrpc": "2.0", "id": msg["id"].clone(), "result": null});
                         self.send(&reply);
                     }
                     if pred(&msg) {
                         return (at, msg);
                     }
-                    // Keep only what a later wait may ask for.
-                    if msg.get("method").is_some_and(|m| m != "window/logMessage") {
+                    // Keep what a later wait may ask for (not the log).
+                    if msg.get("method").is_none_or(|m| m != "window/logMessage") {
                         self.backlog.push((at, msg));
                     }
                 }

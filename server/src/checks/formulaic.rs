@@ -129,14 +129,16 @@ struct Occurrence {
 impl StockPhrases {
     /// Curated list + recurring corpus phrases + the writer's `extra` phrases.
     pub fn build(corpus: &Corpus, extra: &[String]) -> StockPhrases {
+        StockPhrases::with_corpus_phrases(corpus_phrases(corpus), extra)
+    }
+
+    /// `build`, with the corpus phrases already known (`corpus_phrases` of the corpus): mining
+    /// them needs jieba, which takes a while to load.
+    pub fn with_corpus_phrases(corpus_phrases: Vec<String>, extra: &[String]) -> StockPhrases {
         let mut entries: Vec<(String, Source)> = builtin::list("stock-phrases.txt")
             .map(|p| (p.to_owned(), Source::List))
             .collect();
-        entries.extend(
-            corpus_phrases(corpus)
-                .into_iter()
-                .map(|p| (p, Source::Corpus)),
-        );
+        entries.extend(corpus_phrases.into_iter().map(|p| (p, Source::Corpus)));
         entries.extend(
             extra
                 .iter()

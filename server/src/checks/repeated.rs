@@ -38,7 +38,8 @@ pub fn check(draft: &Normalized, text: &str, min_len: usize) -> Vec<Finding> {
         *counts.entry(hash).or_default() += 1;
     }
     let mut seen: FastMap<u64, Vec<usize>> = FastMap::default();
-    let mut reached: FastMap<usize, usize> = FastMap::default(); // diagonal → draft end reached
+    // Diagonal → how far along the draft a found repetition already reaches.
+    let mut reached: FastMap<usize, usize> = FastMap::default();
     // Pairs of (earlier, later) occurrences, normalised ranges.
     let mut pairs: Vec<(Range<usize>, Range<usize>)> = Vec::new();
     for (i, &hash) in hashes.iter().enumerate() {

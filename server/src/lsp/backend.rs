@@ -18,7 +18,10 @@ use tower_lsp_server::ls_types::notification::Notification;
 use tower_lsp_server::ls_types::*;
 use tower_lsp_server::{Client, LanguageServer};
 
-use essay_lsp::analysis::{Analyzer, Report, MAX_ANALYZED_CHARS, MAX_FINDINGS};
+use essay_lsp::analysis::{
+    has_large_user_corpus, Analyzer, BuildOptions, Progress, Report, MAX_ANALYZED_CHARS,
+    MAX_FINDINGS,
+};
 use essay_lsp::checks::{Place, Severity};
 use essay_lsp::config::Settings;
 use essay_lsp::document::{Document, PositionEncoding};
@@ -77,6 +80,8 @@ struct State {
     refresh_tokens: AtomicBool,
     /// Analyzer builds started, for distinct progress tokens.
     builds: AtomicUsize,
+    /// The client accepts `window/workDoneProgress/create` (a progress bar while indexing).
+    work_done_progress: AtomicBool,
     /// Held while publishing, so diagnostics of an older version never overtake a newer one.
     publish: tokio::sync::Mutex<()>,
     /// Problems already shown to the writer, so each is shown once.
@@ -115,6 +120,7 @@ impl Backend {
                 watch_files: AtomicBool::new(false),
                 refresh_tokens: AtomicBool::new(false),
                 builds: AtomicUsize::new(0),
+                work_done_progress: AtomicBool::new(false),
                 publish: tokio::sync::Mutex::new(()),
                 shown: Mutex::new(HashSet::new()),
                 shutdown,
@@ -260,6 +266,18 @@ impl Backend {
     }
 
     /// The analyzer for the document at `uri`.
+    /// The analyzer for `uri` once its glossary and phrase book are mined (for hover,
+    /// completion and code actions). They are mined in the background after a build, and
+    /// dereferencing them on the executor would block every handler until they are.
+    async fn mined_analyzer_for_uri(&self, uri: &Uri) -> Arc<Analyzer> {
+        let analyzer = self.analyzer_for_uri(uri).await;
+        if !analyzer.is_mined() {
+            let waiting = analyzer.clone();
+            let _ = tokio::task::spawn_blocking(move || waiting.wait_mined()).await;
+        }
+        analyzer
+    }
+
     async fn analyzer_for_uri(&self, uri: &Uri) -> Arc<Analyzer> {
         let ctx = self.context(uri);
         self.analyzer_for(&ctx).await
@@ -270,19 +288,75 @@ impl Backend {
     /// re-checks the open documents.
     async fn build_analyzer(&self, key: CorpusKey, settings: Settings) {
         let mut rebuilt = false;
+        let mut dirty_during_preview = false;
         loop {
             let n = self.state.builds.fetch_add(1, Ordering::SeqCst);
+            let token =
+                ProgressToken::String(format!("essay-lsp/index/{}/{n}", std::process::id()));
+            if self.state.work_done_progress.load(Ordering::SeqCst) {
+                // A server-made token must be created before it is used (LSP 3.15).
+                let _ = self
+                    .client
+                    .send_request::<request::WorkDoneProgressCreate>(WorkDoneProgressCreateParams {
+                        token: token.clone(),
+                    })
+                    .await;
+            }
             let progress = self
                 .client
-                .progress(
-                    ProgressToken::String(format!("essay-lsp/index/{}/{n}", std::process::id())),
-                    "essay-lsp：加载语料",
-                )
+                .progress(token, "essay-lsp：加载语料")
                 .with_message("正在建立语料索引")
+                .with_percentage(0)
                 .begin()
                 .await;
+            // While a large user corpus is read and indexed, documents that have no analyzer yet
+            // are checked with the built-in corpus; the full analyzer replaces it when ready.
+            let for_size = settings.clone();
+            let large = tokio::task::spawn_blocking(move || has_large_user_corpus(&for_size))
+                .await
+                .unwrap_or(false);
+            let empty = self
+                .state
+                .workspace
+                .slot(&key, &settings)
+                .0
+                .borrow()
+                .is_none();
+            if large && empty {
+                let mut builtin = settings.clone();
+                builtin.corpus_paths.clear();
+                builtin.include_workspace = false;
+                if let Ok((preview, _)) =
+                    tokio::task::spawn_blocking(move || Analyzer::new(&builtin)).await
+                {
+                    let (again, _) = self.state.workspace.finish(&key, Arc::new(preview));
+                    dirty_during_preview |= again;
+                }
+            }
+            let (tx, mut reports) = tokio::sync::mpsc::unbounded_channel::<Progress>();
             let for_build = settings.clone();
-            let built = tokio::task::spawn_blocking(move || Analyzer::new(&for_build)).await;
+            let mut task = tokio::task::spawn_blocking(move || {
+                let report = move |p: Progress| {
+                    let _ = tx.send(p);
+                };
+                let options = BuildOptions {
+                    progress: &report,
+                    ..BuildOptions::default()
+                };
+                Analyzer::build(&for_build, &options)
+            });
+            let mut shown = None;
+            let built = loop {
+                tokio::select! {
+                    built = &mut task => break built,
+                    Some(p) = reports.recv() => {
+                        if shown != Some((p.stage, p.percent())) {
+                            shown = Some((p.stage, p.percent()));
+                            progress.report_with_message(p.message(), p.percent()).await;
+                        }
+                    }
+                }
+            };
             progress.finish_with_message("语料已就绪").await;
             let (analyzer, problems) = match built {
                 Ok(built) => built,
@@ -301,19 +375,28 @@ impl Backend {
                 self.show_once(MessageType::WARNING, format!("语料文件已跳过：{problem}"))
                     .await;
             }
+            // Not the glossary's size: it may still be being mined, and must not be waited for.
             self.log(
                 MessageType::INFO,
                 format!(
-                    "语料已加载：{} 篇，{} 字，术语 {} 条",
+                    "语料已加载：{} 篇，{} 字{}",
                     analyzer.corpus.essays.len(),
                     analyzer.corpus.total_chars(),
-                    analyzer.glossary.entries().len()
+                    if analyzer.build.index_from_cache {
+                        "（查重索引取自缓存）"
+                    } else {
+                        ""
+                    }
                 ),
             )
             .await;
+            if let Some(error) = &analyzer.build.cache_error {
+                self.log(MessageType::WARNING, format!("查重索引未能缓存：{error}"))
+                    .await;
+            }
             let (again, replaced) = self.state.workspace.finish(&key, Arc::new(analyzer));
             rebuilt |= replaced;
-            if !again {
+            if !again && !std::mem::take(&mut dirty_during_preview) {
                 break;
             }
         }
@@ -584,6 +667,15 @@ impl LanguageServer for Backend {
             .and_then(|t| t.refresh_support)
             .unwrap_or(false);
         self.state.refresh_tokens.store(refresh, Ordering::SeqCst);
+        let progress_bars = params
+            .capabilities
+            .window
+            .as_ref()
+            .and_then(|w| w.work_done_progress)
+            .unwrap_or(false);
+        self.state
+            .work_done_progress
+            .store(progress_bars, Ordering::SeqCst);
         if let Some(options) = &params.initialization_options {
             self.apply_settings(options).await;
         }
@@ -836,7 +928,7 @@ impl LanguageServer for Backend {
         let Some(document) = self.document(uri) else {
             return Ok(None);
         };
-        let analyzer = self.analyzer_for_uri(uri).await;
+        let analyzer = self.mined_analyzer_for_uri(uri).await;
         let (line_start, _) = document.line_prefix(position);
         let line = position.line as usize;
         if line >= document.rope().len_lines() {
@@ -870,7 +962,7 @@ impl LanguageServer for Backend {
         let Some(document) = self.document(uri) else {
             return Ok(None);
         };
-        let analyzer = self.analyzer_for_uri(uri).await;
+        let analyzer = self.mined_analyzer_for_uri(uri).await;
         let (line_start, before) = document.line_prefix(position);
         let completion = analyzer.phrases.complete(&before);
         if completion.items.is_empty() {
@@ -991,6 +1083,10 @@ impl LanguageServer for Backend {
             }
         }
         // A selected word or phrase that is not a glossary term yet.
+        if wanted.0 < wanted.1 && !analyzer.is_mined() {
+            let waiting = analyzer.clone();
+            let _ = tokio::task::spawn_blocking(move || waiting.wait_mined()).await;
+        }
         if wanted.0 < wanted.1 {
             let selected = document.rope().slice(wanted.0..wanted.1).to_string();
             if let Some(term) = commands::glossary_candidate(&selected) {

@@ -44,7 +44,9 @@ pub fn run() -> i32 {
         // The server's end of the output pipe is closed now; let the last frames reach stdout.
         let _ = tokio::time::timeout(std::time::Duration::from_secs(2), writer).await;
     });
-    // Blocking analysis tasks may still run; do not wait for them.
+    // Blocking analysis tasks may still run; do not wait for them, except for an index being
+    // written to the cache, which would otherwise leave a temporary file behind.
+    essay_lsp::cache::wait_for_writes(std::time::Duration::from_secs(5));
     runtime.shutdown_background();
     if shutdown.load(Ordering::SeqCst) {
         0

@@ -491,6 +491,37 @@ fn read_parts(mut file: File, key: &CacheKey, essays: &[Normalized]) -> io::Resu
     Ok((keys, offsets, postings))
 }
 
+/// Cache writes under way in this process, so an exiting server can let them finish instead of
+/// leaving a half-written temporary file behind.
+static WRITES_IN_PROGRESS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+struct WriteInProgress;
+
+impl WriteInProgress {
+    fn start() -> WriteInProgress {
+        WRITES_IN_PROGRESS.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        WriteInProgress
+    }
+}
+
+impl Drop for WriteInProgress {
+    fn drop(&mut self) {
+        WRITES_IN_PROGRESS.fetch_sub(1, std::sync::atomic::Ordering::SeqCst);
+    }
+}
+
+/// Waits until no cache write is under way, at most `limit`; true when none is.
+pub fn wait_for_writes(limit: std::time::Duration) -> bool {
+    let deadline = std::time::Instant::now() + limit;
+    while WRITES_IN_PROGRESS.load(std::sync::atomic::Ordering::SeqCst) > 0 {
+        if std::time::Instant::now() >= deadline {
+            return false;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    true
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -650,35 +681,4 @@ mod tests {
             assert!(dir.ends_with("essay-lsp"));
         }
     }
-}
-
-/// Cache writes under way in this process, so an exiting server can let them finish instead of
-/// leaving a half-written temporary file behind.
-static WRITES_IN_PROGRESS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
-
-struct WriteInProgress;
-
-impl WriteInProgress {
-    fn start() -> WriteInProgress {
-        WRITES_IN_PROGRESS.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-        WriteInProgress
-    }
-}
-
-impl Drop for WriteInProgress {
-    fn drop(&mut self) {
-        WRITES_IN_PROGRESS.fetch_sub(1, std::sync::atomic::Ordering::SeqCst);
-    }
-}
-
-/// Waits until no cache write is under way, at most `limit`; true when none is.
-pub fn wait_for_writes(limit: std::time::Duration) -> bool {
-    let deadline = std::time::Instant::now() + limit;
-    while WRITES_IN_PROGRESS.load(std::sync::atomic::Ordering::SeqCst) > 0 {
-        if std::time::Instant::now() >= deadline {
-            return false;
-        }
-        std::thread::sleep(std::time::Duration::from_millis(10));
-    }
-    true
 }

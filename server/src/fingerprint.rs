@@ -216,7 +216,11 @@ impl Index {
     }
 
     /// Maximal exact matches of at least `K` characters between `draft` and the corpus; every
-    /// shared run of `GUARANTEE` characters or more is among them.
+    /// shared run of `GUARANTEE` characters or more is among them — with one exception the
+    /// posting caps make: a run whose every fingerprint is a stock k-gram held in more than
+    /// `MAX_POSTINGS` places is found in the first `MAX_POSTINGS` of them only (and so still
+    /// reported, with fewer "also in" essays). Work per draft k-gram is at most `MAX_POSTINGS`
+    /// verifications and one extension per (essay, diagonal).
     pub fn find_matches(&self, draft: &[char]) -> Vec<Match> {
         let mut matches: Vec<Match> = Vec::new();
         // Per (essay, diagonal), how far along the draft a found match already reaches, so the

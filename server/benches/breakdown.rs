@@ -118,7 +118,7 @@ fn restart() {
         println!("fingerprints {}", index.fingerprint_count());
         time("jieba", essay_lsp::segment::jieba);
         let settings = essay_lsp::config::Settings::default();
-        time("Analyzer::from_corpus_with (no cache)", || {
+        time("Analyzer::from_corpus_with (all of it, cache on)", || {
             essay_lsp::analysis::Analyzer::from_corpus_with(
                 corpus.clone(),
                 &settings,

@@ -746,6 +746,35 @@ mod tests {
     }
 
     #[test]
+    fn large_corpora_are_mined_from_an_even_sample() {
+        let mut corpus = Corpus::builtin();
+        let builtin = corpus.essays.len();
+        assert!(
+            mining_sample(&corpus, 1000).is_none(),
+            "no user essays: mine all"
+        );
+        for i in 0..400 {
+            corpus.push(
+                format!("user{i}"),
+                "脱贫攻坚是全面建成小康社会的底线任务。".repeat(50),
+                crate::corpus::Origin::File(format!("user{i}.txt").into()),
+            );
+        }
+        let per_essay = corpus.essays[builtin].text.chars().count();
+        assert!(mining_sample(&corpus, 400 * per_essay).is_none());
+        let sample = mining_sample(&corpus, 40 * per_essay).unwrap();
+        let user: Vec<&str> = sample.essays[builtin..]
+            .iter()
+            .map(|e| e.title.as_str())
+            .collect();
+        assert_eq!(user.len(), 40);
+        assert_eq!(user[..3], ["user0", "user10", "user20"]);
+        assert!(sample.essays[..builtin].iter().all(|e| e.is_builtin()));
+        // Ids are the sample's own: the glossary and phrase book index into it.
+        assert!(sample.essays.iter().enumerate().all(|(i, e)| e.id == i));
+    }
+
+    #[test]
     fn suppression_regions() {
         let text = "甲<!-- essay-lsp-disable placeholder -->乙<!-- essay-lsp-enable -->丙<!-- essay-lsp-disable -->丁";
         let s = Suppressions::parse(text);

@@ -419,6 +419,19 @@ mod tests {
     }
 
     #[test]
+    fn size_of_a_corpus_on_disk() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("a.txt"), vec![b'a'; 600]).unwrap();
+        std::fs::create_dir(dir.path().join("sub")).unwrap();
+        std::fs::write(dir.path().join("sub/b.md"), vec![b'b'; 600]).unwrap();
+        std::fs::write(dir.path().join("skipped.png"), vec![0u8; 5000]).unwrap();
+        let paths = [dir.path().to_owned(), dir.path().join("missing")];
+        assert!(files_exceed(&paths, 1000));
+        assert!(!files_exceed(&paths, 1200));
+        assert!(!files_exceed(&[], 0));
+    }
+
+    #[test]
     fn user_folder_loads_text_files_in_any_encoding_and_reports_bad_ones() {
         let dir = tempfile::tempdir().unwrap();
         let (gbk, _, _) = encoding_rs::GB18030.encode("我的旧文章。\r\n第二段。");

@@ -294,13 +294,14 @@ impl Backend {
             let token =
                 ProgressToken::String(format!("essay-lsp/index/{}/{n}", std::process::id()));
             if self.state.work_done_progress.load(Ordering::SeqCst) {
-                // A server-made token must be created before it is used (LSP 3.15).
-                let _ = self
-                    .client
-                    .send_request::<request::WorkDoneProgressCreate>(WorkDoneProgressCreateParams {
+                // A server-made token must be created before it is used (LSP 3.15). A client
+                // that never answers must not hold the build up.
+                let create = self.client.send_request::<request::WorkDoneProgressCreate>(
+                    WorkDoneProgressCreateParams {
                         token: token.clone(),
-                    })
-                    .await;
+                    },
+                );
+                let _ = tokio::time::timeout(Duration::from_secs(2), create).await;
             }
             let progress = self
                 .client

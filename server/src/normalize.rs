@@ -129,6 +129,18 @@ pub fn normalize_str(text: &str) -> String {
     normalize(text).chars.into_iter().collect()
 }
 
+/// Width and case folding, one char for one char so offsets stay put: full-width ASCII forms
+/// (＊, ［, （, ：, ｘ) and the ideographic space become ASCII, Latin letters lower case. For
+/// checks that scan the draft's own characters instead of normalised text.
+pub fn fold_width_and_case(c: char) -> char {
+    let c = match c {
+        '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+        '\u{3000}' => ' ',
+        _ => c,
+    };
+    c.to_ascii_lowercase()
+}
+
 /// CJK Unified Ideographs: already normal, and by far the most common case.
 fn is_common_han(c: char) -> bool {
     ('\u{4E00}'..='\u{9FFF}').contains(&c)

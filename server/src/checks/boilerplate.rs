@@ -6,6 +6,7 @@
 //! ([2017年学习脱贫攻坚心得体会范文]). Every finding carries a fix that deletes exactly the
 //! residue, with the line break when the line would otherwise be left empty.
 
+use crate::normalize::fold_width_and_case as fold;
 use std::ops::Range;
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
@@ -367,17 +368,6 @@ fn closing_bracket(open: char) -> Option<char> {
         '〔' => Some('〕'),
         _ => None,
     }
-}
-
-/// Width and case folding, one char for one char so offsets stay put: full-width ASCII forms
-/// and the ideographic space become ASCII, Latin letters lower case.
-fn fold(c: char) -> char {
-    let c = match c {
-        '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
-        '\u{3000}' => ' ',
-        _ => c,
-    };
-    c.to_ascii_lowercase()
 }
 
 /// Folded sentence ends.

@@ -12,6 +12,7 @@
 //!
 //! Field names and nouns are data: `corpus/placeholder-fields.txt`.
 
+use crate::normalize::fold_width_and_case as fold;
 use std::sync::OnceLock;
 
 use crate::builtin;
@@ -372,17 +373,6 @@ fn closing(open: char) -> Option<char> {
         '〔' => Some('〕'),
         _ => None,
     }
-}
-
-/// Folds width and case one char for one char, so offsets stay put: full-width ASCII forms
-/// (＊, ［, （, ：, ｘ) and the ideographic space become ASCII, Latin letters lower case.
-fn fold(c: char) -> char {
-    let c = match c {
-        '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
-        '\u{3000}' => ' ',
-        _ => c,
-    };
-    c.to_ascii_lowercase()
 }
 
 /// Folded chars that stand for a hidden or missing character.

@@ -396,6 +396,16 @@ fn is_space(c: char) -> bool {
     c == ' ' || c == '\t'
 }
 
+impl super::Check for Boilerplate {
+    fn codes(&self) -> &'static [Code] {
+        &[Code::Boilerplate]
+    }
+
+    fn check(&self, cx: &super::Context<'_>) -> Vec<Finding> {
+        Boilerplate::check(self, cx.text)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

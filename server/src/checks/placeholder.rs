@@ -76,6 +76,19 @@ fn parse(text: &str) -> Data {
 }
 
 /// Unfilled template slots in `text`, in order.
+/// The `placeholder` check.
+pub struct Placeholder;
+
+impl super::Check for Placeholder {
+    fn codes(&self) -> &'static [Code] {
+        &[Code::Placeholder]
+    }
+
+    fn check(&self, cx: &super::Context<'_>) -> Vec<Finding> {
+        check(cx.text)
+    }
+}
+
 pub fn check(text: &str) -> Vec<Finding> {
     let raw: Vec<char> = text.chars().collect();
     let chars: Vec<char> = raw.iter().copied().map(fold).collect();

@@ -20,4 +20,5 @@ pub mod parallel;
 pub mod phrases;
 pub mod project;
 pub mod report;
+pub mod schema;
 pub mod segment;

@@ -26,25 +26,12 @@ use crate::config::Settings;
 use crate::corpus::{Corpus, LoadProblem, Origin};
 use crate::glossary::CATEGORIES;
 use crate::normalize::{is_sentence_end, normalize_str};
+use crate::schema::{Kind, SETTINGS};
 
 /// The project file's name.
 pub const PROJECT_FILE: &str = "essay-lsp.toml";
 /// The user glossary that `addToGlossary` writes, next to the project file.
 pub const GLOSSARY_FILE: &str = "essay-lsp.glossary.toml";
-
-/// Sections and their keys, as in the editor settings.
-const SCHEMA: [(&str, &[&str]); 7] = [
-    ("corpus", &["paths", "includeBuiltin", "includeWorkspace"]),
-    ("glossary", &["paths"]),
-    ("checks", &["disabled", "severity"]),
-    ("copy", &["minLength"]),
-    ("formulaic", &["extraPhrases"]),
-    ("ignore", &["phrases"]),
-    ("diagnostics", &["debounceMs"]),
-];
-
-/// Keys whose values are paths, resolved against the project file's folder.
-const PATH_KEYS: [(&str, &str); 2] = [("corpus", "paths"), ("glossary", "paths")];
 
 const NEW_PROJECT_HEADER: &str = "\
 # essay-lsp 项目设置：本文件所在文件夹及其子文件夹中的文稿都使用这些设置。
@@ -134,7 +121,8 @@ pub fn parse(text: &str, path: &Path) -> Parsed {
     check_keys(text, root, &mut problems);
 
     let mut json = table_to_json(root);
-    for (section, key) in PATH_KEYS {
+    for setting in SETTINGS.iter().filter(|s| s.kind == Kind::Paths) {
+        let (section, key) = (setting.section(), setting.name());
         if let Some(v) = json.get_mut(section).and_then(|s| s.get_mut(key)) {
             resolve_paths(v, &dir);
         }
@@ -159,14 +147,20 @@ pub fn parse(text: &str, path: &Path) -> Parsed {
 /// Warnings for sections and keys the settings do not have (a typo like `[check]` would
 /// otherwise be silently ignored); errors for sections that are not tables.
 fn check_keys(text: &str, root: &toml_edit::Table, problems: &mut Vec<Problem>) {
-    let sections: Vec<&str> = SCHEMA.iter().map(|(s, _)| *s).collect();
+    let mut sections: Vec<&str> = SETTINGS.iter().map(|s| s.section()).collect();
+    sections.dedup();
     for (name, item) in root.iter() {
         let key_span = root
             .get_key_value(name)
             .and_then(|(k, _)| k.span())
             .or_else(|| item.span())
             .unwrap_or(0..0);
-        let Some(&(_, keys)) = SCHEMA.iter().find(|(s, _)| *s == name) else {
+        let keys: Vec<&str> = SETTINGS
+            .iter()
+            .filter(|s| s.section() == name)
+            .map(|s| s.name())
+            .collect();
+        if keys.is_empty() {
             problems.push(problem(
                 text,
                 key_span,
@@ -177,7 +171,7 @@ fn check_keys(text: &str, root: &toml_edit::Table, problems: &mut Vec<Problem>) 
                 ),
             ));
             continue;
-        };
+        }
         let Some(table) = item.as_table_like() else {
             problems.push(problem(
                 text,

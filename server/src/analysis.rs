@@ -196,7 +196,7 @@ impl Analyzer {
         };
         let (mut corpus, mut problems) =
             Corpus::load_with_progress(&settings.corpus_paths, settings.include_builtin, &reading);
-        crate::project::add_workspace_essays(&mut corpus, settings, &mut problems);
+        crate::corpus::add_workspace_essays(&mut corpus, settings, &mut problems);
         let (analyzer, more) = Analyzer::from_corpus_with(corpus, settings, options);
         problems.extend(more);
         (analyzer, problems)
@@ -334,7 +334,7 @@ impl Analyzer {
         let draft = normalize(text);
 
         // The essay itself, when it is part of the corpus (`corpus.includeWorkspace`).
-        let skip = crate::project::essays_from_files(&self.corpus, &settings.skip_corpus_files);
+        let skip = crate::corpus::essays_from_files(&self.corpus, &settings.skip_corpus_files);
         let spans = copied::find_copies_skipping(
             &self.index,
             &draft,

@@ -24,15 +24,18 @@ use essay_lsp::analysis::{
 };
 use essay_lsp::checks::{Place, Severity};
 use essay_lsp::config::Settings;
+use essay_lsp::context::CorpusKey;
 use essay_lsp::document::{Document, PositionEncoding};
 use essay_lsp::phrases::SuggestionKind;
-use essay_lsp::project::{self, CorpusKey};
+use essay_lsp::project::{self};
+use essay_lsp::project_edit;
 use essay_lsp::{outline, report};
 
 use super::commands;
 use super::convert;
 use super::symbols;
-use super::workspace::{ConfigReport, DocContext, Workspace};
+use super::workspace::{ConfigReport, Workspace};
+use essay_lsp::context::EssayContext;
 
 /// How often project and glossary files are looked at when the client has no file watchers.
 const POLL_INTERVAL: Duration = Duration::from_secs(2);
@@ -183,12 +186,12 @@ impl Backend {
     /// What the document at `uri` is checked with: the editor's settings, its project file on
     /// top. Publishes the project file's problems when they changed, and re-checks every open
     /// document when its settings did.
-    fn context(&self, uri: &Uri) -> DocContext {
+    fn context(&self, uri: &Uri) -> EssayContext {
         let path = uri.to_file_path().map(|p| p.into_owned());
         self.context_at(path.as_deref())
     }
 
-    fn context_at(&self, path: Option<&Path>) -> DocContext {
+    fn context_at(&self, path: Option<&Path>) -> EssayContext {
         let editor = self.state.resolved_settings();
         let folders = self.state.folders.read().unwrap().clone();
         let (ctx, changes) = self.state.workspace.context(&editor, path, &folders);
@@ -251,7 +254,7 @@ impl Backend {
     }
 
     /// The analyzer for `ctx`, building it if no document needed it yet.
-    async fn analyzer_for(&self, ctx: &DocContext) -> Arc<Analyzer> {
+    async fn analyzer_for(&self, ctx: &EssayContext) -> Arc<Analyzer> {
         let (mut rx, build) = self.state.workspace.slot(&ctx.key, &ctx.settings);
         if build {
             let this = self.clone();
@@ -1210,7 +1213,8 @@ impl LanguageServer for Backend {
                     commands::required_string(commands::IGNORE_PHRASE, args, 1, "要忽略的短语")?;
                 let root = self.state.root.read().unwrap().clone();
                 let file = commands::project_file_for(&uri, root.as_deref())?;
-                let added = project::ignore_phrase(&file, &phrase).map_err(commands::failed)?;
+                let added =
+                    project_edit::ignore_phrase(&file, &phrase).map_err(commands::failed)?;
                 self.state.workspace.forget(&file);
                 self.project_file_changed(&file);
                 let message = if added {
@@ -1231,7 +1235,7 @@ impl LanguageServer for Backend {
                     None => {
                         let analyzer = self.analyzer_for_uri(&uri).await;
                         let draft = self.document(&uri).map(|d| d.text()).unwrap_or_default();
-                        match project::usage_sentence(&analyzer.corpus, &draft, &term) {
+                        match project_edit::usage_sentence(&analyzer.corpus, &draft, &term) {
                             Some((sentence, from)) => (
                                 sentence,
                                 Some(format!("释义暂用{from}中的用例，可改写为释义")),
@@ -1246,9 +1250,9 @@ impl LanguageServer for Backend {
                 };
                 let root = self.state.root.read().unwrap().clone();
                 let file = commands::project_file_for(&uri, root.as_deref())?;
-                let edit = project::add_glossary_term(
+                let edit = project_edit::add_glossary_term(
                     &file,
-                    &project::NewTerm {
+                    &project_edit::NewTerm {
                         term: term.clone(),
                         category,
                         definition,

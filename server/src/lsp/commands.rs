@@ -91,7 +91,7 @@ pub fn project_file_for(uri: &Uri, root: Option<&Path>) -> Result<PathBuf> {
                 uri.as_str()
             ))
         })?;
-    Ok(project::project_file_for_dir(&dir))
+    Ok(essay_lsp::project_edit::project_file_for_dir(&dir))
 }
 
 /// An error for the client, in the writer's words.

@@ -25,3 +25,4 @@ pub mod project_edit;
 pub mod report;
 pub mod schema;
 pub mod segment;
+pub mod text;

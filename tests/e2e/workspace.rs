@@ -203,8 +203,7 @@ fn watcher_is_registered_and_a_changed_project_file_applies_without_restart() {
 fn broken_project_file_is_a_diagnostic_on_it_and_the_last_good_settings_stay() {
     let (_tmp, root, toml) = project("[checks]\ndisabled = [\"placeholder\"]\n");
     let toml_uri = file_uri(&toml);
-    let essay = root.join("draft.md");
-    let uri = file_uri(&essay);
+    let uri = file_uri(&root.join("draft.md"));
     let mut client = start(&root, watching_client(), json!({}));
     assert!(!has(&open_draft(&mut client, &uri), "placeholder"));
 
@@ -255,8 +254,7 @@ fn broken_project_file_is_a_diagnostic_on_it_and_the_last_good_settings_stay() {
 fn an_open_project_file_is_checked_as_it_is_typed_without_watchers() {
     let (_tmp, root, toml) = project("");
     let toml_uri = file_uri(&toml);
-    let essay = root.join("draft.md");
-    let uri = file_uri(&essay);
+    let uri = file_uri(&root.join("draft.md"));
     let mut client = start(&root, plain_client(), json!({}));
     assert!(has(&open_draft(&mut client, &uri), "placeholder"));
 
@@ -286,8 +284,7 @@ fn an_open_project_file_is_checked_as_it_is_typed_without_watchers() {
 #[test]
 fn ignore_phrase_command_writes_the_project_file_and_the_phrase_goes_quiet() {
     let (_tmp, root, toml) = project("# 我的项目设置\n[copy]\nminLength = 13 # 知网的标准\n");
-    let essay = root.join("sub/draft.md");
-    let uri = file_uri(&essay);
+    let uri = file_uri(&root.join("sub/draft.md"));
     let mut client = start(&root, plain_client(), json!({}));
     let d = open_draft(&mut client, &uri);
     let residue = d.iter().find(|x| x["code"] == "boilerplate").unwrap();
@@ -356,8 +353,7 @@ fn ignore_phrase_command_writes_the_project_file_and_the_phrase_goes_quiet() {
 #[test]
 fn add_to_glossary_command_writes_the_glossary_and_hover_uses_it() {
     let (_tmp, root) = folder();
-    let essay = root.join("draft.md");
-    let uri = file_uri(&essay);
+    let uri = file_uri(&root.join("draft.md"));
     let text = "我们对照两不愁三保障逐户核实，实行挂图作业。\n";
     let mut client = start(&root, watching_client(), json!({}));
     client.open(&uri, text);

@@ -27,6 +27,8 @@ const options = {
   external: ['vscode'],
   minify: production,
   sourcemap: !production,
+  // Keep the Chinese messages as UTF-8 rather than \u escapes.
+  charset: 'utf8',
   logLevel: 'info',
 };
 

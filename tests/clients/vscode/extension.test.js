@@ -225,7 +225,7 @@ describe('editors/vscode extension (bundled client, real server)', () => {
     const [init] = methods(server.sent, 'initialize');
     assert.deepEqual(init.params.initializationOptions, defaultSettings(), 'initializationOptions = the server settings with every default');
     assert.equal(init.params.clientInfo.name, 'Visual Studio Code');
-    assert.ok(methods(server.sent, 'initialized').length === 1, 'initialize handshake completed');
+    await waitFor('initialized', () => methods(server.sent, 'initialized').length === 1);
     // essayLsp.trace.server works only when the client id is essayLsp.
     assert.ok(state.configSections.includes('essayLsp'));
     assert.ok(state.outputLines.some((l) => /Sending request 'initialize/.test(l)), 'trace lines in the output channel');

@@ -341,9 +341,13 @@ describe('editors/vscode extension (bundled client, real server)', () => {
     fs.mkdirSync(path.join(bare, 'server'), { recursive: true });
     fs.writeFileSync(path.join(bare, 'server', 'essay-lsp'), '', { mode: 0o644 });
     for (const extensionPath of [path.join(tmp, 'ext-without-server'), bare]) {
-      const { ext, spawned } = loadExtension();
+      const { ext, state, spawned } = loadExtension();
+      const draft = makeDocument(draftFile, DRAFT_TEXT);
+      state.textDocuments.push(draft);
       await ext.activate(context(extensionPath));
       assert.equal(spawned[0]?.command, onPath, extensionPath);
+      // The server from PATH works: the draft's findings come back.
+      await waitFor('diagnostics', () => state.diagnostics.get(draft.uri.toString())?.length);
       await stopAndCheck(ext, spawned[0]);
     }
   });

@@ -124,9 +124,13 @@ async function waitFor(what, fn, ms = 20000) {
 
 const methods = (messages, method) => messages.filter((m) => m.method === method);
 
-/** Deactivates and checks that the server went away cleanly (shutdown + exit, status 0). */
-async function stopAndCheck(ext, server) {
+/**
+ * Deactivates and checks that the server went away cleanly (shutdown + exit, status 0) and that
+ * the extension and its client touched no `vscode` API the stand-in leaves out.
+ */
+async function stopAndCheck(ext, server, state) {
   await ext.deactivate();
+  assert.deepEqual([...state.missing], [], 'vscode API used but not in fake-vscode.js');
   const exit = await Promise.race([server.exited, new Promise((r) => setTimeout(() => r('timeout'), 10000))]);
   assert.deepEqual(exit, { code: 0, signal: null }, 'server exits with status 0 after shutdown/exit');
   assert.equal(methods(server.sent, 'shutdown').length, 1);
@@ -254,7 +258,7 @@ describe('editors/vscode extension (bundled client, real server)', () => {
     assert.ok(statusItem.visible);
     assert.equal(statusItem.command, 'essayLsp.showReport');
 
-    await stopAndCheck(ext, server);
+    await stopAndCheck(ext, server, state);
   });
 
   it('pushes setting changes, resolving paths against the workspace folder', async () => {
@@ -283,7 +287,7 @@ describe('editors/vscode extension (bundled client, real server)', () => {
     await waitFor('restart', () => spawned.length === 2 && methods(spawned[1].sent, 'initialized').length === 1);
     assert.equal(spawned[1].command, BUNDLED);
     assert.deepEqual(await server.exited, { code: 0, signal: null });
-    await stopAndCheck(ext, spawned[1]);
+    await stopAndCheck(ext, spawned[1], state);
   });
 
   it('opens the report from the status bar and from the 复制比 code lens command', async () => {
@@ -318,7 +322,7 @@ describe('editors/vscode extension (bundled client, real server)', () => {
     state.activeTextEditor = { document: makeDocument(path.join(ws, 'x.py'), '', 'python') };
     state.events.get('window.onDidChangeActiveTextEditor').forEach((l) => l(state.activeTextEditor));
     assert.equal(statusItem.visible, false, 'hidden for other languages');
-    await stopAndCheck(ext, spawned[0]);
+    await stopAndCheck(ext, spawned[0], state);
   });
 
   it('keeps phrases ignored through the quick fix in essayLsp.ignore.phrases', async () => {
@@ -332,7 +336,7 @@ describe('editors/vscode extension (bundled client, real server)', () => {
     assert.deepEqual(call.params.arguments, [draft.uri.toString(), '撸起袖子加油干'], 'forwarded to the server');
     assert.match(fs.readFileSync(path.join(ws, 'essay-lsp.toml'), 'utf8'), /撸起袖子加油干/, 'the server wrote the project file');
     assert.deepEqual(state.updates.map((u) => [u.key, u.value]), [['ignore.phrases', ['撸起袖子加油干']]]);
-    await stopAndCheck(ext, spawned[0]);
+    await stopAndCheck(ext, spawned[0], state);
   });
 
   it('falls back to PATH when the bundled binary is missing or not executable', async () => {
@@ -348,7 +352,7 @@ describe('editors/vscode extension (bundled client, real server)', () => {
       assert.equal(spawned[0]?.command, onPath, extensionPath);
       // The server from PATH works: the draft's findings come back.
       await waitFor('diagnostics', () => state.diagnostics.get(draft.uri.toString())?.length);
-      await stopAndCheck(ext, spawned[0]);
+      await stopAndCheck(ext, spawned[0], state);
     }
   });
 

@@ -131,7 +131,8 @@ const methods = (messages, method) => messages.filter((m) => m.method === method
 async function stopAndCheck(ext, server, state) {
   await ext.deactivate();
   assert.deepEqual([...state.missing], [], 'vscode API used but not in fake-vscode.js');
-  const exit = await Promise.race([server.exited, new Promise((r) => setTimeout(() => r('timeout'), 10000))]);
+  // unref: a pending timeout must not keep the test process alive once the server is gone.
+  const exit = await Promise.race([server.exited, new Promise((r) => setTimeout(() => r('timeout'), 10000).unref())]);
   assert.deepEqual(exit, { code: 0, signal: null }, 'server exits with status 0 after shutdown/exit');
   assert.equal(methods(server.sent, 'shutdown').length, 1);
   assert.equal(methods(server.sent, 'exit').length, 1);

@@ -49,6 +49,10 @@ pub struct Entry {
     pub items: Vec<String>,
     /// When and where it was put forward.
     pub origin: Option<String>,
+    /// The declared number of items, for an enumeration whose name does not announce it.
+    pub count: Option<usize>,
+    /// Usage recorded only in the reference corpus, not an official formula.
+    pub local: bool,
     pub source: Source,
     /// How many corpus essays contain the term or a variant.
     pub essay_count: usize,

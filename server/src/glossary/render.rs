@@ -122,6 +122,9 @@ pub(crate) fn entry(entry: &Entry) -> String {
     if let Some(origin) = &entry.origin {
         out.push_str(&format!("出处：{}\n\n", escape(origin)));
     }
+    if entry.local {
+        out.push_str("说明：参考语料记录的地方用法，不是中央文件的统一提法\n\n");
+    }
     if let Source::User(path) = &entry.source {
         out.push_str(&format!(
             "来源：用户词表 {}\n\n",

@@ -291,11 +291,11 @@ fn builtin_entries_follow_the_data_rules() {
                     ));
                 }
             }
-            (None, false) if !e.items.is_empty() => {
-                // Other names with numbers (1+3+3) may announce a count; else `count` is needed.
-                if expected_item_count(&e.term) != Some(e.items.len()) {
-                    wrong.push(format!("{}: items without a count", e.term));
-                }
+            // Other names with numbers (1+3+3) may announce a count; else `count` is needed.
+            (None, false)
+                if !e.items.is_empty() && expected_item_count(&e.term) != Some(e.items.len()) =>
+            {
+                wrong.push(format!("{}: items without a count", e.term));
             }
             _ => {}
         }

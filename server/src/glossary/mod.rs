@@ -156,18 +156,71 @@ impl Glossary {
 
     /// `line` is one line of the draft (no line break), `char_offset` a char index into it (may
     /// be past the end → None).
+    ///
+    /// Only a window around the cursor is read, wide enough for the longest term, item or
+    /// formula written with a separator after every char, so a hover on a pasted
+    /// million-character line costs what it costs on a short one (plus one scan to find the
+    /// cursor). `hover_in` on the whole line gives the same answer.
     pub fn hover(&self, line: &str, char_offset: usize) -> Option<HoverInfo> {
-        let chars: Vec<char> = line.chars().collect();
-        if char_offset >= chars.len() {
+        let reach = self.reach();
+        let start = char_offset.saturating_sub(reach);
+        let mut chars = line.chars().skip(start);
+        let window: Vec<char> = chars
+            .by_ref()
+            .take(char_offset - start + reach + 1)
+            .collect();
+        if char_offset - start >= window.len() {
             return None;
         }
-        if let Some(hit) = self.matcher.covering(&chars, char_offset) {
+        let info = self.hover_in(&window, char_offset - start)?;
+        Some(HoverInfo {
+            range: info.range.start + start..info.range.end + start,
+            markdown: info.markdown,
+        })
+    }
+
+    fn reach(&self) -> usize {
+        self.matcher
+            .reach()
+            .max(Formulas::builtin().max_len() * 2 + 8)
+            .max(WORD_WINDOW)
+    }
+
+    /// The hover at `offset` of `chars`, looking at all of `chars`. In order: the longest
+    /// glossary term, variant or item covering the cursor; else an official formula covering
+    /// it; else a frequent corpus word. A sub-word of a longer term or formula therefore gets
+    /// the longer one, never a usage note of its own.
+    fn hover_in(&self, chars: &[char], offset: usize) -> Option<HoverInfo> {
+        if offset >= chars.len() {
+            return None;
+        }
+        // A term's definition says more than the bare formula around it: 四个意识 inside
+        // 增强“四个意识”、坚定“四个自信” gets the definition of 四个意识.
+        if let Some(hit) = self.matcher.covering(chars, offset) {
             return Some(HoverInfo {
                 range: hit.range,
                 markdown: self.hovers[hit.entry].clone(),
             });
         }
-        self.word_hover(&chars, char_offset)
+        if let Some(formula) = Formulas::builtin().covering(chars, offset) {
+            return Some(self.formula_hover(chars, formula));
+        }
+        self.word_hover(chars, offset)
+    }
+
+    fn formula_hover(&self, chars: &[char], hit: FormulaHit) -> HoverInfo {
+        let text: String = chars[hit.range.clone()].iter().collect();
+        let mut related: Vec<&str> = Vec::new();
+        for found in self.matcher.find(&text) {
+            let term = self.entries[found.entry].term.as_str();
+            if !related.contains(&term) {
+                related.push(term);
+            }
+        }
+        HoverInfo {
+            markdown: render::formula(&Formulas::builtin().list()[hit.formula], &related),
+            range: hit.range,
+        }
     }
 
     /// A corpus-usage hover for the jieba word under the cursor, when the corpus uses it often.

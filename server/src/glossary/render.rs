@@ -148,6 +148,23 @@ pub(crate) fn entry(entry: &Entry) -> String {
     out
 }
 
+/// The hover for an official formula (提法) that has no glossary entry of its own, with the
+/// entries it contains.
+pub(crate) fn formula(text: &str, related: &[&str]) -> String {
+    let mut out = format!(
+        "**{}** · 规范提法\n\n党和国家文件中的固定表述，引用时应一字不差，不宜改写或增删。",
+        escape(text)
+    );
+    if !related.is_empty() {
+        let names: Vec<String> = related
+            .iter()
+            .map(|t| format!("「{}」", escape(t)))
+            .collect();
+        out.push_str(&format!("\n\n相关词条：{}", names.join("")));
+    }
+    out
+}
+
 /// The hover for an ordinary corpus word with no glossary entry.
 pub(crate) fn word(word: &str, essay_count: usize, found: &[Example]) -> String {
     let mut out = format!("**{}** · 语料常用词（词表未收录）\n\n", escape(word));

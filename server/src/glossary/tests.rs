@@ -756,3 +756,44 @@ fn hover_is_fast() {
         eprintln!("hover on a {len}-char line: {per_hover:?} on average, {slowest:?} at most");
     }
 }
+
+#[test]
+fn hover_on_a_long_line_reads_a_window_and_agrees_with_the_whole_line() {
+    let g = glossary();
+    let seed = crate::builtin::text("seed/000_fbe086485b6b6179.txt");
+    let paragraph: String = seed.lines().take(40).collect::<Vec<_>>().join("");
+    let mut line = String::new();
+    while line.len() < 5_200_000 {
+        line.push_str(&paragraph);
+        line.push_str("增强“四个意识”、坚定“四个自信”、做到“两个维护”，学史明理、学史增信、学史崇德、学史力行。");
+    }
+    let chars: Vec<char> = line.chars().collect();
+    assert!(chars.len() >= 1_700_000, "{} chars", chars.len());
+    let len = chars.len();
+    // Both ends, the middle, and points spread over the line, some inside formulas.
+    let mut offsets = vec![0, 1, len / 2, len - 2, len - 1, len, len + 5];
+    offsets.extend((1..12).map(|k| k * len / 12 + k * 37));
+    let mut answered = 0;
+    for offset in offsets {
+        let windowed = g.hover(&line, offset);
+        let whole = g.hover_in(&chars, offset);
+        assert_eq!(windowed, whole, "at {offset}");
+        answered += usize::from(windowed.is_some());
+    }
+    assert!(answered >= 8, "{answered}");
+}
+
+#[test]
+fn a_sub_word_of_a_longer_term_or_formula_gets_the_longer_one() {
+    // 三保障 inside 两不愁三保障.
+    let info = hover("稳定实现两不愁三保障", 8).unwrap();
+    assert_eq!(info.range, 4..10);
+    assert_eq!(title(&info), heading("两不愁三保障", "政策"));
+    // An official formula with no entry of its own: the formula, not a usage note.
+    let line = "中国共产党领导是中国特色社会主义最本质的特征。";
+    let at = line.chars().position(|c| c == '本').unwrap();
+    let info = hover(line, at).unwrap();
+    assert!(info.markdown.contains("规范提法"), "{}", info.markdown);
+    assert!(!info.markdown.contains("语料常用词"));
+    assert_eq!(info.range, 0..22);
+}

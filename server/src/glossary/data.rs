@@ -217,12 +217,15 @@ pub fn expected_item_count(term: &str) -> Option<usize> {
     if runs.is_empty() {
         return None;
     }
-    // A numeral with a classifier counts the formula: 五个一批 is five, not six.
-    if let Some((n, _)) = runs
+    // A numeral with a classifier counts the formula: 五个一批 is five, not six; several such
+    // numerals add up (一个中心、两个基本点 is three).
+    let counted: Vec<usize> = runs
         .iter()
-        .find(|(_, next)| next.is_some_and(|c| "个项大级位步条种".contains(c)))
-    {
-        return Some(*n);
+        .filter(|(_, next)| next.is_some_and(|c| "个项大级位步条种".contains(c)))
+        .map(|(n, _)| *n)
+        .collect();
+    if !counted.is_empty() {
+        return Some(counted.iter().sum());
     }
     let ordinal = runs.len() >= 3 && runs.iter().enumerate().all(|(k, (n, _))| *n == k + 1);
     if ordinal {

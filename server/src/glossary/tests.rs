@@ -192,6 +192,8 @@ fn numbered_formulas_list_as_many_items_as_their_number_says() {
     assert_eq!(expected_item_count("一核二看三比四评五公示"), Some(5));
     assert_eq!(expected_item_count("1+3+3"), Some(7));
     assert_eq!(expected_item_count("1365工作思路"), None);
+    assert_eq!(expected_item_count("一个中心、两个基本点"), Some(3));
+    assert_eq!(expected_item_count("两个一百年"), Some(2));
     assert_eq!(expected_item_count("精准扶贫"), None);
 
     let mut checked = 0;
@@ -231,8 +233,10 @@ fn announces_count(term: &str) -> bool {
             return true;
         }
     }
-    // Segments: a numeral followed by one to three non-numerals, covering the whole name.
+    // Segments: a numeral followed by one to three non-numerals, covering the whole name. A 一
+    // before the last segment makes a slogan (一国两制), unless the numerals count 一二三….
     let mut segments = 0;
+    let mut numerals = Vec::new();
     let mut all_one = true;
     let mut i = 0;
     while i < chars.len() {
@@ -240,6 +244,7 @@ fn announces_count(term: &str) -> bool {
             return false;
         }
         all_one &= chars[i] == '一';
+        numerals.push(chars[i]);
         i += 1;
         let start = i;
         while i < chars.len() && !is_numeral(chars[i]) {
@@ -250,7 +255,12 @@ fn announces_count(term: &str) -> bool {
         }
         segments += 1;
     }
-    segments >= 2 && !all_one
+    let ordinal = numerals
+        .iter()
+        .copied()
+        .eq("一二三四五六七八九".chars().take(segments));
+    let one_inside = numerals[..numerals.len().saturating_sub(1)].contains(&'一');
+    segments >= 2 && !all_one && (ordinal || !one_inside)
 }
 
 #[test]
@@ -260,6 +270,9 @@ fn builtin_entries_follow_the_data_rules() {
     assert!(announces_count("两不愁三保障"));
     assert!(announces_count("三会一课"));
     assert!(!announces_count("一村一品"));
+    assert!(!announces_count("一国两制"));
+    assert!(announces_count("两学一做"));
+    assert!(announces_count("一核二看三比四评五公示"));
     assert!(!announces_count("第一书记"));
     assert!(!announces_count("党的十八大"));
 

@@ -802,6 +802,16 @@ fn a_sub_word_of_a_longer_term_or_formula_gets_the_longer_one() {
     let info = hover("稳定实现两不愁三保障", 8).unwrap();
     assert_eq!(info.range, 4..10);
     assert_eq!(title(&info), heading("两不愁三保障", "政策"));
+    // 学史增信 written out in the chain, and on its own: the campaign it is an item of.
+    let chain = "学史明理、学史增信、学史崇德、学史力行";
+    let info = hover(chain, 7).unwrap();
+    assert_eq!(title(&info), heading("党史学习教育", "机制"));
+    assert_eq!(info.range, 0..19);
+    let info = hover("我们要学史增信", 5).unwrap();
+    assert_eq!(title(&info), heading("党史学习教育", "机制"));
+    assert_eq!(info.range, 3..7);
+    // A two-character item is too common to stand for its formula.
+    assert!(hover("坚持创新", 2).is_none_or(|h| !h.markdown.contains("新发展理念")));
     // An official formula with no entry of its own: the formula, not a usage note.
     let line = "中国共产党领导是中国特色社会主义最本质的特征。";
     let at = line.chars().position(|c| c == '本').unwrap();

@@ -164,9 +164,9 @@ impl Glossary {
     pub fn hover(&self, line: &str, char_offset: usize) -> Option<HoverInfo> {
         let reach = self.reach();
         let start = char_offset.saturating_sub(reach);
-        let mut chars = line.chars().skip(start);
-        let window: Vec<char> = chars
-            .by_ref()
+        let from = byte_of_char(line, start)?;
+        let window: Vec<char> = line[from..]
+            .chars()
             .take(char_offset - start + reach + 1)
             .collect();
         if char_offset - start >= window.len() {
@@ -264,6 +264,37 @@ impl Glossary {
     pub fn entries(&self) -> &[Entry] {
         &self.entries
     }
+}
+
+/// Byte index of char `n` of `text` (`text.len()` for one past the end), or None past that.
+///
+/// Counts eight bytes at a time: a char starts at every byte that is not a UTF-8 continuation
+/// byte (0b10xx_xxxx), so finding the cursor on a pasted million-char line is a quick scan.
+fn byte_of_char(text: &str, n: usize) -> Option<usize> {
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let bytes = text.as_bytes();
+    let mut chars = 0;
+    let mut i = 0;
+    while i + 8 <= bytes.len() {
+        let word = u64::from_le_bytes(bytes[i..i + 8].try_into().expect("eight bytes"));
+        // Bit 7 set and bit 6 clear: a continuation byte.
+        let continuation = (word & HIGH & !(word << 1)).count_ones() as usize;
+        if chars + 8 - continuation > n {
+            break;
+        }
+        chars += 8 - continuation;
+        i += 8;
+    }
+    while i < bytes.len() {
+        if bytes[i] & 0xC0 != 0x80 {
+            if chars == n {
+                return Some(i);
+            }
+            chars += 1;
+        }
+        i += 1;
+    }
+    (chars == n).then_some(bytes.len())
 }
 
 /// The built-in entries followed by the writer's; an entry whose term (normalised) matches an

@@ -116,9 +116,14 @@ impl Matcher {
             }
         }
         // An item stands for its formula only when it is specific: three chars or more, not a
-        // term or variant of its own, and the item of one entry only.
+        // term or variant of its own, the item of one entry only, and of a formula whose items
+        // share a prefix or suffix (学史明理 … 学史力行, 政治意识 … 看齐意识). Items without one
+        // are often everyday phrases (牢记使命, 抓落实) that must not stand for a formula.
         let mut item_owner: HashMap<String, Option<usize>> = HashMap::new();
         for (i, e) in entries.iter().enumerate() {
+            if !items_share_an_affix(&e.items) {
+                continue;
+            }
             for item in &e.items {
                 let norm = NormText::new(item).text;
                 if norm.chars().count() < 3 || seen.contains_key(&norm) {
@@ -243,6 +248,19 @@ impl Matcher {
     pub fn reach(&self) -> usize {
         self.max_chars * 2 + 8
     }
+}
+
+/// Whether all `items` (two or more) start with the same char or end with the same char.
+fn items_share_an_affix(items: &[String]) -> bool {
+    let norms: Vec<Vec<char>> = items
+        .iter()
+        .map(|i| NormText::new(i).text.chars().collect())
+        .collect();
+    if norms.len() < 2 || norms.iter().any(Vec::is_empty) {
+        return false;
+    }
+    let same = |pick: fn(&Vec<char>) -> char| norms.iter().all(|n| pick(n) == pick(&norms[0]));
+    same(|n| n[0]) || same(|n| n[n.len() - 1])
 }
 
 /// Positions k (1-based, within `chars`) such that a "+" stands between normalised chars k-1 and

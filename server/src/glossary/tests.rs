@@ -829,6 +829,15 @@ fn a_sub_word_of_a_longer_term_or_formula_gets_the_longer_one() {
     let info = hover("我们要学史增信", 5).unwrap();
     assert_eq!(title(&info), heading("党史学习教育", "机制"));
     assert_eq!(info.range, 3..7);
+    // An item of a formula whose items share nothing is often an everyday phrase: 牢记使命
+    // (塞罕坝精神) and 抓落实 (2019 主题教育) do not stand for those formulas.
+    assert!(hover("牢记使命", 1).is_none_or(|h| !h.markdown.contains("塞罕坝")));
+    assert!(hover("狠抓落实", 2).is_none_or(|h| !h.markdown.contains("主题教育")));
+    // 大局意识 shares 意识 with its siblings: it stands for 四个意识.
+    assert_eq!(
+        title(&hover("增强大局意识", 3).unwrap()),
+        heading("四个意识", "政策")
+    );
     // A two-character item is too common to stand for its formula.
     assert!(hover("坚持创新", 2).is_none_or(|h| !h.markdown.contains("新发展理念")));
     // An official formula with no entry of its own: the formula, not a usage note.

@@ -146,9 +146,12 @@ impl Analyzer {
 
     /// `new`, with progress reports and a choice of index cache.
     pub fn build(settings: &Settings, options: &BuildOptions) -> (Analyzer, Vec<LoadProblem>) {
-        // jieba's dictionary takes ~0.15 s to load and only mining needs it: load it while the
-        // files are read and indexed (not waited for: checking does not need it).
-        std::thread::spawn(crate::segment::jieba);
+        // jieba's dictionary takes ~0.15 s to load and only mining user essays needs it (the
+        // built-in ones are segmented ahead of time): load it while the files are read and
+        // indexed (not waited for: checking does not need it).
+        if !settings.corpus_paths.is_empty() || settings.include_workspace {
+            crate::segment::load_in_background();
+        }
         let reading = |done, total| {
             (options.progress)(Progress {
                 stage: Stage::Reading,

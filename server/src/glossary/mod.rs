@@ -237,7 +237,9 @@ impl Glossary {
             end += 1;
         }
         let window: String = chars[start..end].iter().collect();
-        let (range, word) = crate::segment::words(&window)
+        // A hover answers at once: before jieba's dictionary has loaded (it starts loading now),
+        // corpus words get no usage note.
+        let (range, word) = crate::segment::words_if_ready(&window)?
             .into_iter()
             .find(|(r, _)| r.contains(&(offset - start)))?;
         if range.len() < 2 {

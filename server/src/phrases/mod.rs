@@ -42,7 +42,10 @@ use std::cmp::Reverse;
 use std::collections::{HashMap, HashSet};
 
 use crate::normalize::normalize;
-use text::{is_clause_punct, is_closing, is_han, is_sentence_end, snippet_escape};
+use text::{
+    client_word_start, is_clause_punct, is_closing, is_han, is_opening, is_sentence_end,
+    snippet_escape,
+};
 
 /// Characters on which clients should ask for completion (full and half width).
 pub const TRIGGER_CHARACTERS: [&str; 7] = ["，", "、", ",", "；", ";", "：", ":"];
@@ -58,6 +61,8 @@ const MAX_CLAUSE_CHARS: usize = 32;
 const MIN_CLAUSE_CHARS: usize = 3;
 /// …and at least this long when only the end of what was typed matches a corpus clause.
 const MIN_CLAUSE_SUFFIX_CHARS: usize = 4;
+/// Clauses of the curated chains are looked up from this length (创新、协调、绿色…).
+const MIN_CURATED_CLAUSE_CHARS: usize = 2;
 /// How far back from the cursor the line is examined.
 const TAIL_CHARS: usize = 160;
 
@@ -157,6 +162,9 @@ struct Follow {
     kind: SuggestionKind,
     /// 0 = the next clause, 1 = the rest of a chain, 2 = another member of a parallel structure.
     order: u8,
+    /// From a chain of the curated list: its canonical order ranks first, and it may be found
+    /// after a clause of two or three characters.
+    curated: bool,
     snippet: Option<String>,
     essays: u32,
     count: u32,
@@ -184,6 +192,8 @@ struct Candidate<'a> {
     text: String,
     snippet: Option<String>,
     kind: SuggestionKind,
+    /// A continuation in the canonical order of a curated chain.
+    curated: bool,
     essays: u32,
     count: u32,
     order: u8,
@@ -245,6 +255,7 @@ impl PhraseBook {
         candidates.sort_by(|a, b| {
             (
                 Reverse(a.typed),
+                Reverse(a.curated),
                 Reverse(a.essays),
                 Reverse(a.count),
                 a.order,
@@ -253,6 +264,7 @@ impl PhraseBook {
             )
                 .cmp(&(
                     Reverse(b.typed),
+                    Reverse(b.curated),
                     Reverse(b.essays),
                     Reverse(b.count),
                     b.order,
@@ -261,8 +273,12 @@ impl PhraseBook {
                 ))
                 .then_with(|| a.text.cmp(&b.text))
         });
+        // The edit starts no later than the client's own word (see `client_word_start`), so
+        // every client filters the typed text against the start of `new_text`.
+        let word_start = base + client_word_start(&tail);
+        let earliest = earliest.min(word_start);
         // Keep the best MAX_ITEMS distinct results (the line after applying each), then take
-        // the shared start from those kept, so a cut candidate cannot lengthen every label.
+        // the shared start from those kept, so a cut candidate cannot lengthen every item.
         let mut seen = HashSet::new();
         let mut kept_candidates = Vec::new();
         let mut incomplete = false;
@@ -285,15 +301,16 @@ impl PhraseBook {
             .iter()
             .map(|c| c.start)
             .min()
-            .unwrap_or(earliest);
+            .unwrap_or(earliest)
+            .min(word_start);
         let items = kept_candidates
             .into_iter()
             .map(|c| {
                 // The typed text between the shared start and this match's own start stays.
                 let kept: String = tail[start - base..c.start - base].iter().collect();
                 Suggestion {
-                    label: format!("{kept}{}", c.text),
                     new_text: format!("{kept}{}", c.text),
+                    label: c.text,
                     snippet: c
                         .snippet
                         .map(|body| format!("{}{body}", snippet_escape(&kept))),
@@ -320,6 +337,11 @@ impl PhraseBook {
         let run: String = tail[run_start..].iter().collect();
         let norm = normalize(&run);
         for i in run_start..end {
+            // A phrase that begins with the last character typed does not continue the text
+            // (守正方能 is not 守正方 + 能力建设), unless that character is all of the run.
+            if end - i == 1 && i > 0 && is_han(tail[i - 1]) {
+                break;
+            }
             let from = norm
                 .origin
                 .partition_point(|&o| (o as usize) < i - run_start);
@@ -341,6 +363,7 @@ impl PhraseBook {
                     text: entry.text.clone(),
                     snippet: entry.snippet.clone(),
                     kind: entry.kind,
+                    curated: false,
                     essays: entry.essays,
                     count: entry.count,
                     order: 0,
@@ -377,12 +400,24 @@ impl PhraseBook {
         while e > 0 && (is_closing(tail[e - 1]) || matches!(tail[e - 1], '"' | '\'')) {
             e -= 1;
         }
+        // The clause starts after punctuation, a space, or an opening mark it does not close
+        // (扶贫要“富口袋”，: the clause is 富口袋).
         let mut b = e;
+        let mut depth = 0usize;
         while b > 0
             && !is_clause_punct(tail[b - 1])
             && !is_sentence_end(tail[b - 1])
             && !tail[b - 1].is_whitespace()
         {
+            let c = tail[b - 1];
+            if is_closing(c) {
+                depth += 1;
+            } else if is_opening(c) {
+                if depth == 0 {
+                    break;
+                }
+                depth -= 1;
+            }
             b -= 1;
         }
         if b == e {
@@ -391,7 +426,7 @@ impl PhraseBook {
         let clause: String = tail[b..e].iter().collect();
         let norm = normalize(&clause);
         let n = norm.len();
-        if n < MIN_CLAUSE_CHARS {
+        if n < MIN_CURATED_CLAUSE_CHARS {
             return;
         }
         // The sentence so far, to skip what it already says (摘帽不摘责任 after 摘帽不摘责任、…).
@@ -400,9 +435,13 @@ impl PhraseBook {
             s -= 1;
         }
         let sentence = crate::normalize::normalize_str(&tail[s..end].iter().collect::<String>());
-        for len in (MIN_CLAUSE_CHARS..=n.min(MAX_CLAUSE_CHARS)).rev() {
+        for len in (MIN_CURATED_CLAUSE_CHARS..=n.min(MAX_CLAUSE_CHARS)).rev() {
             let from = n - len;
-            if len < n && len < MIN_CLAUSE_SUFFIX_CHARS {
+            // Short clauses, and short endings of what was typed, are looked up only in the
+            // curated chains (创新、→ 协调; 坚持守初心、→ 担使命); without typed punctuation a
+            // chain needs three characters before it is completed mid-clause.
+            let curated_only = len < MIN_CLAUSE_CHARS || (len < n && len < MIN_CLAUSE_SUFFIX_CHARS);
+            if append && len < n && len < MIN_CLAUSE_CHARS {
                 break;
             }
             // Not in the middle of one source char's normalised form.
@@ -415,7 +454,7 @@ impl PhraseBook {
             };
             let clause_start = b + norm.origin[from] as usize;
             for f in follows {
-                if sentence.contains(f.key.as_str()) {
+                if (curated_only && !f.curated) || sentence.contains(f.key.as_str()) {
                     continue;
                 }
                 let (start, text, snippet) = if append {
@@ -434,6 +473,7 @@ impl PhraseBook {
                     text,
                     snippet,
                     kind: f.kind,
+                    curated: f.curated,
                     essays: f.essays,
                     count: f.count,
                     order: f.order,

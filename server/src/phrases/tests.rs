@@ -71,7 +71,14 @@ fn check_invariants(before: &str, c: &Completion) {
             "{before:?}: duplicate {:?}",
             item.new_text
         );
-        assert_eq!(item.label, item.new_text, "{before:?}");
+        // The label is the phrase; `new_text` (also the filter text) adds the typed text from
+        // the shared start that comes before the phrase's own start.
+        assert!(
+            !item.label.is_empty() && item.new_text.ends_with(&item.label),
+            "{before:?}: label {:?}, new text {:?}",
+            item.label,
+            item.new_text
+        );
         assert!(!item.detail.is_empty());
         assert!(
             item.documentation.as_deref().is_some_and(|d| !d.is_empty()),
@@ -256,10 +263,14 @@ fn parallel_structure_completes_from_its_common_beginning() {
 
 #[test]
 fn characters_outside_the_bmp_before_the_phrase() {
+    // Editors count 𠀀 and 😀 as word characters: the edit starts at them and writes them back.
     let c = expect_line("𠀀决战决胜脱", "𠀀决战决胜脱贫攻坚");
-    assert!(c.replace_from >= 1, "the 𠀀 is not replaced");
+    assert_eq!(c.replace_from, 0);
+    assert_eq!(c.items[0].label, "决战决胜脱贫攻坚");
     let c = expect_line("😀精准识", "😀精准识别");
-    assert_eq!(c.replace_from, 1, "the emoji is not replaced");
+    assert_eq!(c.replace_from, 0);
+    let c = expect_line("😀“精准识", "😀“精准识别");
+    assert_eq!(c.replace_from, 2, "the quotation mark ends the word");
     let c = expect_line("😀小康不小康，", "😀小康不小康，关键看老乡");
     assert_eq!(c.replace_from, 7);
     expect_line("𠀀𠀀一户不落、", "𠀀𠀀一户不落、一个不少");
@@ -384,6 +395,170 @@ fn a_longer_typed_match_beats_a_more_common_phrase() {
         "{}",
         c.items[phrase].detail
     );
+}
+
+/// A corpus of the given essays.
+fn corpus_of(texts: &[&str]) -> Corpus {
+    let mut corpus = Corpus::default();
+    for (n, text) in texts.iter().enumerate() {
+        corpus.push(
+            format!("体会{n}"),
+            (*text).to_owned(),
+            crate::corpus::Origin::File(format!("{n}.txt").into()),
+        );
+    }
+    corpus
+}
+
+fn first_line(book: &PhraseBook, before: &str) -> Option<String> {
+    let c = book.complete(before);
+    check_invariants(before, &c);
+    c.items.first().map(|i| apply(before, &c, i))
+}
+
+#[test]
+fn no_candidates_from_a_one_character_suffix() {
+    // 能力建设 and 能者上 begin with the last character typed; they do not continue 守正方能.
+    let c = complete("守正方能");
+    assert!(
+        c.items
+            .iter()
+            .all(|i| !i.label.starts_with('能')
+                && !apply("守正方能", &c, i).starts_with("守正方能力")),
+        "{:?}",
+        c.items.iter().map(|i| &i.label).collect::<Vec<_>>()
+    );
+    let c = complete("要精");
+    assert!(c.items.iter().all(|i| !i.label.starts_with('精')));
+    // A character that is the whole run is the start of a word.
+    expect_line("精", "精准扶贫");
+    expect_line("hello 精", "hello 精准扶贫");
+    expect_line("，精", "，精准扶贫");
+    // Two characters are enough.
+    expect_line("坚持五级书", "坚持五级书记一起抓");
+}
+
+#[test]
+fn chains_of_two_character_clauses_fire() {
+    let c = expect_line("创新、", "创新、协调");
+    assert_eq!(c.items[0].new_text, "协调");
+    expect_line("创新、协调、", "创新、协调、绿色");
+    expect_line("创新、协调、绿色、开放、", "创新、协调、绿色、开放、共享");
+    expect_line("贯彻创新、", "贯彻创新、协调");
+    expect_line("坚持自治、", "坚持自治、法治");
+}
+
+#[test]
+fn chains_fire_in_the_middle_of_a_line() {
+    for (before, expected) in [
+        ("我们要坚持学史明理、", "我们要坚持学史明理、学史增信"),
+        ("党员干部要做到学思想、", "党员干部要做到学思想、强党性"),
+        ("在工作中践行守初心、", "在工作中践行守初心、担使命"),
+        ("全面推进产业振兴、", "全面推进产业振兴、人才振兴"),
+        ("我们要增强四个意识、", "我们要增强四个意识、坚定四个自信"),
+        ("今年，学史明理、", "今年，学史明理、学史增信"),
+        ("2021年开展学史明理、", "2021年开展学史明理、学史增信"),
+    ] {
+        let c = expect_line(before, expected);
+        assert_eq!(
+            apply(before, &c, &c.items[0]),
+            expected,
+            "{before}: not first"
+        );
+    }
+    // Without the punctuation typed, a chain of three or more characters still completes.
+    expect_line("坚持守初心", "坚持守初心、担使命");
+}
+
+#[test]
+fn chains_continue_in_their_canonical_order() {
+    let c = complete("学史崇德、");
+    assert_eq!(c.items[0].new_text, "学史力行");
+    assert!(
+        c.items
+            .iter()
+            .all(|i| i.new_text != "学史明理" && i.new_text != "学史增信"),
+        "{:?}",
+        c.items.iter().map(|i| &i.new_text).collect::<Vec<_>>()
+    );
+    assert_eq!(
+        first_line(book(), "学史明理、学史增信、学史崇德、").as_deref(),
+        Some("学史明理、学史增信、学史崇德、学史力行")
+    );
+    let c = complete("文化振兴、");
+    let texts: Vec<&str> = c.items.iter().map(|i| i.new_text.as_str()).collect();
+    assert_eq!(texts[0], "生态振兴", "{texts:?}");
+    assert!(
+        !texts.contains(&"产业振兴") && !texts.contains(&"人才振兴"),
+        "{texts:?}"
+    );
+    // A corpus that writes the chain in another order does not change what follows a clause.
+    let book = PhraseBook::build(
+        &corpus_of(&[
+            "要做到学史崇德、学史明理。",
+            "做到学史崇德、学史明理、学史增信。",
+            "坚持学史崇德、学史明理。",
+        ]),
+        &[],
+    );
+    let c = book.complete("学史崇德、");
+    check_invariants("学史崇德、", &c);
+    assert_eq!(c.items[0].new_text, "学史力行");
+    assert!(c.items.iter().all(|i| i.new_text != "学史明理"));
+}
+
+#[test]
+fn continuations_written_with_quotes_or_other_punctuation() {
+    let book = PhraseBook::build(
+        &corpus_of(&[
+            "扶贫不仅要“富口袋”更要“富脑袋”。",
+            "既要“扶起来”，更要“站起来”。",
+            "我们坚持“稳字当头,稳中求进”。",
+            "保持定力,久久为功。",
+            "要做到“常回头看”“多补短板”。",
+        ]),
+        &[],
+    );
+    for (before, expected) in [
+        ("富口袋、", "富口袋、富脑袋"),
+        ("扶贫要“富口袋”，", "扶贫要“富口袋”，富脑袋"),
+        ("“富口袋”、", "“富口袋”、富脑袋"),
+        ("扶起来，", "扶起来，站起来"),
+        ("扶起来、", "扶起来、站起来"),
+        ("稳字当头，", "稳字当头，稳中求进"),
+        ("稳字当头、", "稳字当头、稳中求进"),
+        ("保持定力、", "保持定力、久久为功"),
+        ("常回头看、", "常回头看、多补短板"),
+    ] {
+        assert_eq!(
+            first_line(&book, before).as_deref(),
+            Some(expected),
+            "{before}"
+        );
+    }
+}
+
+#[test]
+fn the_edit_starts_where_the_editors_word_starts() {
+    // nvim-cmp and blink.cmp filter against the whole run of word characters before the cursor:
+    // the shared start is never later than that, and the typed text is written back.
+    let c = expect_line("坚持五级书记", "坚持五级书记一起抓");
+    assert_eq!(c.replace_from, 0);
+    let item = c
+        .items
+        .iter()
+        .find(|i| i.label == "五级书记一起抓")
+        .unwrap();
+    assert_eq!(item.new_text, "坚持五级书记一起抓");
+    let c = expect_line("我们要，坚持五级书记", "我们要，坚持五级书记一起抓");
+    assert_eq!(c.replace_from, 4);
+    let c = expect_line("abc精准识", "abc精准识别");
+    assert_eq!(c.replace_from, 0);
+    let c = expect_line("hello 精准识", "hello 精准识别");
+    assert_eq!(c.replace_from, 6);
+    // After punctuation nothing is typed yet: a pure insertion.
+    let c = expect_line("我们要，小康不小康，", "我们要，小康不小康，关键看老乡");
+    assert_eq!(c.replace_from, 10);
 }
 
 #[test]

@@ -11,6 +11,51 @@ pub(super) fn is_han(c: char) -> bool {
         | '\u{30000}'..='\u{323AF}')
 }
 
+/// Whether editors count `c` as part of a word the way Vim does with its default `iskeyword`
+/// (`@,48-57,_,192-255`): ASCII letters and digits, `_`, Latin-1 letters, and above U+00FF every
+/// character but blanks and punctuation (Vim's `utf_class` ≥ 2) — Han, kana, full-width letters
+/// and digits, emoji. nvim-cmp (`\k`) and blink.cmp take their word before the cursor from it.
+pub(super) fn is_client_word_char(c: char) -> bool {
+    let u = c as u32;
+    if u < 0x100 {
+        return c.is_ascii_alphanumeric() || c == '_' || u >= 0xC0;
+    }
+    if c.is_whitespace() {
+        return false;
+    }
+    // Emoji count as word characters in Vim, although their blocks are symbols.
+    if (0x1F000..=0x1FAFF).contains(&u) {
+        return true;
+    }
+    // Vim's punctuation classes (`utf_class` 0 and 1) that occur in Chinese and mixed text.
+    !matches!(u,
+        0x037E | 0x0387 | 0x055A..=0x055F | 0x0589 | 0x060C | 0x061B | 0x061F | 0x06D4
+        | 0x2000..=0x206F
+        | 0x20A0..=0x27FF
+        | 0x2900..=0x2998
+        | 0x2E00..=0x2E7F
+        | 0x3000..=0x3020
+        | 0x3030
+        | 0x303D
+        | 0xFD3E..=0xFD3F
+        | 0xFE30..=0xFE6B
+        | 0xFF00..=0xFF0F
+        | 0xFF1A..=0xFF20
+        | 0xFF3B..=0xFF40
+        | 0xFF5B..=0xFF65)
+}
+
+/// Where the editor's word before the end of `chars` begins (an index into `chars`): the run of
+/// [`is_client_word_char`] characters, without leading `-` (blink.cmp drops them; nvim-cmp's
+/// `\k` never takes them). Equal to `chars.len()` after punctuation or a space.
+pub(super) fn client_word_start(chars: &[char]) -> usize {
+    let mut start = chars.len();
+    while start > 0 && is_client_word_char(chars[start - 1]) {
+        start -= 1;
+    }
+    start
+}
+
 /// Punctuation inside a sentence after which another clause follows (full and half width).
 pub(super) fn is_clause_punct(c: char) -> bool {
     matches!(c, '，' | '、' | '；' | '：' | ',' | ';' | ':')
@@ -314,5 +359,27 @@ mod tests {
         assert_eq!(snippet_escape("a$b}c\\"), "a\\$b\\}c\\\\");
         assert_eq!(markdown_escape("习**同志"), "习\\*\\*同志");
         assert!(is_han('𠀀') && is_han('〇') && !is_han('😀') && !is_han('a'));
+    }
+
+    #[test]
+    fn client_words_follow_vims_keyword_classes() {
+        let start = |s: &str| {
+            let chars: Vec<char> = s.chars().collect();
+            chars[client_word_start(&chars)..]
+                .iter()
+                .collect::<String>()
+        };
+        assert_eq!(start("坚持五级书记"), "坚持五级书记");
+        assert_eq!(start("我们要，坚持五级书"), "坚持五级书");
+        assert_eq!(start("小康不小康，"), "");
+        assert_eq!(start("一户不落、"), "");
+        assert_eq!(start("hello 决战决胜脱"), "决战决胜脱");
+        assert_eq!(start("abc精准识"), "abc精准识");
+        assert_eq!(start("𠀀决战"), "𠀀决战");
+        assert_eq!(start("😀精准识"), "😀精准识");
+        assert_eq!(start("“小康不小康”"), "");
+        assert_eq!(start("《决定》精神"), "精神");
+        assert_eq!(start("２０２０年"), "２０２０年");
+        assert_eq!(start("a-b"), "b");
     }
 }

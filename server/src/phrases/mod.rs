@@ -29,7 +29,8 @@
 //!
 //! `label` = `new_text` for every item, so clients that filter by the typed text (VS Code, nvim-cmp)
 //! keep them. Ranking: the longer typed match first, then how many essays use the phrase, then how
-//! often; duplicates (by `new_text`) dropped; at most [`MAX_ITEMS`], `incomplete` when cut.
+//! often; duplicates (by `new_text`) dropped; at most [`MAX_ITEMS`]; `incomplete` when cut or
+//! when the cursor follows a word character (see [`Completion::incomplete`]).
 
 mod build;
 mod curated;
@@ -43,8 +44,8 @@ use std::collections::{HashMap, HashSet};
 
 use crate::normalize::normalize;
 use text::{
-    client_word_start, is_clause_punct, is_closing, is_han, is_opening, is_sentence_end,
-    snippet_escape,
+    client_word_start, is_clause_punct, is_client_word_char, is_closing, is_han, is_opening,
+    is_sentence_end, snippet_escape,
 };
 
 /// Characters on which clients should ask for completion (full and half width).
@@ -132,7 +133,9 @@ pub struct Completion {
     pub replace_from: usize,
     /// Ranked, at most [`MAX_ITEMS`], no two with the same `new_text`.
     pub items: Vec<Suggestion>,
-    /// True when the list was cut.
+    /// True when the list was cut, or when the cursor follows a word character: the editor's
+    /// word grows as the writer types on, and a match may then start inside it (坚持五级 →
+    /// 坚持五级书记一起抓), so clients must ask again instead of filtering this list.
     pub incomplete: bool,
 }
 
@@ -222,15 +225,16 @@ impl PhraseBook {
     /// cursor. See the module docs for the rules.
     pub fn complete(&self, before_cursor: &str) -> Completion {
         let cursor = before_cursor.chars().count();
-        let nothing = Completion {
-            replace_from: cursor,
-            items: Vec::new(),
-            incomplete: false,
-        };
         let mut tail: Vec<char> = before_cursor.chars().rev().take(TAIL_CHARS).collect();
         tail.reverse();
         // Char offset of tail[0] in before_cursor.
         let base = cursor - tail.len();
+        let growing = tail.last().is_some_and(|&c| is_client_word_char(c));
+        let nothing = Completion {
+            replace_from: cursor,
+            items: Vec::new(),
+            incomplete: growing,
+        };
         let Some(&last) = tail.last() else {
             return nothing;
         };
@@ -323,7 +327,7 @@ impl PhraseBook {
         Completion {
             replace_from: start,
             items,
-            incomplete,
+            incomplete: incomplete || growing,
         }
     }
 

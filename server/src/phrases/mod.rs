@@ -29,8 +29,8 @@
 //!
 //! `label` = `new_text` for every item, so clients that filter by the typed text (VS Code, nvim-cmp)
 //! keep them. Ranking: the longer typed match first, then how many essays use the phrase, then how
-//! often; duplicates (by `new_text`) dropped; at most [`MAX_ITEMS`]; `incomplete` when cut or
-//! when the cursor follows a word character (see [`Completion::incomplete`]).
+//! often; duplicates (by `new_text`) dropped; at most [`MAX_ITEMS`]; always `incomplete` (see
+//! [`Completion::incomplete`]).
 
 mod build;
 mod curated;
@@ -44,8 +44,8 @@ use std::collections::{HashMap, HashSet};
 
 use crate::normalize::normalize;
 use text::{
-    client_word_start, is_clause_punct, is_client_word_char, is_closing, is_han, is_opening,
-    is_sentence_end, snippet_escape,
+    client_word_start, is_clause_punct, is_closing, is_han, is_opening, is_sentence_end,
+    snippet_escape,
 };
 
 /// Characters on which clients should ask for completion (full and half width).
@@ -133,9 +133,11 @@ pub struct Completion {
     pub replace_from: usize,
     /// Ranked, at most [`MAX_ITEMS`], no two with the same `new_text`.
     pub items: Vec<Suggestion>,
-    /// True when the list was cut, or when the cursor follows a word character: the editor's
-    /// word grows as the writer types on, and a match may then start inside it (坚持五级 →
-    /// 坚持五级书记一起抓), so clients must ask again instead of filtering this list.
+    /// Whether clients must ask again as the writer types on instead of filtering this list.
+    /// Always true: what fits depends on the line before the cursor, which no client's filter
+    /// sees — a match may start inside the word being typed (坚持五级 → 坚持五级书记一起抓), and
+    /// after punctuation the next word has its own completions — and the list may be cut.
+    /// (blink.cmp and nvim-cmp otherwise keep filtering the first list, even an empty one.)
     pub incomplete: bool,
 }
 
@@ -229,11 +231,10 @@ impl PhraseBook {
         tail.reverse();
         // Char offset of tail[0] in before_cursor.
         let base = cursor - tail.len();
-        let growing = tail.last().is_some_and(|&c| is_client_word_char(c));
         let nothing = Completion {
             replace_from: cursor,
             items: Vec::new(),
-            incomplete: growing,
+            incomplete: true,
         };
         let Some(&last) = tail.last() else {
             return nothing;
@@ -285,7 +286,6 @@ impl PhraseBook {
         // the shared start from those kept, so a cut candidate cannot lengthen every item.
         let mut seen = HashSet::new();
         let mut kept_candidates = Vec::new();
-        let mut incomplete = false;
         for c in candidates {
             let result: String = tail[earliest - base..c.start - base]
                 .iter()
@@ -296,7 +296,6 @@ impl PhraseBook {
                 continue;
             }
             if kept_candidates.len() == MAX_ITEMS {
-                incomplete = true;
                 break;
             }
             kept_candidates.push(c);
@@ -327,7 +326,7 @@ impl PhraseBook {
         Completion {
             replace_from: start,
             items,
-            incomplete: incomplete || growing,
+            incomplete: true,
         }
     }
 

@@ -9,8 +9,8 @@ use lru::LruCache;
 
 use crate::cache::{CacheKey, IndexCache, MIN_CACHED_CHARS};
 use crate::checks::copied::{self, Similarity};
-use crate::checks::{boilerplate::Boilerplate, formulaic::StockPhrases, placeholder, repeated};
-use crate::checks::{Code, Finding, Place};
+use crate::checks::formulaic::StockPhrases;
+use crate::checks::{Check, Code, Context, Finding, Place};
 use crate::config::Settings;
 use crate::corpus::{Corpus, LoadProblem};
 use crate::fingerprint::Index;
@@ -37,8 +37,8 @@ pub struct Analyzer {
     pub glossary: Deferred<Glossary>,
     /// Derefs to the `PhraseBook`, waiting for it if it is still being mined.
     pub phrases: Deferred<PhraseBook>,
-    stock: StockPhrases,
-    boilerplate: Boilerplate,
+    /// Every check; the line-local ones run line by line through `lines`.
+    checks: Vec<Box<dyn Check>>,
     /// Findings of the line-local checks by line, so that after an edit only changed lines are
     /// checked again by them.
     lines: LineCache,
@@ -196,7 +196,7 @@ impl Analyzer {
         };
         let (mut corpus, mut problems) =
             Corpus::load_with_progress(&settings.corpus_paths, settings.include_builtin, &reading);
-        crate::project::add_workspace_essays(&mut corpus, settings, &mut problems);
+        crate::corpus::add_workspace_essays(&mut corpus, settings, &mut problems);
         let (analyzer, more) = Analyzer::from_corpus_with(corpus, settings, options);
         problems.extend(more);
         (analyzer, problems)
@@ -294,8 +294,7 @@ impl Analyzer {
                 ready,
                 get: |m| &m.phrases,
             },
-            stock,
-            boilerplate: Boilerplate::builtin(),
+            checks: crate::checks::all(stock),
             lines: LineCache::new(),
             build,
         };
@@ -333,21 +332,34 @@ impl Analyzer {
             None => (text, None),
         };
         let draft = normalize(text);
-        let min_len = settings.min_match_chars;
-        let mut findings = Vec::new();
 
         // The essay itself, when it is part of the corpus (`corpus.includeWorkspace`).
-        let skip = crate::project::essays_from_files(&self.corpus, &settings.skip_corpus_files);
-        let spans = copied::find_copies_skipping(&self.index, &draft, text, min_len, &skip);
+        let skip = crate::corpus::essays_from_files(&self.corpus, &settings.skip_corpus_files);
+        let spans = copied::find_copies_skipping(
+            &self.index,
+            &draft,
+            text,
+            settings.min_match_chars,
+            &skip,
+        );
         let similarity = Similarity::from_spans(&spans, draft.len());
-        findings.extend(copied::findings(&spans, &self.corpus, &self.index, &draft));
-        findings.extend(repeated::check(&draft, text, min_len));
-        findings.extend(self.boilerplate.check(text));
+        let cx = Context::new(text, settings, &self.corpus, &self.index, &spans).with_draft(draft);
+        let mut findings = Vec::new();
+        let (line_local, whole): (Vec<&dyn Check>, Vec<&dyn Check>) = self
+            .checks
+            .iter()
+            .map(|c| &**c)
+            .partition(|c| c.line_local());
+        for check in whole {
+            findings.extend(check.check(&cx));
+        }
+        let line_cx = |line| Context::new(line, settings, &self.corpus, &self.index, &[]);
         if reuse {
-            self.lines.check(text, &self.stock, &mut findings);
+            self.lines.check(text, &line_local, &line_cx, &mut findings);
         } else {
-            findings.extend(placeholder::check(text));
-            findings.extend(self.stock.check(text));
+            for check in &line_local {
+                findings.extend(check.check(&line_cx(text)));
+            }
         }
 
         let suppressed = Suppressions::parse(text);
@@ -486,13 +498,19 @@ impl LineCache {
         }
     }
 
-    fn check(&self, text: &str, stock: &StockPhrases, out: &mut Vec<Finding>) {
+    fn check<'t>(
+        &self,
+        text: &'t str,
+        checks: &[&dyn Check],
+        context: &dyn Fn(&'t str) -> Context<'t>,
+        out: &mut Vec<Finding>,
+    ) {
         let mut offset = 0;
         for line in text.split_inclusive('\n') {
             let cached = self.lines.lock().unwrap().get(line).cloned();
             let found = cached.unwrap_or_else(|| {
-                let mut found = placeholder::check(line);
-                found.extend(stock.check(line));
+                let cx = context(line);
+                let found: Vec<Finding> = checks.iter().flat_map(|c| c.check(&cx)).collect();
                 let found: Arc<[Finding]> = found.into();
                 self.lines
                     .lock()

@@ -215,18 +215,7 @@ impl IndexCache {
         let _writing = WriteInProgress::start();
         std::fs::create_dir_all(&self.dir)?;
         let path = self.path(key);
-        let nanos = SystemTime::now()
-            .duration_since(SystemTime::UNIX_EPOCH)
-            .map_or(0, |d| d.subsec_nanos());
-        let temp = self.dir.join(format!(
-            "{}.tmp-{}-{nanos}",
-            key.file_name(),
-            std::process::id()
-        ));
-        let written = write_parts(&temp, key, index).and_then(|()| std::fs::rename(&temp, &path));
-        if written.is_err() {
-            let _ = std::fs::remove_file(&temp);
-        }
+        let written = crate::atomic::write_with(&path, |file| write_parts(file, key, index));
         written?;
         self.evict(&path);
         Ok(path)
@@ -241,14 +230,14 @@ impl IndexCache {
         for entry in entries.flatten() {
             let path = entry.path();
             let name = entry.file_name().to_string_lossy().into_owned();
-            if !name.starts_with("index-") {
+            if !name.trim_start_matches('.').starts_with("index-") {
                 continue;
             }
             let modified = entry
                 .metadata()
                 .and_then(|m| m.modified())
                 .unwrap_or(SystemTime::UNIX_EPOCH);
-            if name.contains(".tmp-") {
+            if name.contains(crate::atomic::TEMP_MARK) {
                 if now.duration_since(modified).unwrap_or_default() > STALE_TEMP {
                     let _ = std::fs::remove_file(&path);
                 }
@@ -344,13 +333,13 @@ fn header_values(key: &CacheKey, essays: usize, keys: usize, postings: usize) ->
 }
 
 /// Writes bytes and checksums them.
-struct Output {
-    out: BufWriter<File>,
+struct Output<W: Write> {
+    out: BufWriter<W>,
     sum: Checksum,
     buf: Vec<u8>,
 }
 
-impl Output {
+impl<W: Write> Output<W> {
     fn put(&mut self, bytes: &[u8]) -> io::Result<()> {
         self.sum.update(bytes);
         self.out.write_all(bytes)
@@ -380,10 +369,10 @@ impl Output {
 /// Items converted per block when reading or writing arrays.
 const BLOCK: usize = 64 * 1024;
 
-fn write_parts(path: &Path, key: &CacheKey, index: &Index) -> io::Result<()> {
+fn write_parts(file: &mut File, key: &CacheKey, index: &Index) -> io::Result<()> {
     let (keys, offsets, postings) = index.parts();
     let mut out = Output {
-        out: BufWriter::with_capacity(1 << 20, File::create(path)?),
+        out: BufWriter::with_capacity(1 << 20, file),
         sum: Checksum::new(),
         buf: Vec::new(),
     };

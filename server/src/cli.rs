@@ -14,12 +14,18 @@ use serde_json::{json, Value};
 use essay_lsp::analysis::{Analyzer, BuildOptions};
 use essay_lsp::checks::{Code, Severity};
 use essay_lsp::config::Settings;
+use essay_lsp::context::{self, CorpusKey, Layers};
 use essay_lsp::corpus::read_text_file;
 use essay_lsp::document::{Document, PositionEncoding};
 use essay_lsp::outline::{self, Count, Section};
-use essay_lsp::project::{self, CorpusKey, Project};
+use essay_lsp::project::{self, Project};
 
-pub const USAGE: &str = "\
+/// The usage text; the list of checks comes from the check table.
+pub fn usage() -> String {
+    USAGE.replace("{codes}", &wrap_codes())
+}
+
+const USAGE: &str = "\
 essay-lsp — 心得体会写作助手：语言服务器与检查工具
 
 用法:
@@ -30,8 +36,7 @@ check 选项:
   --corpus PATH        追加语料文件或文件夹（.txt/.md，可重复）
   --no-builtin         不使用内置语料
   --glossary PATH      追加术语表文件（TOML，可重复）
-  --disable CODE       关闭某项检查（可重复）：placeholder, copied-from-corpus,
-                       quoted-from-corpus, repeated-in-document, formulaic-phrase, boilerplate
+  --disable CODE       关闭某项检查（可重复）：{codes}
   --min-length N       复制/重复检测的最短长度（默认 13 字）
   --format text|json   输出格式（默认 text）
   --stats              打印字数（汉字、外文词、数字各计 1，标点不计）与各节字数
@@ -44,6 +49,25 @@ check 选项:
 
 退出码: 0 无问题；1 发现警告或错误；2 用法或读取错误。
 ";
+
+/// The check codes, wrapped to the usage text's columns.
+fn wrap_codes() -> String {
+    let mut out = String::new();
+    let mut line = 0;
+    for code in essay_lsp::checks::Code::all() {
+        let word = code.as_str();
+        if line > 0 && line + word.len() + 2 > 50 {
+            out.push_str(",\n                       ");
+            line = 0;
+        } else if line > 0 {
+            out.push_str(", ");
+            line += 2;
+        }
+        out.push_str(word);
+        line += word.len();
+    }
+    out
+}
 
 #[derive(PartialEq)]
 enum Format {
@@ -136,7 +160,7 @@ pub fn check(args: Vec<String>) -> ExitCode {
     let options = match parse(args) {
         Ok(options) => options,
         Err(e) => {
-            eprintln!("essay-lsp: {e}\n\n{USAGE}");
+            eprintln!("essay-lsp: {e}\n\n{}", usage());
             return ExitCode::from(2);
         }
     };
@@ -326,12 +350,13 @@ fn project_for(
 /// Defaults, then the project file, then the flags; the workspace (for `includeWorkspace`) is
 /// the project's folder, else the file's own.
 fn file_settings(file: &Path, project: Option<&Project>, flags: &Flags) -> Settings {
-    let mut settings = project::compose(&Settings::default(), project);
-    flags.apply(&mut settings);
-    if settings.include_workspace && settings.workspace_dir.is_none() {
-        settings.workspace_dir = file.parent().map(Path::to_owned);
-    }
-    project::for_essay(settings, Some(file))
+    let layers = Layers {
+        base: &Settings::default(),
+        project,
+        overrides: &|s| flags.apply(s),
+        workspace: file.parent().map(Path::to_owned),
+    };
+    context::resolve(&layers, Some(file)).settings
 }
 
 fn describe_count(c: &Count) -> String {

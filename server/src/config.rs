@@ -197,7 +197,7 @@ pub fn parse_severity(s: &str) -> Option<Severity> {
 }
 
 fn code_names() -> String {
-    Code::ALL.map(Code::as_str).join("、")
+    Code::all().map(Code::as_str).collect::<Vec<_>>().join("、")
 }
 
 /// Looks keys up either nested (`{"corpus": {"paths": …}}`) or dotted (`{"corpus.paths": …}`),

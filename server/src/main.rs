@@ -15,7 +15,7 @@ fn main() -> ExitCode {
             cli::check(args)
         }
         Some("-h" | "--help" | "help") => {
-            print!("{}", cli::USAGE);
+            print!("{}", cli::usage());
             ExitCode::SUCCESS
         }
         Some("-V" | "--version") => {
@@ -23,7 +23,7 @@ fn main() -> ExitCode {
             ExitCode::SUCCESS
         }
         Some(other) => {
-            eprintln!("essay-lsp: 未知的参数 “{other}”\n\n{}", cli::USAGE);
+            eprintln!("essay-lsp: 未知的参数 “{other}”\n\n{}", cli::usage());
             ExitCode::from(2)
         }
     }

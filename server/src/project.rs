@@ -11,10 +11,9 @@
 //! which are the editor's entries plus the project's.
 //!
 //! A file with a mistake in it yields problems with char ranges and no settings; the front ends
-//! keep the last good settings. Writing (ignore a phrase, add a glossary term) edits the file
-//! with `toml_edit`, so the writer's comments and layout survive, and replaces it atomically.
+//! keep the last good settings. How the layers combine is `context.rs`; edits to the file are
+//! `project_edit.rs`.
 
-use std::collections::HashSet;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
@@ -23,40 +22,13 @@ use toml_edit::{ImDocument, Item, TableLike};
 
 use crate::checks::Severity;
 use crate::config::Settings;
-use crate::corpus::{Corpus, LoadProblem, Origin};
-use crate::glossary::CATEGORIES;
-use crate::normalize::{is_sentence_end, normalize_str};
+
+use crate::schema::{Kind, SETTINGS};
 
 /// The project file's name.
 pub const PROJECT_FILE: &str = "essay-lsp.toml";
 /// The user glossary that `addToGlossary` writes, next to the project file.
 pub const GLOSSARY_FILE: &str = "essay-lsp.glossary.toml";
-
-/// Sections and their keys, as in the editor settings.
-const SCHEMA: [(&str, &[&str]); 7] = [
-    ("corpus", &["paths", "includeBuiltin", "includeWorkspace"]),
-    ("glossary", &["paths"]),
-    ("checks", &["disabled", "severity"]),
-    ("copy", &["minLength"]),
-    ("formulaic", &["extraPhrases"]),
-    ("ignore", &["phrases"]),
-    ("diagnostics", &["debounceMs"]),
-];
-
-/// Keys whose values are paths, resolved against the project file's folder.
-const PATH_KEYS: [(&str, &str); 2] = [("corpus", "paths"), ("glossary", "paths")];
-
-const NEW_PROJECT_HEADER: &str = "\
-# essay-lsp 项目设置：本文件所在文件夹及其子文件夹中的文稿都使用这些设置。
-# 键与编辑器设置 essayLsp.* 相同；相对路径相对于本文件所在的文件夹。
-# 优先级：内置默认 < 编辑器设置 < 本文件。
-";
-
-const NEW_GLOSSARY_HEADER: &str = "\
-# essay-lsp 用户术语表，格式同内置的 corpus/glossary.toml：每个 [[term]] 一条。
-# 必填 term、category（政策 / 机制 / 口号 / 机构 / 文件 / 数据）、definition；
-# 可选 variants、items、origin。
-";
 
 /// The nearest `essay-lsp.toml` in `dir` or one of its ancestors.
 pub fn find(dir: &Path) -> Option<PathBuf> {
@@ -134,7 +106,8 @@ pub fn parse(text: &str, path: &Path) -> Parsed {
     check_keys(text, root, &mut problems);
 
     let mut json = table_to_json(root);
-    for (section, key) in PATH_KEYS {
+    for setting in SETTINGS.iter().filter(|s| s.kind == Kind::Paths) {
+        let (section, key) = (setting.section(), setting.name());
         if let Some(v) = json.get_mut(section).and_then(|s| s.get_mut(key)) {
             resolve_paths(v, &dir);
         }
@@ -159,14 +132,20 @@ pub fn parse(text: &str, path: &Path) -> Parsed {
 /// Warnings for sections and keys the settings do not have (a typo like `[check]` would
 /// otherwise be silently ignored); errors for sections that are not tables.
 fn check_keys(text: &str, root: &toml_edit::Table, problems: &mut Vec<Problem>) {
-    let sections: Vec<&str> = SCHEMA.iter().map(|(s, _)| *s).collect();
+    let mut sections: Vec<&str> = SETTINGS.iter().map(|s| s.section()).collect();
+    sections.dedup();
     for (name, item) in root.iter() {
         let key_span = root
             .get_key_value(name)
             .and_then(|(k, _)| k.span())
             .or_else(|| item.span())
             .unwrap_or(0..0);
-        let Some(&(_, keys)) = SCHEMA.iter().find(|(s, _)| *s == name) else {
+        let keys: Vec<&str> = SETTINGS
+            .iter()
+            .filter(|s| s.section() == name)
+            .map(|s| s.name())
+            .collect();
+        if keys.is_empty() {
             problems.push(problem(
                 text,
                 key_span,
@@ -177,7 +156,7 @@ fn check_keys(text: &str, root: &toml_edit::Table, problems: &mut Vec<Problem>) 
                 ),
             ));
             continue;
-        };
+        }
         let Some(table) = item.as_table_like() else {
             problems.push(problem(
                 text,
@@ -262,7 +241,7 @@ fn problem(text: &str, bytes: Range<usize>, severity: Severity, message: String)
 }
 
 /// A parser message on one line: `invalid array\nexpected `]`` → `invalid array；expected `]``.
-fn one_line(message: &str) -> String {
+pub(crate) fn one_line(message: &str) -> String {
     message
         .lines()
         .map(str::trim)
@@ -319,7 +298,7 @@ fn resolve_paths(value: &mut Value, dir: &Path) {
     }
 }
 
-fn resolve_path(path: &str, dir: &Path) -> PathBuf {
+pub(crate) fn resolve_path(path: &str, dir: &Path) -> PathBuf {
     if let Some(rest) = path.strip_prefix("~/") {
         if let Some(home) = std::env::var_os("HOME") {
             return PathBuf::from(home).join(rest);
@@ -333,413 +312,11 @@ fn resolve_path(path: &str, dir: &Path) -> PathBuf {
     }
 }
 
-/// The settings for an essay: `base` (defaults and editor settings, or command-line flags
-/// applied later) with the project file on top. Sets `workspace_dir` to the project's folder.
-pub fn compose(base: &Settings, project: Option<&Project>) -> Settings {
-    let Some(project) = project else {
-        return base.clone();
-    };
-    let mut s = base.clone();
-    // Validated when the file was read; nothing to report here.
-    let _ = s.merge_json(&project.json);
-    s.corpus_paths = union(&base.corpus_paths, &s.corpus_paths);
-    s.glossary_paths = union(&base.glossary_paths, &s.glossary_paths);
-    s.extra_stock_phrases = union(&base.extra_stock_phrases, &s.extra_stock_phrases);
-    s.ignored_phrases = union(&base.ignored_phrases, &s.ignored_phrases);
-    s.workspace_dir = Some(project.dir.clone());
-    s
-}
-
-fn union<T: Clone + PartialEq>(first: &[T], then: &[T]) -> Vec<T> {
-    let mut out: Vec<T> = Vec::with_capacity(first.len() + then.len());
-    for item in first.iter().chain(then) {
-        if !out.contains(item) {
-            out.push(item.clone());
-        }
-    }
-    out
-}
-
-/// Everything that needs the corpus, index, glossary or phrase book rebuilt when it changes:
-/// documents whose settings have the same key share one `Analyzer`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct CorpusKey {
-    pub corpus_paths: Vec<PathBuf>,
-    pub include_builtin: bool,
-    pub glossary_paths: Vec<PathBuf>,
-    pub extra_stock_phrases: Vec<String>,
-    /// The workspace folder, when its essays are part of the corpus.
-    pub workspace: Option<PathBuf>,
-}
-
-impl CorpusKey {
-    pub fn of(s: &Settings) -> CorpusKey {
-        CorpusKey {
-            corpus_paths: s.corpus_paths.clone(),
-            include_builtin: s.include_builtin,
-            glossary_paths: s.glossary_paths.clone(),
-            extra_stock_phrases: s.extra_stock_phrases.clone(),
-            workspace: if s.include_workspace {
-                s.workspace_dir.clone()
-            } else {
-                None
-            },
-        }
-    }
-}
-
-/// Adds the essays of `settings.workspace_dir` (every `.txt`/`.md` below it) to `corpus` when
-/// `include_workspace` is on, leaving out files the corpus already has.
-pub fn add_workspace_essays(
-    corpus: &mut Corpus,
-    settings: &Settings,
-    problems: &mut Vec<LoadProblem>,
-) {
-    if !settings.include_workspace {
-        return;
-    }
-    let Some(dir) = &settings.workspace_dir else {
-        return;
-    };
-    let canonical = |p: &Path| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_owned());
-    let known: HashSet<PathBuf> = corpus
-        .essays
-        .iter()
-        .filter_map(|e| match &e.origin {
-            Origin::File(path) => Some(canonical(path)),
-            Origin::Builtin { .. } => None,
-        })
-        .collect();
-    let mut found = Corpus::default();
-    found.add_path(dir, problems);
-    for essay in found.essays {
-        if let Origin::File(path) = &essay.origin {
-            if known.contains(&canonical(path)) {
-                continue;
-            }
-        }
-        corpus.push(essay.title, essay.text, essay.origin);
-    }
-}
-
-/// The essays of `corpus` loaded from one of `files` (paths compared as they are: the front
-/// ends canonicalise corpus folders and give the essay's path in both forms, `skip_paths`).
-pub fn essays_from_files(corpus: &Corpus, files: &[PathBuf]) -> Vec<usize> {
-    if files.is_empty() {
-        return Vec::new();
-    }
-    corpus
-        .essays
-        .iter()
-        .filter(|e| matches!(&e.origin, Origin::File(path) if files.contains(path)))
-        .map(|e| e.id)
-        .collect()
-}
-
-/// Prepares settings for checking the essay at `file` (None: not on disk): corpus folders and
-/// the workspace folder canonicalised, so that the essay's own file in the corpus is
-/// recognised and skipped — an essay never matches itself.
-pub fn for_essay(mut settings: Settings, file: Option<&Path>) -> Settings {
-    let canonical = |p: PathBuf| std::fs::canonicalize(&p).unwrap_or(p);
-    settings.corpus_paths = settings.corpus_paths.into_iter().map(canonical).collect();
-    settings.workspace_dir = settings.workspace_dir.take().map(canonical);
-    settings.skip_corpus_files = file.map(skip_paths).unwrap_or_default();
-    settings
-}
-
-/// The paths under which an essay at `file` appears in a corpus: as given and canonicalised.
-pub fn skip_paths(file: &Path) -> Vec<PathBuf> {
-    let mut out = vec![file.to_owned()];
-    if let Ok(canonical) = std::fs::canonicalize(file) {
-        if canonical != file {
-            out.push(canonical);
-        }
-    }
-    out
-}
-
-// ---------------------------------------------------------------------------------------------
-// Writing
-
-/// Where the project file for an essay in `dir` is, or would be created: the nearest existing
-/// one, else `dir/essay-lsp.toml`.
-pub fn project_file_for_dir(dir: &Path) -> PathBuf {
-    find(dir).unwrap_or_else(|| dir.join(PROJECT_FILE))
-}
-
-/// Adds `phrase` to `[ignore] phrases` of the project file (created when missing). Returns
-/// false when it was already there.
-pub fn ignore_phrase(project_file: &Path, phrase: &str) -> Result<bool, String> {
-    let phrase = phrase.trim();
-    if normalize_str(phrase).is_empty() {
-        return Err("要忽略的短语不含文字".to_owned());
-    }
-    edit_toml(project_file, NEW_PROJECT_HEADER, |doc| {
-        add_to_string_list(doc, "ignore", "phrases", phrase, |a, b| {
-            normalize_str(a) == normalize_str(b)
-        })
-    })
-}
-
-/// A glossary entry to add.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct NewTerm {
-    pub term: String,
-    /// One of `glossary::CATEGORIES`.
-    pub category: String,
-    pub definition: String,
-    /// A comment written above the entry (where the definition came from).
-    pub note: Option<String>,
-}
-
-/// What `add_glossary_term` did.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct GlossaryEdit {
-    pub glossary_file: PathBuf,
-    /// The term was in the file already and its entry was replaced.
-    pub replaced: bool,
-}
-
-/// Writes `term` into the user glossary next to `project_file` (`essay-lsp.glossary.toml`,
-/// created when missing; an entry for the same term is replaced) and lists that file in the
-/// project's `glossary.paths` (creating the project file when missing).
-pub fn add_glossary_term(project_file: &Path, term: &NewTerm) -> Result<GlossaryEdit, String> {
-    let name = term.term.trim();
-    if normalize_str(name).is_empty() {
-        return Err("术语不含文字".to_owned());
-    }
-    if name.contains(['\n', '\r']) {
-        return Err("术语不能跨行".to_owned());
-    }
-    if !CATEGORIES.contains(&term.category.as_str()) {
-        return Err(format!(
-            "类别「{}」无效，应为{}之一",
-            term.category,
-            CATEGORIES.join("、")
-        ));
-    }
-    let definition = term.definition.trim();
-    if definition.is_empty() {
-        return Err(format!("请给出「{name}」的释义"));
-    }
-    let dir = project_file.parent().unwrap_or(Path::new("."));
-    let glossary_file = dir.join(GLOSSARY_FILE);
-    let mut replaced = false;
-    edit_toml(&glossary_file, NEW_GLOSSARY_HEADER, |doc| {
-        let key = normalize_str(name);
-        let entries = doc
-            .entry("term")
-            .or_insert(Item::ArrayOfTables(toml_edit::ArrayOfTables::new()))
-            .as_array_of_tables_mut()
-            .ok_or_else(|| format!("{GLOSSARY_FILE} 中的 term 应为 [[term]] 表"))?;
-        let existing = entries.iter_mut().find(|t| {
-            t.get("term")
-                .and_then(Item::as_str)
-                .is_some_and(|t| normalize_str(t) == key)
-        });
-        match existing {
-            Some(table) => {
-                table["category"] = toml_edit::value(term.category.as_str());
-                table["definition"] = toml_edit::value(definition);
-                replaced = true;
-            }
-            None => {
-                let mut table = toml_edit::Table::new();
-                table["term"] = toml_edit::value(name);
-                table["category"] = toml_edit::value(term.category.as_str());
-                table["definition"] = toml_edit::value(definition);
-                let note = term
-                    .note
-                    .as_deref()
-                    .map(|n| format!("# {}\n", n.replace(['\n', '\r'], " ")))
-                    .unwrap_or_default();
-                table.decor_mut().set_prefix(format!("\n{note}"));
-                entries.push(table);
-            }
-        }
-        Ok(true)
-    })?;
-    edit_toml(project_file, NEW_PROJECT_HEADER, |doc| {
-        add_to_string_list(doc, "glossary", "paths", GLOSSARY_FILE, |a, b| {
-            resolve_path(a, dir) == resolve_path(b, dir)
-        })
-    })?;
-    Ok(GlossaryEdit {
-        glossary_file,
-        replaced,
-    })
-}
-
-/// Adds `value` to the string list `section.key` unless `same` finds it there. A single
-/// string (which the settings accept) becomes a list.
-fn add_to_string_list(
-    doc: &mut toml_edit::DocumentMut,
-    section: &str,
-    key: &str,
-    value: &str,
-    same: impl Fn(&str, &str) -> bool,
-) -> Result<bool, String> {
-    let table = doc
-        .entry(section)
-        .or_insert(toml_edit::table())
-        .as_table_like_mut()
-        .ok_or_else(|| format!("{PROJECT_FILE} 中的 {section} 应为表（[{section}]）"))?;
-    let item = table
-        .entry(key)
-        .or_insert(toml_edit::value(toml_edit::Array::new()));
-    if let Some(single) = item.as_str().map(str::to_owned) {
-        let mut array = toml_edit::Array::new();
-        array.push(single);
-        *item = toml_edit::value(array);
-    }
-    let array = item
-        .as_array_mut()
-        .ok_or_else(|| format!("{PROJECT_FILE} 中的 {section}.{key} 应为字符串数组"))?;
-    if array
-        .iter()
-        .any(|v| v.as_str().is_some_and(|s| same(s, value)))
-    {
-        return Ok(false);
-    }
-    array.push(value);
-    Ok(true)
-}
-
-/// Reads the TOML file at `path` (or starts one with `header`), lets `edit` change it and, when
-/// it says it did, writes it back atomically. Comments and layout are kept.
-fn edit_toml(
-    path: &Path,
-    header: &str,
-    edit: impl FnOnce(&mut toml_edit::DocumentMut) -> Result<bool, String>,
-) -> Result<bool, String> {
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let (text, new_file) = match std::fs::read(path) {
-        Ok(bytes) => (
-            String::from_utf8(bytes).map_err(|_| format!("{name} 不是 UTF-8 编码，未修改"))?,
-            false,
-        ),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => (String::new(), true),
-        Err(e) => return Err(format!("无法读取 {}：{e}", path.display())),
-    };
-    let mut doc: toml_edit::DocumentMut = text.parse().map_err(|e: toml_edit::TomlError| {
-        let line = e.span().map_or(1, |s| {
-            text[..s.start.min(text.len())].matches('\n').count() + 1
-        });
-        format!(
-            "{name} 第 {line} 行有语法错误，请先修正（{}）；未修改",
-            one_line(e.message())
-        )
-    })?;
-    if !edit(&mut doc)? {
-        return Ok(false);
-    }
-    let mut out = doc.to_string();
-    if new_file {
-        out = format!("{header}\n{}", out.trim_start());
-    }
-    if !out.ends_with('\n') {
-        out.push('\n');
-    }
-    write_atomic(path, out.as_bytes()).map_err(|e| format!("无法写入 {}：{e}", path.display()))?;
-    Ok(true)
-}
-
-/// Writes `contents` to a temporary file in `path`'s folder and renames it over `path`, so a
-/// reader sees the old file or the new one, never half of one.
-pub fn write_atomic(path: &Path, contents: &[u8]) -> std::io::Result<()> {
-    use std::io::Write;
-    use std::sync::atomic::{AtomicUsize, Ordering};
-    static COUNTER: AtomicUsize = AtomicUsize::new(0);
-    let dir = path.parent().unwrap_or(Path::new("."));
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let temp = dir.join(format!(
-        ".{name}.{}-{}.tmp",
-        std::process::id(),
-        COUNTER.fetch_add(1, Ordering::Relaxed)
-    ));
-    let result = (|| {
-        let mut file = std::fs::File::create(&temp)?;
-        file.write_all(contents)?;
-        file.sync_all()?;
-        if let Ok(meta) = std::fs::metadata(path) {
-            // Keep the permissions of the file being replaced.
-            std::fs::set_permissions(&temp, meta.permissions())?;
-        }
-        std::fs::rename(&temp, path)
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&temp);
-    }
-    result
-}
-
-/// A sentence that uses `term`, from the corpus first (the essays' own words), else from
-/// `draft`: (the sentence, where it is from). Used as the definition of a glossary term added
-/// without one.
-pub fn usage_sentence(corpus: &Corpus, draft: &str, term: &str) -> Option<(String, String)> {
-    let term = term.trim();
-    if term.is_empty() {
-        return None;
-    }
-    corpus
-        .essays
-        .iter()
-        .find_map(|e| sentence_with(&e.text, term).map(|s| (s, format!("《{}》", e.title))))
-        .or_else(|| sentence_with(draft, term).map(|s| (s, "本文".to_owned())))
-}
-
-/// Longest sentence kept, in chars; longer ones are cut around the term.
-const MAX_SENTENCE_CHARS: usize = 120;
-
-fn sentence_with(text: &str, term: &str) -> Option<String> {
-    let at = text.find(term)?;
-    let start = text[..at]
-        .char_indices()
-        .rev()
-        .find(|(_, c)| is_sentence_end(*c))
-        .map_or(0, |(i, c)| i + c.len_utf8());
-    let after = at + term.len();
-    let end = text[after..]
-        .char_indices()
-        .find(|(_, c)| is_sentence_end(*c))
-        .map_or(text.len(), |(i, c)| {
-            // Keep the full stop, not a line break.
-            if c == '\n' || c == '\r' {
-                after + i
-            } else {
-                after + i + c.len_utf8()
-            }
-        });
-    let sentence = text[start..end].trim();
-    let chars: Vec<char> = sentence.chars().collect();
-    if chars.len() <= MAX_SENTENCE_CHARS {
-        return Some(sentence.to_owned());
-    }
-    // Cut a window around the term.
-    let term_at = sentence[..sentence.find(term)?].chars().count();
-    let from = term_at.saturating_sub(MAX_SENTENCE_CHARS / 2);
-    let to = (from + MAX_SENTENCE_CHARS).min(chars.len());
-    let mut out = String::new();
-    if from > 0 {
-        out.push('…');
-    }
-    out.extend(&chars[from..to]);
-    if to < chars.len() {
-        out.push('…');
-    }
-    Some(out)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::checks::Code;
+    use crate::context::compose;
     use serde_json::json;
 
     fn parse_str(text: &str) -> Parsed {
@@ -893,162 +470,5 @@ debounceMs = 300
             find_for_file(&deep.join("x.md")),
             Some(deep.join(PROJECT_FILE))
         );
-    }
-
-    #[test]
-    fn ignore_phrase_keeps_comments_and_creates_the_file() {
-        let dir = tempfile::tempdir().unwrap();
-        let file = dir.path().join(PROJECT_FILE);
-        assert!(ignore_phrase(&file, "本文仅供参考").unwrap());
-        let text = std::fs::read_to_string(&file).unwrap();
-        assert!(text.starts_with("# essay-lsp 项目设置"), "{text}");
-        assert!(
-            text.contains("[ignore]\nphrases = [\"本文仅供参考\"]"),
-            "{text}"
-        );
-        assert!(
-            !ignore_phrase(&file, "本文仅供参考。").unwrap(),
-            "same phrase"
-        );
-
-        std::fs::write(
-            &file,
-            "# 我的注释\n[copy]\nminLength = 20 # 行尾注释\n\n[ignore]\nphrases = [\"甲\"] # 保留\n",
-        )
-        .unwrap();
-        assert!(ignore_phrase(&file, "乙丙").unwrap());
-        assert_eq!(
-            std::fs::read_to_string(&file).unwrap(),
-            "# 我的注释\n[copy]\nminLength = 20 # 行尾注释\n\n[ignore]\nphrases = [\"甲\", \"乙丙\"] # 保留\n"
-        );
-        let parsed = load(&file).unwrap().1;
-        assert_eq!(parsed.problems, []);
-
-        std::fs::write(&file, "[ignore\n").unwrap();
-        let err = ignore_phrase(&file, "丁").unwrap_err();
-        assert!(err.contains("第 1 行"), "{err}");
-        assert_eq!(std::fs::read_to_string(&file).unwrap(), "[ignore\n");
-        // No temporary files left behind.
-        let names: Vec<String> = std::fs::read_dir(dir.path())
-            .unwrap()
-            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-            .collect();
-        assert_eq!(names, [PROJECT_FILE]);
-    }
-
-    #[test]
-    fn glossary_term_is_written_and_listed_in_the_project() {
-        let dir = tempfile::tempdir().unwrap();
-        let project = dir.path().join(PROJECT_FILE);
-        let term = NewTerm {
-            term: "逐户核实".to_owned(),
-            category: "机制".to_owned(),
-            definition: "驻村工作队逐户上门核对收入和保障情况".to_owned(),
-            note: Some("由 essay-lsp 添加".to_owned()),
-        };
-        let edit = add_glossary_term(&project, &term).unwrap();
-        assert!(!edit.replaced);
-        assert_eq!(edit.glossary_file, dir.path().join(GLOSSARY_FILE));
-        let glossary = std::fs::read_to_string(&edit.glossary_file).unwrap();
-        assert!(
-            glossary.ends_with(
-                "\n# 由 essay-lsp 添加\n[[term]]\nterm = \"逐户核实\"\ncategory = \"机制\"\ndefinition = \"驻村工作队逐户上门核对收入和保障情况\"\n"
-            ),
-            "{glossary}"
-        );
-        let text = std::fs::read_to_string(&project).unwrap();
-        assert!(
-            text.contains("[glossary]\npaths = [\"essay-lsp.glossary.toml\"]"),
-            "{text}"
-        );
-        // The glossary loads with the entry.
-        let (glossary, problems) = crate::glossary::Glossary::load(
-            &Corpus::default(),
-            std::slice::from_ref(&edit.glossary_file),
-        );
-        assert_eq!(problems, []);
-        let entry = glossary
-            .entries()
-            .iter()
-            .find(|e| e.term == "逐户核实")
-            .unwrap();
-        assert_eq!(entry.category, "机制");
-
-        // Again with a new definition: replaced, listed once.
-        let again = NewTerm {
-            definition: "新的释义".to_owned(),
-            ..term
-        };
-        assert!(add_glossary_term(&project, &again).unwrap().replaced);
-        let glossary = std::fs::read_to_string(&edit.glossary_file).unwrap();
-        assert_eq!(glossary.matches("\n[[term]]").count(), 1, "{glossary}");
-        assert!(glossary.contains("definition = \"新的释义\""));
-        let text = std::fs::read_to_string(&project).unwrap();
-        assert_eq!(text.matches("essay-lsp.glossary.toml").count(), 1, "{text}");
-
-        let bad = NewTerm {
-            category: "其他".to_owned(),
-            ..again
-        };
-        assert!(add_glossary_term(&project, &bad)
-            .unwrap_err()
-            .contains("类别"));
-    }
-
-    #[test]
-    fn usage_sentence_prefers_the_corpus() {
-        let corpus = Corpus::builtin();
-        let (sentence, from) = usage_sentence(&corpus, "", "挂图作业").unwrap();
-        assert!(sentence.contains("挂图作业"), "{sentence}");
-        assert!(sentence.chars().count() <= MAX_SENTENCE_CHARS + 2);
-        assert!(from.starts_with('《'), "{from}");
-        let (sentence, from) = usage_sentence(
-            &corpus,
-            "第一句。我们村搞了香菇大棚合作社，效果很好。",
-            "香菇大棚合作社",
-        )
-        .unwrap();
-        assert_eq!(sentence, "我们村搞了香菇大棚合作社，效果很好。");
-        assert_eq!(from, "本文");
-        assert_eq!(usage_sentence(&corpus, "", "没有这个词组合"), None);
-    }
-
-    #[test]
-    fn workspace_essays_join_the_corpus_once_and_an_essay_can_be_skipped() {
-        let dir = tempfile::tempdir().unwrap();
-        std::fs::write(dir.path().join("a.md"), "甲文").unwrap();
-        std::fs::create_dir(dir.path().join("refs")).unwrap();
-        std::fs::write(dir.path().join("refs/b.txt"), "乙文").unwrap();
-        let settings = Settings {
-            include_builtin: false,
-            include_workspace: true,
-            corpus_paths: vec![dir.path().join("refs")],
-            workspace_dir: Some(dir.path().to_owned()),
-            ..Settings::default()
-        };
-        let (mut corpus, mut problems) = Corpus::load(&settings.corpus_paths, false);
-        add_workspace_essays(&mut corpus, &settings, &mut problems);
-        let titles: Vec<&str> = corpus.essays.iter().map(|e| e.title.as_str()).collect();
-        assert_eq!(titles, ["b", "a"]);
-        assert_eq!(
-            essays_from_files(&corpus, &skip_paths(&dir.path().join("a.md"))),
-            [1]
-        );
-        assert_eq!(CorpusKey::of(&settings).workspace, settings.workspace_dir);
-
-        // A corpus folder named in a roundabout way still holds the essay itself.
-        let roundabout = Settings {
-            include_builtin: false,
-            corpus_paths: vec![dir.path().join("refs/../refs/.")],
-            ..Settings::default()
-        };
-        let prepared = for_essay(roundabout, Some(&dir.path().join("refs/b.txt")));
-        let (corpus, _) = Corpus::load(&prepared.corpus_paths, false);
-        assert_eq!(essays_from_files(&corpus, &prepared.skip_corpus_files), [0]);
-        let off = Settings {
-            include_workspace: false,
-            ..settings
-        };
-        assert_eq!(CorpusKey::of(&off).workspace, None);
     }
 }

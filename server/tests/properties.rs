@@ -413,7 +413,7 @@ fn settings() -> impl Strategy<Value = Settings> {
     (
         select(vec![13usize, 6, 20, 60]),
         prop::option::of(select(vec!["脱贫攻坚", "20xx", "高度重视", "，"])),
-        prop::option::of(select(essay_lsp::checks::Code::ALL.to_vec())),
+        prop::option::of(select(essay_lsp::checks::Code::all().collect::<Vec<_>>())),
     )
         .prop_map(|(min, ignored, disabled)| Settings {
             min_match_chars: min,

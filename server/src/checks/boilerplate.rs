@@ -13,6 +13,7 @@ use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 
 use crate::builtin;
 use crate::checks::{Code, Edit, Finding, Fix};
+use crate::text::is_sentence_end;
 
 /// Longest gap inside a `…` pattern (更多…请关注), in chars.
 const MAX_GAP: usize = 20;
@@ -370,11 +371,6 @@ fn closing_bracket(open: char) -> Option<char> {
     }
 }
 
-/// Folded sentence ends.
-fn is_sentence_end(c: char) -> bool {
-    matches!(c, '。' | '!' | '?')
-}
-
 fn is_sentence_boundary(c: char) -> bool {
     is_sentence_end(c) || c == '\n' || c == '\r' || is_space(c)
 }
@@ -394,6 +390,16 @@ fn is_line_break(c: char) -> bool {
 
 fn is_space(c: char) -> bool {
     c == ' ' || c == '\t'
+}
+
+impl super::Check for Boilerplate {
+    fn codes(&self) -> &'static [Code] {
+        &[Code::Boilerplate]
+    }
+
+    fn check(&self, cx: &super::Context<'_>) -> Vec<Finding> {
+        Boilerplate::check(self, cx.text)
+    }
 }
 
 #[cfg(test)]

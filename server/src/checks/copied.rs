@@ -199,6 +199,20 @@ pub fn quote_regions(text: &str) -> Vec<Range<usize>> {
     regions
 }
 
+/// The `copied-from-corpus` and `quoted-from-corpus` checks: findings for the spans the
+/// analyzer's matching step found.
+pub struct Copied;
+
+impl super::Check for Copied {
+    fn codes(&self) -> &'static [Code] {
+        &[Code::CopiedFromCorpus, Code::QuotedFromCorpus]
+    }
+
+    fn check(&self, cx: &super::Context<'_>) -> Vec<Finding> {
+        findings(cx.copies, cx.corpus, cx.index, cx.draft())
+    }
+}
+
 /// Turns copy spans into findings on the draft (normalised as `draft`).
 pub fn findings(
     spans: &[CopySpan],

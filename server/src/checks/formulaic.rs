@@ -640,6 +640,16 @@ fn is_function(tag: &str) -> bool {
     )
 }
 
+impl super::Check for StockPhrases {
+    fn codes(&self) -> &'static [Code] {
+        &[Code::FormulaicPhrase]
+    }
+
+    fn check(&self, cx: &super::Context<'_>) -> Vec<Finding> {
+        StockPhrases::check(self, cx.text)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

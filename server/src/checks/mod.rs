@@ -7,7 +7,16 @@
 use std::ops::Range;
 use std::path::PathBuf;
 
+use std::sync::OnceLock;
+
 use serde::{Deserialize, Serialize};
+
+use crate::checks::copied::CopySpan;
+use crate::checks::formulaic::StockPhrases;
+use crate::config::Settings;
+use crate::corpus::Corpus;
+use crate::fingerprint::Index;
+use crate::normalize::{normalize, Normalized};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
@@ -20,15 +29,88 @@ pub enum Code {
     Boilerplate,
 }
 
+/// What the front ends, the settings and the docs know of a check's code. One row per code in
+/// `TABLE`; the CLI usage, the README table, the project-file schema and the VS Code
+/// `package.json` enums are generated from it (`docs.rs`, held by a test).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CheckInfo {
+    pub code: Code,
+    pub severity: Severity,
+    /// Chinese, a few words: shown in the editor's settings and in reports.
+    pub title: &'static str,
+    /// English, one line: the README's table and the settings' descriptions.
+    pub description: &'static str,
+    /// The check's findings on a line depend only on that line (with its line break), so they
+    /// can be cached per line.
+    pub line_local: bool,
+}
+
+/// Every code, in the order the docs list them.
+pub const TABLE: &[CheckInfo] = &[
+    CheckInfo {
+        code: Code::CopiedFromCorpus,
+        severity: Severity::Warning,
+        title: "与参考范文相同的段落",
+        description: "a passage of 13+ characters (punctuation, width and spaces ignored) that \
+                      matches a corpus essay; names the essay and the length and quotes the \
+                      source; one or two changed characters do not hide it. Quick fix: mark as \
+                      a quotation",
+        line_local: false,
+    },
+    CheckInfo {
+        code: Code::QuotedFromCorpus,
+        severity: Severity::Information,
+        title: "引号内与参考范文相同的文字（引用）",
+        description: "the same inside quotation marks “…” 「…」: a citation",
+        line_local: false,
+    },
+    CheckInfo {
+        code: Code::RepeatedInDocument,
+        severity: Severity::Warning,
+        title: "文中重复的段落",
+        description: "a passage of 13+ characters written twice in the draft; every occurrence \
+                      points at the others. Quick fix: delete the later one",
+        line_local: false,
+    },
+    CheckInfo {
+        code: Code::FormulaicPhrase,
+        severity: Severity::Information,
+        title: "套话",
+        description:
+            "a sentence made mostly of stock phrases (高度重视、认真贯彻落实 …), naming them",
+        line_local: true,
+    },
+    CheckInfo {
+        code: Code::Boilerplate,
+        severity: Severity::Warning,
+        title: "网页抓取残留（本文仅供参考……）",
+        description:
+            "web-scrape residue (本文仅供参考, 小编为你整理, `[…范文]` lines). Quick fix: \
+                      delete it",
+        line_local: false,
+    },
+    CheckInfo {
+        code: Code::Placeholder,
+        severity: Severity::Warning,
+        title: "未填写的模板占位符（20xx、XX县、习**）",
+        description:
+            "unfilled template slots: 20xx, XX县, ×××, masked names like 习**, 【单位名称】",
+        line_local: true,
+    },
+];
+
 impl Code {
-    pub const ALL: [Code; 6] = [
-        Code::Placeholder,
-        Code::CopiedFromCorpus,
-        Code::QuotedFromCorpus,
-        Code::RepeatedInDocument,
-        Code::FormulaicPhrase,
-        Code::Boilerplate,
-    ];
+    /// Every code, in `TABLE`'s order.
+    pub fn all() -> impl Iterator<Item = Code> {
+        TABLE.iter().map(|row| row.code)
+    }
+
+    pub fn info(self) -> &'static CheckInfo {
+        TABLE
+            .iter()
+            .find(|row| row.code == self)
+            .expect("every code has a row in TABLE")
+    }
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -42,14 +124,11 @@ impl Code {
     }
 
     pub fn parse(s: &str) -> Option<Code> {
-        Code::ALL.into_iter().find(|c| c.as_str() == s)
+        Code::all().find(|c| c.as_str() == s)
     }
 
     pub fn default_severity(self) -> Severity {
-        match self {
-            Code::QuotedFromCorpus | Code::FormulaicPhrase => Severity::Information,
-            _ => Severity::Warning,
-        }
+        self.info().severity
     }
 }
 
@@ -134,8 +213,102 @@ pub struct Edit {
     pub new_text: String,
 }
 
+/// What a check sees: the text, its normalised form, the settings and the corpus.
+///
+/// Line-local checks (`CheckInfo::line_local`) are given one line at a time, with `copies`
+/// empty; the others get the whole draft.
+pub struct Context<'a> {
+    pub text: &'a str,
+    pub settings: &'a Settings,
+    pub corpus: &'a Corpus,
+    pub index: &'a Index,
+    /// Copied spans the analyzer's matching step found in `text` (whole-draft runs only).
+    pub copies: &'a [CopySpan],
+    draft: OnceLock<Normalized>,
+}
+
+impl<'a> Context<'a> {
+    pub fn new(
+        text: &'a str,
+        settings: &'a Settings,
+        corpus: &'a Corpus,
+        index: &'a Index,
+        copies: &'a [CopySpan],
+    ) -> Context<'a> {
+        Context {
+            text,
+            settings,
+            corpus,
+            index,
+            copies,
+            draft: OnceLock::new(),
+        }
+    }
+
+    /// `new`, with the text already normalised.
+    pub fn with_draft(mut self, draft: Normalized) -> Context<'a> {
+        self.draft = OnceLock::from(draft);
+        self
+    }
+
+    /// The text normalised for matching (computed on first use).
+    pub fn draft(&self) -> &Normalized {
+        self.draft.get_or_init(|| normalize(self.text))
+    }
+}
+
+/// The one shape of every check: context in, findings with char ranges out.
+pub trait Check: Send + Sync {
+    /// The codes it reports, each with a row in `TABLE`; all of one check are line-local or
+    /// none is.
+    fn codes(&self) -> &'static [Code];
+
+    fn check(&self, cx: &Context<'_>) -> Vec<Finding>;
+
+    fn line_local(&self) -> bool {
+        self.codes().iter().all(|c| c.info().line_local)
+    }
+}
+
+/// Every check, built for one corpus: adding a check is a module and a line here (plus its
+/// `Code` and `TABLE` row above).
+pub fn all(stock: StockPhrases) -> Vec<Box<dyn Check>> {
+    vec![
+        Box::new(copied::Copied),
+        Box::new(repeated::Repeated),
+        Box::new(boilerplate::Boilerplate::builtin()),
+        Box::new(placeholder::Placeholder),
+        Box::new(stock),
+    ]
+}
+
 pub mod boilerplate;
 pub mod copied;
 pub mod formulaic;
 pub mod placeholder;
 pub mod repeated;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_code_has_one_row_and_one_check() {
+        let mut codes: Vec<Code> = Code::all().collect();
+        let rows = codes.len();
+        codes.sort();
+        codes.dedup();
+        assert_eq!(codes.len(), rows, "a code has two rows in TABLE");
+        let checks = all(StockPhrases::with_corpus_phrases(Vec::new(), &[]));
+        let mut reported: Vec<Code> = checks.iter().flat_map(|c| c.codes().to_vec()).collect();
+        reported.sort();
+        assert_eq!(
+            reported, codes,
+            "each code is reported by exactly one check"
+        );
+        for check in &checks {
+            let local: Vec<bool> = check.codes().iter().map(|c| c.info().line_local).collect();
+            assert!(local.iter().all(|&l| l == local[0]), "{:?}", check.codes());
+        }
+    }
+}

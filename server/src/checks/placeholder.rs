@@ -17,6 +17,7 @@ use std::sync::OnceLock;
 
 use crate::builtin;
 use crate::checks::{Code, Finding};
+use crate::text::is_han;
 
 /// Han chars that often stand before a masked number or word but are no surname.
 const NOT_SURNAMES: &str = "第在的是和与及对为于了共约达有等每各该本近超由向从到将把被";
@@ -76,6 +77,19 @@ fn parse(text: &str) -> Data {
 }
 
 /// Unfilled template slots in `text`, in order.
+/// The `placeholder` check.
+pub struct Placeholder;
+
+impl super::Check for Placeholder {
+    fn codes(&self) -> &'static [Code] {
+        &[Code::Placeholder]
+    }
+
+    fn check(&self, cx: &super::Context<'_>) -> Vec<Finding> {
+        check(cx.text)
+    }
+}
+
 pub fn check(text: &str) -> Vec<Finding> {
     let raw: Vec<char> = text.chars().collect();
     let chars: Vec<char> = raw.iter().copied().map(fold).collect();
@@ -392,10 +406,6 @@ fn is_blank_mark(c: char) -> bool {
 /// Folded Latin letters and digits: the stuff of words, codes and numbers.
 fn is_latin(c: char) -> bool {
     c.is_ascii_alphanumeric()
-}
-
-fn is_han(c: char) -> bool {
-    ('\u{4E00}'..='\u{9FFF}').contains(&c) || ('\u{3400}'..='\u{4DBF}').contains(&c)
 }
 
 fn is_line_break(c: char) -> bool {

@@ -26,6 +26,19 @@ struct Occurrence {
 
 /// Passages of at least `min_len` normalised chars that occur more than once in the draft; each
 /// occurrence is one finding pointing at the others.
+/// The `repeated-in-document` check.
+pub struct Repeated;
+
+impl super::Check for Repeated {
+    fn codes(&self) -> &'static [Code] {
+        &[Code::RepeatedInDocument]
+    }
+
+    fn check(&self, cx: &super::Context<'_>) -> Vec<Finding> {
+        check(cx.draft(), cx.text, cx.settings.min_match_chars)
+    }
+}
+
 pub fn check(draft: &Normalized, text: &str, min_len: usize) -> Vec<Finding> {
     let chars = &draft.chars;
     let min_len = min_len.max(K);

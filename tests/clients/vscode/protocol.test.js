@@ -12,7 +12,8 @@ const { pathToFileURL } = require('node:url');
 const { Client, positionOf, applyEdits, proto } = require('./client');
 
 const FIXTURE = path.join(__dirname, '..', 'fixtures', 'draft.md');
-const CODES = ['placeholder', 'copied-from-corpus', 'quoted-from-corpus', 'repeated-in-document', 'formulaic-phrase', 'boilerplate'];
+// The check codes, as the extension's settings list them (generated from the server's check table).
+const CODES = require('../../../editors/vscode/package.json').contributes.configuration.properties['essayLsp.checks.disabled'].items.enum;
 const TIMEOUT = { timeout: 30000 };
 
 const show = (v) => JSON.stringify(v, null, 1);

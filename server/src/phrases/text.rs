@@ -46,11 +46,18 @@ pub(super) fn is_client_word_char(c: char) -> bool {
 }
 
 /// Where the editor's word before the end of `chars` begins (an index into `chars`): the run of
-/// [`is_client_word_char`] characters, without leading `-` (blink.cmp drops them; nvim-cmp's
-/// `\k` never takes them). Equal to `chars.len()` after punctuation or a space.
+/// [`is_client_word_char`] characters, with a `-` between two of them (blink.cmp's word takes
+/// it; nvim-cmp's `\k` does not, and nvim-cmp then filters from the edit's start instead).
+/// Equal to `chars.len()` after punctuation or a space.
 pub(super) fn client_word_start(chars: &[char]) -> usize {
     let mut start = chars.len();
-    while start > 0 && is_client_word_char(chars[start - 1]) {
+    while start > 0 {
+        let c = chars[start - 1];
+        let inner_dash =
+            c == '-' && start < chars.len() && start >= 2 && is_client_word_char(chars[start - 2]);
+        if !(is_client_word_char(c) || inner_dash) {
+            break;
+        }
         start -= 1;
     }
     start
@@ -380,6 +387,9 @@ mod tests {
         assert_eq!(start("“小康不小康”"), "");
         assert_eq!(start("《决定》精神"), "精神");
         assert_eq!(start("２０２０年"), "２０２０年");
-        assert_eq!(start("a-b"), "b");
+        assert_eq!(start("a-b精准"), "a-b精准");
+        assert_eq!(start("-b"), "b");
+        assert_eq!(start("a--b"), "b");
+        assert_eq!(start("a-"), "");
     }
 }

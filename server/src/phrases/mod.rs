@@ -15,7 +15,7 @@
 //!   `replace_from` = the cursor, `new_text` = the following clause (关键看老乡), the rest of a
 //!   chain, or the other members of a parallel structure.
 //! - **Otherwise** two kinds of match are collected: *prefix* matches, the suffixes of the typed
-//!   Han run (at most 12 chars, never across punctuation, spaces, Latin letters or digits) that
+//!   Han run (at most 32 chars, never across punctuation, spaces, Latin letters or digits) that
 //!   begin a longer known phrase (决战决胜脱 → 决战决胜脱贫攻坚), and *clause* matches, a known
 //!   clause the text ends with although its punctuation is not typed yet (小康不小康). The shared
 //!   start is the earliest start among the items kept; each item's `new_text` is the typed text from
@@ -55,7 +55,7 @@ pub const TRIGGER_CHARACTERS: [&str; 7] = ["，", "、", ",", "；", ";", "：",
 pub const MAX_ITEMS: usize = 20;
 
 /// The longest typed text, in chars, that is matched against phrase beginnings.
-const MAX_PREFIX_CHARS: usize = 12;
+const MAX_PREFIX_CHARS: usize = 32;
 /// The longest clause, in normalised chars, that is looked up for continuations.
 const MAX_CLAUSE_CHARS: usize = 32;
 /// A typed clause must be at least this long to be looked up as a whole…
@@ -403,24 +403,12 @@ impl PhraseBook {
         while e > 0 && (is_closing(tail[e - 1]) || matches!(tail[e - 1], '"' | '\'')) {
             e -= 1;
         }
-        // The clause starts after punctuation, a space, or an opening mark it does not close
-        // (扶贫要“富口袋”，: the clause is 富口袋).
         let mut b = e;
-        let mut depth = 0usize;
         while b > 0
             && !is_clause_punct(tail[b - 1])
             && !is_sentence_end(tail[b - 1])
             && !tail[b - 1].is_whitespace()
         {
-            let c = tail[b - 1];
-            if is_closing(c) {
-                depth += 1;
-            } else if is_opening(c) {
-                if depth == 0 {
-                    break;
-                }
-                depth -= 1;
-            }
             b -= 1;
         }
         if b == e {
@@ -432,6 +420,12 @@ impl PhraseBook {
         if n < MIN_CURATED_CLAUSE_CHARS {
             return;
         }
+        // A quotation inside the clause is a clause of its own (扶贫要“富口袋”，: 富口袋), as
+        // is the whole (增强“四个意识”、: 增强四个意识; quotation marks are not normalised).
+        let quoted_from = tail[b..e]
+            .iter()
+            .rposition(|&c| is_opening(c))
+            .map(|q| norm.origin.partition_point(|&o| (o as usize) < q + 1));
         // The sentence so far, to skip what it already says (摘帽不摘责任 after 摘帽不摘责任、…).
         let mut s = b;
         while s > 0 && !is_sentence_end(tail[s - 1]) {
@@ -443,9 +437,10 @@ impl PhraseBook {
             // Short clauses, and short endings of what was typed, are looked up only in the
             // curated chains (创新、→ 协调; 坚持守初心、→ 担使命); without typed punctuation a
             // chain needs three characters before it is completed mid-clause.
-            let curated_only = len < MIN_CLAUSE_CHARS || (len < n && len < MIN_CLAUSE_SUFFIX_CHARS);
-            if append && len < n && len < MIN_CLAUSE_CHARS {
-                break;
+            let whole = len == n || quoted_from == Some(from);
+            let curated_only = len < MIN_CLAUSE_CHARS || (!whole && len < MIN_CLAUSE_SUFFIX_CHARS);
+            if append && !whole && len < MIN_CLAUSE_CHARS {
+                continue;
             }
             // Not in the middle of one source char's normalised form.
             if from > 0 && norm.origin[from - 1] == norm.origin[from] {

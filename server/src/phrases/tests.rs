@@ -455,7 +455,7 @@ fn chains_fire_in_the_middle_of_a_line() {
         ("党员干部要做到学思想、", "党员干部要做到学思想、强党性"),
         ("在工作中践行守初心、", "在工作中践行守初心、担使命"),
         ("全面推进产业振兴、", "全面推进产业振兴、人才振兴"),
-        ("我们要增强四个意识、", "我们要增强四个意识、坚定四个自信"),
+        ("我们要增强“四个意识”、", "我们要增强“四个意识”、坚定“四个自信”"),
         ("今年，学史明理、", "今年，学史明理、学史增信"),
         ("2021年开展学史明理、", "2021年开展学史明理、学史增信"),
     ] {
@@ -710,4 +710,64 @@ proptest::proptest! {
         let c = book().complete(&line);
         check_invariants(&line, &c);
     }
+}
+
+/// Issue 15's measure: the share of formula openings (tests/eval/language/openings.tsv, written
+/// before the phrase work) whose expected continuation one of the first five items gives, with
+/// the built-in corpus and glossary as the server builds them. Tune and holdout are reported
+/// separately; the test fails below 90% on tune. Run with `--nocapture` to see the misses:
+/// `cargo test -p essay-lsp --lib phrases::tests::openings_hit_rate -- --nocapture`.
+#[test]
+fn openings_hit_rate() {
+    let corpus = Corpus::builtin();
+    let (glossary, _) = crate::glossary::Glossary::load(&corpus, &[]);
+    let terms: Vec<String> = glossary
+        .entries()
+        .iter()
+        .flat_map(|e| std::iter::once(e.term.clone()).chain(e.variants.iter().cloned()))
+        .collect();
+    let book = PhraseBook::build(&corpus, &terms);
+    let list = include_str!("../../../tests/eval/language/openings.tsv");
+    // split → (hits, total)
+    let mut tally: HashMap<&str, (usize, usize)> = HashMap::new();
+    for row in list
+        .lines()
+        .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
+    {
+        let cols: Vec<&str> = row.split('\t').collect();
+        assert_eq!(cols.len(), 3, "bad row {row:?}");
+        let (split, typed, expected) = (cols[0], cols[1], cols[2]);
+        let c = book.complete(typed);
+        check_invariants(typed, &c);
+        let want = format!("{typed}{expected}");
+        let top: Vec<String> = c
+            .items
+            .iter()
+            .take(5)
+            .map(|i| apply(typed, &c, i))
+            .collect();
+        let hit = top.iter().any(|line| line.starts_with(&want));
+        let t = tally.entry(split).or_default();
+        t.1 += 1;
+        if hit {
+            t.0 += 1;
+        } else {
+            println!("miss [{split}] {typed} → {expected}: {top:?}");
+        }
+    }
+    let rate = |split: &str| {
+        let (hits, total) = tally.get(split).copied().unwrap_or_default();
+        println!(
+            "openings {split}: {hits}/{total} = {:.1}% in the top 5",
+            100.0 * hits as f64 / total.max(1) as f64
+        );
+        (hits, total)
+    };
+    let (tune_hits, tune_total) = rate("tune");
+    rate("holdout");
+    assert!(tune_total > 0, "no tune rows");
+    assert!(
+        tune_hits * 10 >= tune_total * 9,
+        "tune: {tune_hits}/{tune_total} below 90%"
+    );
 }

@@ -12,6 +12,8 @@
 -- input-method chunk at a time (nvim_feedkeys, K_SPECIAL bytes escaped: 、 is E3 80 81), the
 -- first menu item is accepted, and the line must read as expected.
 -- Prints one line per case and last `N passed, M failed`; exits non-zero on any failure.
+-- ESSAY_LSP_CASE=text runs only the cases whose name contains it; ESSAY_LSP_CASES=file reads
+-- the cases from another file of the same format.
 
 local script = vim.fn.fnamemodify(debug.getinfo(1, 'S').source:sub(2), ':p')
 local HERE = vim.fs.dirname(script)

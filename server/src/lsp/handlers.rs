@@ -11,6 +11,7 @@ use tower_lsp_server::ls_types::*;
 use tower_lsp_server::LanguageServer;
 
 use essay_lsp::document::Document;
+use essay_lsp::phrases::TRIGGER_CHARACTERS;
 use essay_lsp::project;
 use essay_lsp::project_edit;
 use essay_lsp::{outline, report};
@@ -58,7 +59,6 @@ impl LanguageServer for Backend {
         if let Some(options) = &params.initialization_options {
             self.apply_settings(options).await;
         }
-        let triggers = ["，", "、", ",", "；", ";", "：", ":"];
         Ok(InitializeResult {
             server_info: Some(ServerInfo {
                 name: "essay-lsp".to_owned(),
@@ -76,7 +76,9 @@ impl LanguageServer for Backend {
                 )),
                 hover_provider: Some(HoverProviderCapability::Simple(true)),
                 completion_provider: Some(CompletionOptions {
-                    trigger_characters: Some(triggers.iter().map(|s| s.to_string()).collect()),
+                    trigger_characters: Some(
+                        TRIGGER_CHARACTERS.iter().map(|s| s.to_string()).collect(),
+                    ),
                     ..CompletionOptions::default()
                 }),
                 code_action_provider: Some(CodeActionProviderCapability::Options(

@@ -239,16 +239,25 @@ local function main()
       vim.api.nvim_feedkeys(piece, 'nt', true)
       sleep(CHUNK_PAUSE_MS)
     end
-    -- Wait until a menu is shown and has not changed for SETTLE_MS.
+    -- Wait until no completion request is pending and a menu is shown that has not changed
+    -- for SETTLE_MS.
+    local function pending()
+      for _, r in pairs(client.requests or {}) do
+        if r.type == 'pending' and r.method == 'textDocument/completion' then
+          return true
+        end
+      end
+      return false
+    end
     local shown, last, since = nil, nil, vim.uv.now()
     wait_for(function()
       local now = menu.items()
-      local sig = now and table.concat(now, '\n')
+      local sig = (pending() and 'pending\n' or '') .. (now and table.concat(now, '\n') or '')
       if sig ~= last then
         last, since = sig, vim.uv.now()
       end
       shown = now
-      return now ~= nil and #now > 0 and vim.uv.now() - since >= SETTLE_MS
+      return now ~= nil and #now > 0 and not pending() and vim.uv.now() - since >= SETTLE_MS
     end, 5000)
     local line
     if shown and #shown > 0 then

@@ -15,28 +15,30 @@ pub(super) fn is_han(c: char) -> bool {
 /// (`@,48-57,_,192-255`): ASCII letters and digits, `_`, Latin-1 letters, and above U+00FF every
 /// character but blanks and punctuation (Vim's `utf_class` ≥ 2) — Han, kana, full-width letters
 /// and digits, emoji. nvim-cmp (`\k`) and blink.cmp take their word before the cursor from it.
+///
+/// Where Vim's classes are finer than these ranges this errs towards "word": an edit that
+/// starts before a client's word still filters (its `filterText` begins with the client's word
+/// after a common prefix), one that starts after it does not.
 pub(super) fn is_client_word_char(c: char) -> bool {
     let u = c as u32;
     if u < 0x100 {
-        return c.is_ascii_alphanumeric() || c == '_' || u >= 0xC0;
+        return c.is_ascii_alphanumeric() || c == '_' || c == 'µ' || u >= 0xC0;
     }
     if c.is_whitespace() {
         return false;
     }
-    // Emoji count as word characters in Vim, although their blocks are symbols.
-    if (0x1F000..=0x1FAFF).contains(&u) {
-        return true;
-    }
-    // Vim's punctuation classes (`utf_class` 0 and 1) that occur in Chinese and mixed text.
+    // Vim's punctuation (`utf_class` 0 and 1) as it occurs in Chinese and mixed text: general
+    // punctuation (but the emoji ‼ ⁉), currency signs, CJK and full-width punctuation (but the
+    // emoji 〰 〽). Symbol blocks hold emoji, which Vim counts as word characters, so they stay
+    // words here.
     !matches!(u,
         0x037E | 0x0387 | 0x055A..=0x055F | 0x0589 | 0x060C | 0x061B | 0x061F | 0x06D4
-        | 0x2000..=0x206F
-        | 0x20A0..=0x27FF
-        | 0x2900..=0x2998
+        | 0x2000..=0x203B
+        | 0x203D..=0x2048
+        | 0x204A..=0x206F
+        | 0x20A0..=0x20CF
         | 0x2E00..=0x2E7F
         | 0x3000..=0x3020
-        | 0x3030
-        | 0x303D
         | 0xFD3E..=0xFD3F
         | 0xFE30..=0xFE6B
         | 0xFF00..=0xFF0F
@@ -391,5 +393,10 @@ mod tests {
         assert_eq!(start("-b"), "b");
         assert_eq!(start("a--b"), "b");
         assert_eq!(start("a-"), "");
+        // Emoji in symbol blocks are words to Vim too; punctuation and currency signs are not.
+        assert_eq!(start("✅精准"), "✅精准");
+        assert_eq!(start("〽精准"), "〽精准");
+        assert_eq!(start("¥精准"), "精准");
+        assert_eq!(start("…精准"), "精准");
     }
 }

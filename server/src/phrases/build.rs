@@ -629,8 +629,10 @@ impl Builder {
                     )
                 })
                 .collect();
+            // The curated chains' own continuations first, so the cut never drops them.
             ranked.sort_by_key(|(n, f)| {
                 (
+                    std::cmp::Reverse(f.curated),
                     std::cmp::Reverse(f.essays),
                     std::cmp::Reverse(f.count),
                     f.order,

@@ -16,21 +16,25 @@
 //!   chain, or the other members of a parallel structure.
 //! - **Otherwise** two kinds of match are collected: *prefix* matches, the suffixes of the typed
 //!   Han run (at most 32 chars, never across punctuation, spaces, Latin letters or digits) that
-//!   begin a longer known phrase (决战决胜脱 → 决战决胜脱贫攻坚), and *clause* matches, a known
-//!   clause the text ends with although its punctuation is not typed yet (小康不小康). The shared
-//!   start is the earliest start among the items kept; each item's `new_text` is the typed text from
-//!   there on, completed: a prefix match replaces its typed part with the phrase, a clause match
-//!   keeps the typed clause and appends the corpus punctuation and the continuation
-//!   (小康不小康 → `小康不小康，关键看老乡`, `replace_from` = 0). Only the longest
-//!   matching suffix counts, and no suffix that starts inside a word the text already ends with,
-//!   so a finished 精准识别 is not "completed" from 别.
+//!   begin a longer known phrase (决战决胜脱 → 决战决胜脱贫攻坚) — at least two typed chars unless
+//!   one is the whole run (守正方能 is not 守正方 + 能力建设) — and *clause* matches, a known
+//!   clause the text ends with although its punctuation is not typed yet (小康不小康). Only the
+//!   longest matching suffix counts, and no suffix that starts inside a word the text already
+//!   ends with, so a finished 精准识别 is not "completed" from 别.
 //! - Nothing is offered right after a Latin letter or a digit (half or full width), after other
 //!   non-Han text, at the end of a sentence, or inside a URL.
 //!
-//! `label` = `new_text` for every item, so clients that filter by the typed text (VS Code, nvim-cmp)
-//! keep them. Ranking: the longer typed match first, then how many essays use the phrase, then how
-//! often; duplicates (by `new_text`) dropped; at most [`MAX_ITEMS`]; always `incomplete` (see
-//! [`Completion::incomplete`]).
+//! The shared start is the earliest start among the items kept, and never later than the start
+//! of the editor's word before the cursor (the run of Vim keyword characters that nvim-cmp and
+//! blink.cmp filter against, `text::client_word_start`). Each item's `new_text` is the typed
+//! text from there on, completed: a prefix match replaces its typed part with the phrase, a
+//! clause match keeps the typed clause and appends the corpus punctuation and the continuation
+//! (小康不小康 → `小康不小康，关键看老乡`, `replace_from` = 0). `label` is the phrase alone;
+//! `new_text` is also the item's filter text, so every client's filter sees its own word as a
+//! prefix of it. Ranking: the longer typed match first, then continuations of curated chains
+//! (which offer only the clauses after the typed one), then how many essays use the phrase and
+//! how often; duplicates (by `new_text`) dropped; at most [`MAX_ITEMS`]; always `incomplete`
+//! (see [`Completion::incomplete`]).
 
 mod build;
 mod curated;
@@ -111,9 +115,11 @@ impl SuggestionKind {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Suggestion {
-    /// The text inserted (= `new_text`), so clients that filter by the typed prefix keep it.
+    /// What the menu shows: the phrase (or clause and continuation) without the typed text
+    /// before it that `new_text` writes back.
     pub label: String,
-    /// Replaces `before_cursor[replace_from..]`.
+    /// Replaces `before_cursor[replace_from..]`; ends with `label`. Also the filter text: it
+    /// begins at the editor's word, so every client's filter keeps the item.
     pub new_text: String,
     /// The same edit as an LSP snippet, with the varying parts of a parallel structure as
     /// placeholders (摘帽不摘${1:政策}、…); `None` for plain phrases.

@@ -96,7 +96,7 @@ end
 -- reads the menu and accepts its first item.
 local menus = {
   builtin = {
-    heading = '### Plain `init.lua`, Neovim 0.10 (or either version)',
+    heading = '### Plain `init.lua`',
     plugins = {},
     items = function()
       if vim.fn.pumvisible() == 0 then

@@ -18,6 +18,9 @@ pub const DEFAULT_MIN_MATCH_CHARS: usize = 13;
 #[derive(Debug, Clone, PartialEq)]
 pub struct Settings {
     pub corpus_paths: Vec<PathBuf>,
+    /// Reference documents (official documents, speeches, laws): text matching them is cited
+    /// policy (`from-reference`, 引用), not copied.
+    pub reference_paths: Vec<PathBuf>,
     pub include_builtin: bool,
     /// Add the workspace folder's other essays to the corpus.
     pub include_workspace: bool,
@@ -55,6 +58,7 @@ impl Default for Settings {
     fn default() -> Self {
         Settings {
             corpus_paths: Vec::new(),
+            reference_paths: Vec::new(),
             include_builtin: true,
             include_workspace: false,
             glossary_paths: Vec::new(),
@@ -111,6 +115,9 @@ impl Settings {
         };
         if let Some(v) = r.strings("corpus.paths") {
             self.corpus_paths = v.into_iter().map(PathBuf::from).collect();
+        }
+        if let Some(v) = r.strings("corpus.references") {
+            self.reference_paths = v.into_iter().map(PathBuf::from).collect();
         }
         if let Some(v) = r.bool("corpus.includeBuiltin") {
             self.include_builtin = v;

@@ -77,7 +77,9 @@ fn sharing_only_short_common_phrases_is_not_copying() {
 
 #[test]
 fn a_copy_inside_quotation_marks_is_a_citation() {
-    let text = "总书记强调，“扶贫开发推进到今天这样的程度，贵在精准，重在精准，成败之举在于精准”。";
+    // (Was 总书记强调“…贵在精准，重在精准，成败之举在于精准”: that saying is now official wording
+    // from the glossary and not reported at all — issue 13.)
+    let text = "文章写道，“贫困地区贫困人口内生动力和发展能力弱的现象依然十分普遍”。";
     assert!(findings(text, Code::CopiedFromCorpus).is_empty());
     let quoted = findings(text, Code::QuotedFromCorpus);
     assert_eq!(quoted.len(), 1);
@@ -121,17 +123,19 @@ fn similarity_counts_copied_characters_and_the_largest_source() {
     let text = format!("{COPIED_FULL_WIDTH}{own}");
     let report = analyzer().check(&text, &Settings::default());
     let sim = &report.similarity;
-    assert_eq!(sim.copied_chars, 45);
+    // 脱贫攻坚, 决战决胜 and 全面小康 are official wording: 12 of the 45 copied chars do not
+    // count (issue 13).
+    assert_eq!(sim.copied_chars, 33);
     assert_eq!(sim.total_chars, 45 + 27);
     let (essay, ratio) = sim.largest().unwrap();
     assert_eq!(
         analyzer().corpus.essays[essay].title,
         "脱贫工作心得体会·篇二"
     );
-    assert!((ratio - 45.0 / 72.0).abs() < 1e-9);
+    assert!((ratio - 33.0 / 72.0).abs() < 1e-9);
     assert!(
         sim.summary(&analyzer().corpus)
-            .starts_with("复制比 62.5% · 最大单篇 62.5%《脱贫工作心得体会·篇二》"),
+            .starts_with("复制比 45.8% · 最大单篇 45.8%《脱贫工作心得体会·篇二》"),
         "{}",
         sim.summary(&analyzer().corpus)
     );

@@ -85,13 +85,26 @@ pub struct Matching {
 }
 
 /// What matching needs to know of the corpus beyond the index, built once per corpus.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct Sources {
     /// Per essay.
     pub roles: Vec<Role>,
     /// Per essay: its document, for counting independent documents.
     pub documents: Vec<u32>,
     pub wording: Wording,
+    /// `WORDING_MIN_DOCUMENTS`, settable for measuring it.
+    pub min_documents: usize,
+}
+
+impl Default for Sources {
+    fn default() -> Self {
+        Sources {
+            roles: Vec::new(),
+            documents: Vec::new(),
+            wording: Wording::default(),
+            min_documents: WORDING_MIN_DOCUMENTS,
+        }
+    }
 }
 
 impl Sources {
@@ -113,6 +126,7 @@ impl Sources {
             roles: corpus.essays.iter().map(|e| e.role).collect(),
             documents,
             wording,
+            min_documents: WORDING_MIN_DOCUMENTS,
         }
     }
 
@@ -159,13 +173,29 @@ pub fn find_matching(
     }
     let wording = wording_mask(sources, draft, &matches);
     let chains = chain(&matches);
+    let counted = |span: &CopySpan| {
+        // A citation of a reference is not held to the corpus' own wording: only the lists.
+        let mask = if span.reference {
+            FORMULA
+        } else {
+            FORMULA | CORPUS_WORDING
+        };
+        span.draft
+            .clone()
+            .filter(|&i| wording[i] & mask == 0)
+            .count()
+    };
+    // Spans that are official wording (or nearly) are dropped before crediting, so they
+    // cannot take the text a longer copy reaches beyond them.
     let mut candidates: Vec<CopySpan> = chains
         .into_iter()
         .filter(|c| c.matched >= min_len)
         .map(|mut c| {
             c.reference = sources.is_reference(c.essay);
+            c.counted = counted(&c);
             c
         })
+        .filter(|c| c.counted >= min_len)
         .collect();
     candidates.sort_by(|a, b| {
         b.reference
@@ -177,18 +207,9 @@ pub fn find_matching(
 
     let mut accepted: Vec<CopySpan> = Vec::new();
     for candidate in candidates {
-        if let Some(twin) = accepted
-            .iter_mut()
-            .find(|a| overlap(&a.draft, &candidate.draft) * 2 >= candidate.draft.len())
-        {
-            if twin.essay != candidate.essay && !twin.also_in.contains(&candidate.essay) {
-                twin.also_in.push(candidate.essay);
-            }
-            continue;
-        }
-        // Partly explained by a span credited before: keep the uncovered parts that still count.
-        let pieces = uncovered(&candidate.draft, accepted.iter().map(|a| &a.draft));
-        for piece in pieces {
+        // The parts no span credited before explains, that still count on their own.
+        let mut parts = Vec::new();
+        for piece in uncovered(&candidate.draft, accepted.iter().map(|a| &a.draft)) {
             if piece.len() < min_len {
                 continue;
             }
@@ -206,8 +227,24 @@ pub fn find_matching(
             part.source = candidate.source.start + shift_start
                 ..candidate.source.end.saturating_sub(shift_end);
             part.draft = piece;
-            accepted.push(part);
+            part.counted = counted(&part);
+            if part.counted >= min_len {
+                parts.push(part);
+            }
         }
+        if parts.is_empty() {
+            // Another source of a passage already credited: named beside it.
+            if let Some(twin) = accepted
+                .iter_mut()
+                .filter(|a| overlap(&a.draft, &candidate.draft) * 2 >= candidate.draft.len())
+                .max_by_key(|a| overlap(&a.draft, &candidate.draft))
+            {
+                if twin.essay != candidate.essay && !twin.also_in.contains(&candidate.essay) {
+                    twin.also_in.push(candidate.essay);
+                }
+            }
+        }
+        accepted.extend(parts);
     }
 
     let regions = quote_regions(text);
@@ -219,20 +256,13 @@ pub fn find_matching(
         let outside = span.draft.len() - inside;
         span.quoted = inside > 0 && outside < min_len && outside <= inside;
         span.also_in.sort_unstable();
-        // A citation of a reference is not held to the corpus' own wording: only the lists.
         let mask = if span.reference {
             FORMULA
         } else {
             FORMULA | CORPUS_WORDING
         };
-        span.counted = span
-            .draft
-            .clone()
-            .filter(|&i| wording[i] & mask == 0)
-            .count();
         note_left_out(&mut left_out, sources, &hits, draft, &wording, span, mask);
     }
-    accepted.retain(|s| s.counted >= min_len);
     accepted.sort_by_key(|s| s.draft.start);
 
     let misquotes = find_misquotes(index, sources, draft, &regions, &matches);
@@ -294,7 +324,7 @@ fn wording_mask(sources: &Sources, draft: &Normalized, matches: &[Match]) -> Vec
     let mut count = 0;
     for (i, m) in mask.iter_mut().enumerate() {
         count += diff[i];
-        if count as usize >= WORDING_MIN_DOCUMENTS {
+        if count as usize >= sources.min_documents.max(1) {
             *m |= CORPUS_WORDING;
         }
     }

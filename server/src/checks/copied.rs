@@ -11,7 +11,7 @@
 
 use std::ops::Range;
 
-use crate::checks::wording::{Wording, WordingKind};
+use crate::checks::wording::{Wording, WordingHit, WordingKind};
 use crate::checks::{Code, Edit, Finding, Fix, Place, Related};
 use crate::corpus::{Corpus, Origin, Role};
 use crate::fingerprint::{Index, Match};
@@ -171,8 +171,10 @@ pub fn find_matching(
             matches.retain(|m| sources.is_reference(m.essay as usize));
         }
     }
-    let wording = wording_mask(sources, draft, &matches);
+    let hits = sources.wording.find(&draft.chars);
+    let wording = wording_mask(sources, draft, &hits, &matches);
     let chains = chain(&matches);
+    let left_out = list_left_out(sources, &hits, draft, &wording, &chains);
     let counted = |span: &CopySpan| {
         // A citation of a reference is not held to the corpus' own wording: only the lists.
         let mask = if span.reference {
@@ -249,19 +251,11 @@ pub fn find_matching(
 
     let regions = quote_regions(text);
     let in_quote = quoted_chars(draft, &regions);
-    let mut left_out: Vec<LeftOut> = Vec::new();
-    let hits = sources.wording.find(&draft.chars);
     for span in &mut accepted {
         let inside = span.draft.clone().filter(|&i| in_quote[i]).count();
         let outside = span.draft.len() - inside;
         span.quoted = inside > 0 && outside < min_len && outside <= inside;
         span.also_in.sort_unstable();
-        let mask = if span.reference {
-            FORMULA
-        } else {
-            FORMULA | CORPUS_WORDING
-        };
-        note_left_out(&mut left_out, sources, &hits, draft, &wording, span, mask);
     }
     accepted.sort_by_key(|s| s.draft.start);
 
@@ -272,7 +266,6 @@ pub fn find_matching(
                 .iter()
                 .any(|m| overlap(&m.draft, &span.draft) * 2 >= span.draft.len().min(m.draft.len()));
     }
-    left_out.sort_by(|a, b| b.count.cmp(&a.count).then(a.text.cmp(&b.text)));
     Matching {
         spans: accepted,
         misquotes,
@@ -283,11 +276,18 @@ pub fn find_matching(
 
 /// Per normalised draft char: inside a known wording (`FORMULA`), or in a run that at least
 /// `WORDING_MIN_DOCUMENTS` independent documents hold (`CORPUS_WORDING`).
-fn wording_mask(sources: &Sources, draft: &Normalized, matches: &[Match]) -> Vec<u8> {
+fn wording_mask(
+    sources: &Sources,
+    draft: &Normalized,
+    hits: &[WordingHit],
+    matches: &[Match],
+) -> Vec<u8> {
     let n = draft.len();
     let mut mask = vec![0u8; n];
-    for hit in sources.wording.find(&draft.chars) {
-        mask[hit.range].iter_mut().for_each(|m| *m |= FORMULA);
+    for hit in hits {
+        mask[hit.range.clone()]
+            .iter_mut()
+            .for_each(|m| *m |= FORMULA);
     }
     if sources.documents.is_empty() || matches.is_empty() {
         return mask;
@@ -331,16 +331,30 @@ fn wording_mask(sources: &Sources, draft: &Normalized, matches: &[Match]) -> Vec
     mask
 }
 
-/// Records the wording inside `span` that its count leaves out.
-fn note_left_out(
-    out: &mut Vec<LeftOut>,
+/// The official wording inside matched text (any chain of exact matches), which the counts
+/// leave out: each formula occurrence once (the longest where they nest), and runs of corpus
+/// wording inside text matching peer essays. Most frequent first.
+fn list_left_out(
     sources: &Sources,
-    hits: &[crate::checks::wording::WordingHit],
+    hits: &[WordingHit],
     draft: &Normalized,
     wording: &[u8],
-    span: &CopySpan,
-    mask: u8,
-) {
+    chains: &[CopySpan],
+) -> Vec<LeftOut> {
+    let mut out: Vec<LeftOut> = Vec::new();
+    if chains.is_empty() {
+        return out;
+    }
+    // Per char: matched (FORMULA), matched in a peer essay (CORPUS_WORDING).
+    let mut matched = vec![0u8; draft.len()];
+    for c in chains {
+        let bits = if sources.is_reference(c.essay) {
+            FORMULA
+        } else {
+            FORMULA | CORPUS_WORDING
+        };
+        matched[c.draft.clone()].iter_mut().for_each(|m| *m |= bits);
+    }
     let mut add = |text: String, kind: WordingKind| match out.iter_mut().find(|l| l.text == text) {
         Some(l) => l.count += 1,
         None => out.push(LeftOut {
@@ -349,28 +363,32 @@ fn note_left_out(
             count: 1,
         }),
     };
-    // The longest formulas only: 四个意识 inside 增强“四个意识” is not listed again.
-    let inside: Vec<&crate::checks::wording::WordingHit> = hits
-        .iter()
-        .filter(|h| span.draft.start <= h.range.start && h.range.end <= span.draft.end)
-        .collect();
-    for h in &inside {
-        let nested = inside.iter().any(|o| {
-            o.range != h.range && o.range.start <= h.range.start && h.range.end <= o.range.end
-        });
-        if !nested {
+    // `hits` are by start; a hit inside the previous longest one is nested.
+    let mut reach = 0;
+    for h in hits {
+        if h.range.end <= reach {
+            continue;
+        }
+        let longest = hits
+            .iter()
+            .filter(|o| o.range.start == h.range.start)
+            .max_by_key(|o| o.range.end)
+            .unwrap_or(h);
+        if longest.range != h.range {
+            continue;
+        }
+        reach = h.range.end;
+        if matched[h.range.clone()].iter().all(|&m| m & FORMULA != 0) {
             let (text, kind) = sources.wording.entry(h.entry);
             add(text.to_owned(), kind);
         }
     }
-    if mask & CORPUS_WORDING == 0 {
-        return;
-    }
-    let mut i = span.draft.start;
-    while i < span.draft.end {
-        if wording[i] == CORPUS_WORDING {
+    let mut i = 0;
+    while i < draft.len() {
+        let pure = |i: usize| wording[i] == CORPUS_WORDING && matched[i] & CORPUS_WORDING != 0;
+        if pure(i) {
             let start = i;
-            while i < span.draft.end && wording[i] == CORPUS_WORDING {
+            while i < draft.len() && pure(i) {
                 i += 1;
             }
             // Runs shorter than a k-gram are the edges of formulas, not phrases of their own.
@@ -381,6 +399,8 @@ fn note_left_out(
             i += 1;
         }
     }
+    out.sort_by(|a, b| b.count.cmp(&a.count).then(a.text.cmp(&b.text)));
+    out
 }
 
 /// Per normalised draft char: inside one of `regions` (source char ranges).
@@ -445,6 +465,13 @@ fn find_misquotes(
         let max_edits = (q / 8).clamp(1, 6);
         let quote = &draft.chars[qs..qe];
         for &(essay, _, diagonal) in by_essay.iter().take(3) {
+            // One exact match over the whole quotation: an exact quotation, no alignment needed.
+            if matches
+                .iter()
+                .any(|m| m.essay as usize == essay && m.draft_start <= qs && qe <= m.draft_end())
+            {
+                break;
+            }
             let chars = &index.essays[essay].chars;
             let slack = (q / 4).max(4) as isize;
             let from = (qs as isize + diagonal - slack).clamp(0, chars.len() as isize) as usize;

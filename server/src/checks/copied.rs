@@ -363,18 +363,11 @@ fn list_left_out(
             count: 1,
         }),
     };
-    // `hits` are by start; a hit inside the previous longest one is nested.
+    // `hits` are by start, longer first: a hit ending within the reach of an earlier one is
+    // nested in it.
     let mut reach = 0;
     for h in hits {
         if h.range.end <= reach {
-            continue;
-        }
-        let longest = hits
-            .iter()
-            .filter(|o| o.range.start == h.range.start)
-            .max_by_key(|o| o.range.end)
-            .unwrap_or(h);
-        if longest.range != h.range {
             continue;
         }
         reach = h.range.end;
@@ -427,22 +420,39 @@ fn find_misquotes(
     regions: &[Range<usize>],
     matches: &[Match],
 ) -> Vec<Misquote> {
-    let mut out = Vec::new();
-    for r in regions {
-        let qs = draft.origin.partition_point(|&o| (o as usize) < r.start);
-        let qe = draft.origin.partition_point(|&o| (o as usize) < r.end);
-        let q = qe.saturating_sub(qs);
-        if !(MIN_QUOTE..=MAX_QUOTE).contains(&q) {
-            continue;
+    // Quotations worth verifying, as normalised ranges, by start.
+    let mut quotes: Vec<Range<usize>> = regions
+        .iter()
+        .map(|r| {
+            let qs = draft.origin.partition_point(|&o| (o as usize) < r.start);
+            let qe = draft.origin.partition_point(|&o| (o as usize) < r.end);
+            qs..qe.max(qs)
+        })
+        .filter(|q| (MIN_QUOTE..=MAX_QUOTE).contains(&q.len()))
+        .collect();
+    quotes.sort_by_key(|q| (q.start, q.end));
+    quotes.dedup();
+    // The matches overlapping each quotation: a quotation is at most MAX_QUOTE long, so one
+    // overlapping a match starts less than MAX_QUOTE before it (linear in the matches).
+    let mut overlapping: Vec<Vec<&Match>> = vec![Vec::new(); quotes.len()];
+    for m in matches {
+        let lo = quotes.partition_point(|q| q.start + MAX_QUOTE <= m.draft_start);
+        let hi = quotes.partition_point(|q| q.start < m.draft_end());
+        for qi in lo..hi {
+            if overlap(&quotes[qi], &(m.draft_start..m.draft_end())) > 0 {
+                overlapping[qi].push(m);
+            }
         }
+    }
+    let mut out = Vec::new();
+    for (quote_range, found) in quotes.iter().zip(&overlapping) {
+        let (qs, qe) = (quote_range.start, quote_range.end);
+        let q = qe - qs;
         // Candidate sources: essays whose exact matches overlap the quotation, references
         // first, then by how much they cover; each with its best match's diagonal.
         let mut by_essay: Vec<(usize, usize, isize)> = Vec::new();
-        for m in matches {
-            let o = overlap(&(qs..qe), &(m.draft_start..m.draft_end()));
-            if o == 0 {
-                continue;
-            }
+        for m in found {
+            let o = overlap(quote_range, &(m.draft_start..m.draft_end()));
             let diagonal = m.essay_start as isize - m.draft_start as isize;
             let essay = m.essay as usize;
             match by_essay.iter_mut().find(|(e, _, _)| *e == essay) {

@@ -132,7 +132,8 @@ impl Wording {
         (text, *kind)
     }
 
-    /// Every occurrence in normalised `chars`, overlapping ones included, by start.
+    /// Every occurrence in normalised `chars`, overlapping ones included, by start (longer
+    /// first at the same start).
     pub fn find(&self, chars: &[char]) -> Vec<WordingHit> {
         let Some(automaton) = &self.automaton else {
             return Vec::new();
@@ -141,13 +142,16 @@ impl Wording {
         // Byte offset of each char, to map the automaton's byte ranges back to chars.
         let starts: Vec<usize> = text.char_indices().map(|(b, _)| b).collect();
         let char_at = |byte: usize| starts.partition_point(|&b| b < byte);
-        automaton
+        let mut hits: Vec<WordingHit> = automaton
             .find_overlapping_iter(&text)
             .map(|m| WordingHit {
                 range: char_at(m.start())..char_at(m.end()),
                 entry: m.pattern().as_usize(),
             })
-            .collect()
+            .collect();
+        // The automaton reports matches by where they end.
+        hits.sort_by_key(|h| (h.range.start, std::cmp::Reverse(h.range.end)));
+        hits
     }
 }
 
@@ -159,7 +163,12 @@ fn curated_phrases<'a>(lines: impl Iterator<Item = &'a str>) -> Vec<String> {
         let clauses: Vec<&str> = line.split('|').collect();
         out.push(clauses.concat());
         if clauses.len() > 1 {
-            out.extend(clauses.iter().map(|c| (*c).to_owned()));
+            // A clause keeps the mark that joins it to the next (，、；：): not part of it alone.
+            out.extend(
+                clauses
+                    .iter()
+                    .map(|c| c.trim_end_matches(['，', '、', '；', '：']).to_owned()),
+            );
         }
     }
     out
@@ -201,7 +210,7 @@ mod tests {
         assert!(kinds.contains(&WordingKind::Phrase));
         assert_eq!(
             curated_phrases(["小康不小康，|关键看老乡"].into_iter()),
-            ["小康不小康，关键看老乡", "小康不小康，", "关键看老乡"]
+            ["小康不小康，关键看老乡", "小康不小康", "关键看老乡"]
         );
     }
 }

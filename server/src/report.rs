@@ -165,3 +165,59 @@ pub fn similarity_json(analyzer: &Analyzer, sim: &Similarity, summary: &str) -> 
         "formulasNotCounted": left_out,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Settings;
+    use crate::corpus::{Corpus, Origin, Role};
+
+    #[test]
+    fn report_splits_the_ratios_and_lists_the_wording_left_out() {
+        let formula =
+            "深刻领悟“两个确立”的决定性意义，增强“四个意识”、坚定“四个自信”、做到“两个维护”";
+        let mut corpus = Corpus::default();
+        corpus.push(
+            "实施意见".to_owned(),
+            format!("{formula}，坚持早发现、早干预、早帮扶，对易返贫致贫人口做到应纳尽纳。"),
+            Origin::File("refs/实施意见.txt".into()),
+        );
+        corpus.essays[0].role = Role::Reference;
+        corpus.push(
+            "驻村体会".to_owned(),
+            "我们村每月入户走访一遍，把台账记在一本蓝皮笔记本上，谁家有难处一目了然。".to_owned(),
+            Origin::File("peers/驻村体会.txt".into()),
+        );
+        let settings = Settings::default();
+        let (analyzer, _) = Analyzer::from_corpus(corpus, &settings);
+        let text = format!(
+            "我们要{formula}。坚持早发现、早干预、早帮扶，对易返贫致贫人口做到应纳尽纳。\n\
+             我们村每月入户走访一遍，把台账记在一本蓝皮笔记本上。"
+        );
+        let mut report = analyzer.check(&text, &settings);
+        let md = markdown(&analyzer, "draft.md", &text, &report);
+        assert!(md.contains("- 引用比（引号内与参考文献）："), "{md}");
+        assert!(
+            md.contains("## 引用来源") && md.contains("《实施意见》"),
+            "{md}"
+        );
+        assert!(
+            md.contains("## 来源") && md.contains("《驻村体会》"),
+            "{md}"
+        );
+        assert!(md.contains("## 未计入复制比的规范表述"), "{md}");
+        assert!(md.contains("深刻领悟“两个确立”的决定性意义"), "{md}");
+        assert!(md.contains("· 引用文献") && md.contains("· 复制"), "{md}");
+        assert!(!md.contains("问题过多"));
+
+        report.capped = Some(1500);
+        let md = markdown(&analyzer, "draft.md", &text, &report);
+        assert!(md.contains("共 1500 个"), "{md}");
+        assert!(!md.contains("文档过长"), "the cap is not a length limit");
+
+        let json = similarity_json(&analyzer, &report.similarity, "s");
+        assert!(json["referenceChars"].as_u64().unwrap() >= 13);
+        assert_eq!(json["citedSources"][0]["reference"], true);
+        assert!(!json["formulasNotCounted"].as_array().unwrap().is_empty());
+    }
+}

@@ -764,6 +764,9 @@ pub fn misquote_findings(
     draft: &Normalized,
     text: &str,
 ) -> Vec<Finding> {
+    if misquotes.is_empty() {
+        return Vec::new();
+    }
     let chars: Vec<char> = text.chars().collect();
     misquotes
         .iter()

@@ -293,34 +293,53 @@ fn wording_mask(
         return mask;
     }
     // Each document's matched draft ranges, merged, then counted per char with a difference
-    // array: linear in the matches and the draft.
-    let mut ranges: Vec<(u32, usize, usize)> = matches
-        .iter()
-        .filter_map(|m| {
-            let doc = *sources.documents.get(m.essay as usize)?;
-            Some((doc, m.draft_start, m.draft_end()))
-        })
-        .collect();
-    ranges.sort_unstable();
+    // array. `matches` come by essay and then draft start, and a document's essays are
+    // consecutive (a file is one essay; a built-in 篇 holds consecutive essays), so a document's
+    // ranges come together and need sorting only when it has several essays: linear in the
+    // matches and the draft, no sort on the hot path.
     let mut diff = vec![0i32; n + 1];
-    let mut ranges = ranges.into_iter();
-    let mut current = ranges.next();
-    for (doc, start, end) in ranges {
-        match current {
-            Some((d, s, e)) if d == doc && start <= e => current = Some((d, s, e.max(end))),
-            _ => {
-                if let Some((_, s, e)) = current {
-                    diff[s] += 1;
-                    diff[e] -= 1;
+    let mut group: Vec<(usize, usize)> = Vec::new();
+    let mut flush = |group: &mut Vec<(usize, usize)>, several: bool| {
+        if several {
+            group.sort_unstable();
+        }
+        let mut current: Option<(usize, usize)> = None;
+        for &(start, end) in group.iter() {
+            match current {
+                Some((s, e)) if start <= e => current = Some((s, e.max(end))),
+                _ => {
+                    if let Some((s, e)) = current {
+                        diff[s] += 1;
+                        diff[e] -= 1;
+                    }
+                    current = Some((start, end));
                 }
-                current = Some((doc, start, end));
             }
         }
+        if let Some((s, e)) = current {
+            diff[s] += 1;
+            diff[e] -= 1;
+        }
+        group.clear();
+    };
+    let document = |m: &Match| sources.documents.get(m.essay as usize).copied();
+    let mut at: Option<(Option<u32>, u32)> = None; // (document, first essay)
+    let mut several = false;
+    for m in matches {
+        let doc = document(m);
+        match at {
+            Some((d, first)) if d == doc => several |= m.essay != first,
+            _ => {
+                flush(&mut group, several);
+                several = false;
+                at = Some((doc, m.essay));
+            }
+        }
+        if doc.is_some() {
+            group.push((m.draft_start, m.draft_end()));
+        }
     }
-    if let Some((_, s, e)) = current {
-        diff[s] += 1;
-        diff[e] -= 1;
-    }
+    flush(&mut group, several);
     let mut count = 0;
     for (i, m) in mask.iter_mut().enumerate() {
         count += diff[i];
@@ -1007,6 +1026,42 @@ mod tests {
         let at_end = source_excerpt(essay, last..last + 2);
         assert!(at_end.ends_with("容。】"), "{at_end}");
         assert!(!at_end.contains('下'));
+    }
+
+    /// A sentence in three independent documents is the genre's wording; in two it is a copy.
+    #[test]
+    fn runs_in_several_independent_documents_are_wording() {
+        let shared = "把群众的小事当作自己的大事来办，一件一件抓落实";
+        let build = |docs: usize| {
+            let mut corpus = Corpus::default();
+            for i in 0..docs {
+                corpus.push(
+                    format!("peer{i}"),
+                    format!("第{i}篇自己的话各不相同{i}{i}。{shared}。结尾也是第{i}篇独有的内容。"),
+                    Origin::File(format!("peer{i}.txt").into()),
+                );
+            }
+            // One file holding the sentence twice is still one document.
+            corpus.push(
+                "twice".to_owned(),
+                format!("{shared}。中间隔开一些别的文字。{shared}。"),
+                Origin::File("twice.txt".into()),
+            );
+            let index = Index::build(corpus.essays.iter().map(|e| e.text.as_str()));
+            (Sources::new(&corpus, Wording::default()), index)
+        };
+        let text = format!("我的体会是{shared}。");
+        let draft = crate::normalize::normalize(&text);
+        let (sources, index) = build(1);
+        let m = find_matching(&index, &sources, &draft, &text, 13, &[]);
+        assert_eq!(m.spans.len(), 1, "two documents: a copy");
+        assert!(m.left_out.is_empty());
+        let (sources, index) = build(2);
+        let m = find_matching(&index, &sources, &draft, &text, 13, &[]);
+        assert!(m.spans.is_empty(), "three documents: wording");
+        assert_eq!(m.left_out.len(), 1);
+        assert_eq!(m.left_out[0].kind, WordingKind::Corpus);
+        assert!(m.wording.iter().any(|&w| w == CORPUS_WORDING));
     }
 
     #[test]

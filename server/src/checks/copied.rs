@@ -1061,7 +1061,7 @@ mod tests {
         assert!(m.spans.is_empty(), "three documents: wording");
         assert_eq!(m.left_out.len(), 1);
         assert_eq!(m.left_out[0].kind, WordingKind::Corpus);
-        assert!(m.wording.iter().any(|&w| w == CORPUS_WORDING));
+        assert!(m.wording.contains(&CORPUS_WORDING));
     }
 
     #[test]

@@ -259,7 +259,22 @@ pub fn find_matching(
     }
     accepted.sort_by_key(|s| s.draft.start);
 
-    let misquotes = find_misquotes(index, sources, draft, &regions, &matches);
+    // A quotation with an ellipsis leaves words out on purpose: not verified.
+    let ellipses: Vec<usize> = text
+        .chars()
+        .enumerate()
+        .filter(|&(_, c)| c == '…' || c == '⋯')
+        .map(|(i, _)| i)
+        .collect();
+    let verified: Vec<Range<usize>> = regions
+        .iter()
+        .filter(|r| {
+            let at = ellipses.partition_point(|&e| e < r.start);
+            ellipses.get(at).is_none_or(|&e| e >= r.end)
+        })
+        .cloned()
+        .collect();
+    let misquotes = find_misquotes(index, sources, draft, &verified, &matches);
     for span in &mut accepted {
         span.misquoted = span.quoted
             && misquotes

@@ -230,7 +230,9 @@ pub fn find_matching(
                 ..candidate.source.end.saturating_sub(shift_end);
             part.draft = piece;
             part.counted = counted(&part);
-            if part.counted >= min_len {
+            // Gaps make the source side of a chain longer or shorter than the draft side; a
+            // piece whose source side vanishes has nothing to point at.
+            if part.counted >= min_len && !part.source.is_empty() {
                 parts.push(part);
             }
         }

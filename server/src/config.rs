@@ -299,13 +299,14 @@ mod tests {
     fn nested_and_dotted_keys() {
         let mut s = Settings::default();
         let problems = s.merge_json(&json!({"essayLsp": {
-            "corpus": {"paths": ["a", "b"], "includeBuiltin": false},
+            "corpus": {"paths": ["a", "b"], "references": ["r"], "includeBuiltin": false},
             "checks.disabled": ["formulaic-phrase"],
             "checks": {"severity": {"copied-from-corpus": "error"}},
             "copy": {"minLength": 20}
         }}));
         assert!(problems.is_empty(), "{problems:?}");
         assert_eq!(s.corpus_paths, [PathBuf::from("a"), PathBuf::from("b")]);
+        assert_eq!(s.reference_paths, [PathBuf::from("r")]);
         assert!(!s.include_builtin);
         assert!(!s.is_enabled(Code::FormulaicPhrase));
         assert_eq!(s.severity_of(Code::CopiedFromCorpus), Severity::Error);

@@ -99,6 +99,38 @@ fn reference_documents_are_cited_and_the_json_splits_the_ratios() {
 }
 
 #[test]
+fn project_file_references_are_resolved_next_to_it() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("refs")).unwrap();
+    std::fs::write(
+        dir.path().join("refs/意见.txt"),
+        "各乡镇要坚持早发现、早干预、早帮扶，对易返贫致贫人口做到应纳尽纳、应帮尽帮。",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("essay-lsp.toml"),
+        "[corpus]\nreferences = [\"refs\"]\nincludeBuiltin = false\n",
+    )
+    .unwrap();
+    let draft = dir.path().join("draft.md");
+    std::fs::write(
+        &draft,
+        "我们坚持早发现、早干预、早帮扶，对易返贫致贫人口做到应纳尽纳、应帮尽帮。\n",
+    )
+    .unwrap();
+    let (code, stdout, _) = check(&[draft.to_str().unwrap()]);
+    assert_eq!(code, 0, "a citation is information: {stdout}");
+    assert!(
+        stdout.contains("information[from-reference] 与文献《意见》引用"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("复制比 0.0%") && stdout.contains("引用比"),
+        "{stdout}"
+    );
+}
+
+#[test]
 fn gbk_file_is_read() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("gbk.txt");

@@ -257,7 +257,7 @@ impl Analyzer {
         report(Stage::Mining, 1);
         let sources = copied::Sources::new(
             &corpus,
-            crate::checks::wording::Wording::builtin(&settings.glossary_paths),
+            crate::checks::wording::Wording::shared(&settings.glossary_paths),
         );
         let analyzer = Analyzer {
             corpus,

@@ -10,6 +10,7 @@
 //! Quotations are aligned with their source and reported when they differ from it.
 
 use std::ops::Range;
+use std::sync::Arc;
 
 use crate::checks::wording::{Wording, WordingHit, WordingKind};
 use crate::checks::{Code, Edit, Finding, Fix, Place, Related};
@@ -91,7 +92,7 @@ pub struct Sources {
     pub roles: Vec<Role>,
     /// Per essay: its document, for counting independent documents.
     pub documents: Vec<u32>,
-    pub wording: Wording,
+    pub wording: Arc<Wording>,
     /// `WORDING_MIN_DOCUMENTS`, settable for measuring it.
     pub min_documents: usize,
 }
@@ -101,14 +102,14 @@ impl Default for Sources {
         Sources {
             roles: Vec::new(),
             documents: Vec::new(),
-            wording: Wording::default(),
+            wording: Arc::default(),
             min_documents: WORDING_MIN_DOCUMENTS,
         }
     }
 }
 
 impl Sources {
-    pub fn new(corpus: &Corpus, wording: Wording) -> Sources {
+    pub fn new(corpus: &Corpus, wording: Arc<Wording>) -> Sources {
         let mut keys: std::collections::HashMap<String, u32> = Default::default();
         let documents = corpus
             .essays
@@ -1065,7 +1066,7 @@ mod tests {
                 Origin::File("twice.txt".into()),
             );
             let index = Index::build(corpus.essays.iter().map(|e| e.text.as_str()));
-            (Sources::new(&corpus, Wording::default()), index)
+            (Sources::new(&corpus, Arc::default()), index)
         };
         let text = format!("我的体会是{shared}。");
         let draft = crate::normalize::normalize(&text);

@@ -10,6 +10,7 @@
 
 use std::ops::Range;
 use std::path::PathBuf;
+use std::sync::{Arc, OnceLock};
 
 use aho_corasick::{AhoCorasick, MatchKind};
 
@@ -95,6 +96,19 @@ impl Wording {
                 .expect("wording patterns build an automaton")
         });
         Wording { automaton, entries }
+    }
+
+    /// `builtin`, shared: built once per process when there are no glossary files (parsing the
+    /// glossary is most of the cost, and every analyzer build would repeat it).
+    pub fn shared(glossary_paths: &[PathBuf]) -> Arc<Wording> {
+        static BUILTIN: OnceLock<Arc<Wording>> = OnceLock::new();
+        if glossary_paths.is_empty() {
+            BUILTIN
+                .get_or_init(|| Arc::new(Wording::builtin(&[])))
+                .clone()
+        } else {
+            Arc::new(Wording::builtin(glossary_paths))
+        }
     }
 
     /// The built-in formulas, glossary (and the writer's glossary files at `glossary_paths`)

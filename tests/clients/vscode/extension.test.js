@@ -164,7 +164,8 @@ describe('editors/vscode package.json', () => {
     }
     assert.equal(properties['essayLsp.copy.minLength'].minimum, 6);
     assert.equal(properties['essayLsp.copy.minLength'].maximum, 200);
-    const codes = ['placeholder', 'copied-from-corpus', 'quoted-from-corpus', 'repeated-in-document', 'formulaic-phrase', 'boilerplate'];
+    // The order of the server's check table (server/src/checks/mod.rs, TABLE).
+    const codes = ['copied-from-corpus', 'quoted-from-corpus', 'from-reference', 'misquoted', 'repeated-in-document', 'formulaic-phrase', 'boilerplate', 'placeholder'];
     assert.deepEqual(properties['essayLsp.checks.disabled'].items.enum, codes);
     assert.deepEqual(Object.keys(properties['essayLsp.checks.severity'].properties), codes);
   });

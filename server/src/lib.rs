@@ -16,6 +16,7 @@ pub mod decode;
 pub mod document;
 pub mod fingerprint;
 pub mod glossary;
+pub mod mining;
 pub mod normalize;
 pub mod outline;
 pub mod parallel;

@@ -3,17 +3,18 @@
 //! Entries come from `corpus/glossary.toml` and the writer's own glossary files (same schema).
 //! Terms are recognised with an Aho–Corasick automaton over the normalised terms and variants
 //! (`matcher`), not with jieba, which may cut 两不愁三保障 or a writer's own term apart. When the
-//! glossary loads, the corpus is searched once (`mining`): how many essays use each term,
+//! glossary loads, the corpus is searched once: how many essays use each term,
 //! example sentences, the essays' own definitions (三包即…, 精准扶贫是指…), and a table of
-//! frequent ordinary words. A hover is then a match plus a lookup.
+//! frequent ordinary words; the mining itself is `crate::mining`, what the glossary keeps of it
+//! is `usage`. A hover is then a match plus a lookup.
 
 mod data;
 mod formulas;
-mod matcher;
-mod mining;
+pub(crate) mod matcher;
 mod render;
 #[cfg(test)]
 mod tests;
+pub(crate) mod usage;
 
 use std::collections::HashMap;
 use std::fmt;
@@ -23,10 +24,12 @@ use std::path::PathBuf;
 use crate::corpus::{Corpus, LoadProblem};
 use crate::normalize::normalize_str;
 
+use crate::mining::words::WordUsage;
+use crate::mining::Segmented;
 pub use data::{expected_item_count, CATEGORIES};
 pub use formulas::{numbered_formulas, FormulaHit, Formulas, NumberedFormula};
 use matcher::Matcher;
-use mining::{EssayText, WordUsage};
+use usage::EssayText;
 
 /// The terms, variants and items of the built-in glossary and of the glossary files at `paths`:
 /// official wording, which the copy and repetition checks do not count. A file that does not
@@ -153,13 +156,21 @@ impl Glossary {
     /// Built-in glossary + user glossary files (TOML, same schema); bad user files are reported
     /// and skipped. Mines definitions and usage from `corpus`.
     pub fn load(corpus: &Corpus, user_files: &[PathBuf]) -> (Glossary, Vec<LoadProblem>) {
+        Glossary::load_from(&Segmented::of(corpus), user_files)
+    }
+
+    /// `load` from a corpus already segmented (shared with the phrase book's mining).
+    pub fn load_from(
+        corpus: &Segmented<'_>,
+        user_files: &[PathBuf],
+    ) -> (Glossary, Vec<LoadProblem>) {
         let (entries, problems) = collect_entries(user_files);
         (Glossary::build(corpus, entries), problems)
     }
 
-    fn build(corpus: &Corpus, mut entries: Vec<Entry>) -> Glossary {
+    fn build(corpus: &Segmented<'_>, mut entries: Vec<Entry>) -> Glossary {
         let matcher = Matcher::new(&entries);
-        let analysis = mining::analyse(corpus, &mut entries, &matcher);
+        let analysis = usage::analyse(corpus, &mut entries, &matcher);
         let hovers = entries.iter().map(render::entry).collect();
         Glossary {
             entries,
@@ -261,11 +272,11 @@ impl Glossary {
         if range.len() < 2 {
             return None;
         }
-        let usage = self.words.get(&normalize_str(word))?;
-        let examples = usage.examples(&self.essays);
+        let used = self.words.get(&normalize_str(word))?;
+        let examples = usage::pick_examples(&self.essays, &used.occurrences);
         Some(HoverInfo {
             range: range.start + start..range.end + start,
-            markdown: render::word(word, usage.essay_count, &examples),
+            markdown: render::word(word, used.essay_count, &examples),
         })
     }
 

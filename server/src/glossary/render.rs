@@ -7,48 +7,13 @@ use std::ops::Range;
 
 use super::{Entry, Example, Source};
 use crate::normalize::normalize_str;
+use crate::text::{escape_markdown as escape, escape_markdown_block as escape_block};
 
 /// Variants longer than this are the formula written out; the items list shows them better.
 const MAX_SHOWN_VARIANT_CHARS: usize = 12;
 const MAX_SHOWN_VARIANTS: usize = 5;
 /// Corpus definitions shown in a hover.
 const MAX_SHOWN_DEFINITIONS: usize = 2;
-
-/// Escapes inline markdown: emphasis, code, links, HTML, tables, strike-through.
-pub(crate) fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + 8);
-    for c in text.chars() {
-        if matches!(
-            c,
-            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '~' | '&' | '#' | '$'
-        ) {
-            out.push('\\');
-        }
-        out.push(c);
-    }
-    out
-}
-
-/// Escapes text that starts a paragraph or list item, where `- `, `+ `, `= `, `1. ` or leading
-/// spaces would change the block.
-pub(crate) fn escape_block(text: &str) -> String {
-    let text = text.trim_start();
-    let escaped = escape(text);
-    let mut chars = text.chars();
-    let first = chars.next();
-    let ordered = first.is_some_and(|c| c.is_ascii_digit()) && {
-        let rest = text.trim_start_matches(|c: char| c.is_ascii_digit());
-        rest.starts_with('.') || rest.starts_with(')')
-    };
-    if ordered {
-        let digits = text.len() - text.trim_start_matches(|c: char| c.is_ascii_digit()).len();
-        return format!("{}\\{}", &escaped[..digits], &escaped[digits..]);
-    }
-    if matches!(first, Some('-' | '+' | '=')) {
-        return format!("\\{escaped}");
-    }
-    escaped
-}
 
 /// `text` with `term` (a char range in it) in bold.
 fn bolded(text: &str, term: &Range<usize>) -> String {
@@ -177,6 +142,7 @@ pub(crate) fn word(word: &str, essay_count: usize, found: &[Example]) -> String 
 mod tests {
     use super::*;
 
+    /// The shared escapers (`crate::text`) as hovers use them.
     #[test]
     fn escapes_what_markdown_would_eat() {
         assert_eq!(escape("习**同志"), "习\\*\\*同志");

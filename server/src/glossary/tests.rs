@@ -60,7 +60,7 @@ fn title(info: &HoverInfo) -> &str {
 }
 
 fn heading(term: &str, category: &str) -> String {
-    format!("**{}** · {}", render::escape(term), category)
+    format!("**{}** · {}", crate::text::escape_markdown(term), category)
 }
 
 fn entry(term: &str) -> &'static Entry {
@@ -355,7 +355,9 @@ fn hover_shows_a_term_of_each_category() {
         assert_eq!(title(&info), heading(term, category), "{line}");
         let e = entry(term);
         assert_eq!(e.category, category);
-        assert!(info.markdown.contains(&render::escape(&e.definition)));
+        assert!(info
+            .markdown
+            .contains(&crate::text::escape_markdown(&e.definition)));
     }
 }
 
@@ -580,7 +582,7 @@ fn enumerated_points_after_a_numbered_term_are_mined() {
         crate::corpus::Origin::File(PathBuf::from("t.txt")),
     );
     let (entries, _) = collect_entries(&[]);
-    let g = Glossary::build(&corpus, entries);
+    let g = Glossary::build(&crate::mining::Segmented::of(&corpus), entries);
     let e = g.entries().iter().find(|e| e.term == "三个一批").unwrap();
     let d = &e
         .corpus_definitions
@@ -671,10 +673,8 @@ fn hover_markdown_escapes_masked_names_and_balances_bold() {
     for md in &glossary().hovers {
         assert!(!md.contains("\\*\\*") && !md.contains("习XX"), "{md}");
     }
-    assert!(
-        mining::masked("习**同志指出") && mining::masked("习XX总书记") && mining::masked("×××")
-    );
-    assert!(!mining::masked("两不愁三保障") && !mining::masked("X光"));
+    assert!(usage::masked("习**同志指出") && usage::masked("习XX总书记") && usage::masked("×××"));
+    assert!(!usage::masked("两不愁三保障") && !usage::masked("X光"));
     // A county's own “六个精准” (对象、目标 …) is not shown as its definition (it may still
     // be shown as usage).
     let (definitions, _) = md.split_once("**语料用法**").unwrap();

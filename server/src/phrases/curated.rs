@@ -1,7 +1,7 @@
 //! The curated list of the genre's formulas, `corpus/phrases.txt`; its format is described in the
 //! file's header comment.
 
-use super::text::{fold_punct, is_clause_punct, trim_clause};
+use crate::mining::clauses::{fold_punct, is_clause_punct, trim_clause};
 
 /// One line of the curated list: a formula made of one or more clauses.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -21,7 +21,7 @@ impl Formula {
 }
 
 /// Interleaves clauses and their separators: `a、b、c`.
-pub(super) fn join(clauses: &[String], seps: &[String]) -> String {
+pub(crate) fn join(clauses: &[String], seps: &[String]) -> String {
     let mut out = String::new();
     for (i, clause) in clauses.iter().enumerate() {
         out.push_str(clause);

@@ -37,8 +37,8 @@
 //! (see [`Completion::incomplete`]).
 
 mod build;
-mod curated;
-mod text;
+pub(crate) mod curated;
+pub(crate) mod text;
 
 #[cfg(test)]
 mod tests;
@@ -46,11 +46,11 @@ mod tests;
 use std::cmp::Reverse;
 use std::collections::{HashMap, HashSet};
 
+use crate::mining::clauses::{is_clause_punct, is_closing, is_opening};
+use crate::mining::Segmented;
 use crate::normalize::normalize;
-use text::{
-    client_word_start, is_clause_punct, is_closing, is_han, is_opening, is_sentence_end,
-    snippet_escape,
-};
+use crate::text::{is_han, is_sentence_end};
+use text::{client_word_start, snippet_escape};
 
 /// Characters on which clients should ask for completion (full and half width).
 pub const TRIGGER_CHARACTERS: [&str; 7] = ["，", "、", ",", "；", ";", "：", ":"];
@@ -61,9 +61,9 @@ pub const MAX_ITEMS: usize = 20;
 /// The longest typed text, in chars, that is matched against phrase beginnings.
 const MAX_PREFIX_CHARS: usize = 32;
 /// The longest clause, in normalised chars, that is looked up for continuations.
-const MAX_CLAUSE_CHARS: usize = 32;
+pub(crate) const MAX_CLAUSE_CHARS: usize = 32;
 /// A typed clause must be at least this long to be looked up as a whole…
-const MIN_CLAUSE_CHARS: usize = 3;
+pub(crate) const MIN_CLAUSE_CHARS: usize = 3;
 /// …and at least this long when only the end of what was typed matches a corpus clause.
 const MIN_CLAUSE_SUFFIX_CHARS: usize = 4;
 /// Clauses of the curated chains are looked up from this length (创新、协调、绿色…).
@@ -101,7 +101,7 @@ impl SuggestionKind {
     }
 
     /// Which kind wins when one text comes from several sources (lower wins).
-    fn priority(self) -> u8 {
+    pub(crate) fn priority(self) -> u8 {
         match self {
             SuggestionKind::Term => 0,
             SuggestionKind::Parallel => 1,
@@ -216,6 +216,11 @@ impl PhraseBook {
     /// Builds the inventory from the corpus, the glossary's terms and variants, and the curated
     /// list compiled into the binary.
     pub fn build(corpus: &crate::corpus::Corpus, terms: &[String]) -> PhraseBook {
+        build::build(&Segmented::of(corpus), terms)
+    }
+
+    /// `build` from a corpus already segmented (shared with the glossary's mining).
+    pub fn build_from(corpus: &Segmented<'_>, terms: &[String]) -> PhraseBook {
         build::build(corpus, terms)
     }
 

@@ -212,13 +212,15 @@ impl Analyzer {
         let ready = Arc::new(AtomicBool::new(false));
         let set_ready = ready.clone();
         let mining: Arc<LazyLock<Mined, MineFn>> = Arc::new(LazyLock::new(Box::new(move || {
-            let (glossary, problems) = Glossary::load(&for_mining, &glossary_paths);
+            // Segmented once for both miners.
+            let words = crate::mining::Segmented::of(&for_mining);
+            let (glossary, problems) = Glossary::load_from(&words, &glossary_paths);
             let terms: Vec<String> = glossary
                 .entries()
                 .iter()
                 .flat_map(|e| std::iter::once(e.term.clone()).chain(e.variants.iter().cloned()))
                 .collect();
-            let phrases = PhraseBook::build(&for_mining, &terms);
+            let phrases = PhraseBook::build_from(&words, &terms);
             set_ready.store(true, Ordering::Release);
             Mined {
                 glossary,

@@ -10,7 +10,8 @@ use std::ops::Range;
 use aho_corasick::{AhoCorasick, MatchKind};
 
 use super::{Entry, Source};
-use crate::normalize::{is_sentence_end, normalize, Normalized};
+use crate::normalize::{normalize, Normalized};
+use crate::text::is_statement_end;
 
 /// Normalised text laid out for byte-oriented Aho–Corasick, with the way back to source chars.
 pub(crate) struct NormText {
@@ -170,7 +171,7 @@ impl Matcher {
         let chars = norm.chars(m.range());
         let range = norm.source(&chars);
         // A term may carry commas inside it, but never a sentence end or a line break.
-        let broken = source[range.clone()].iter().any(|&c| is_sentence_end(c));
+        let broken = source[range.clone()].iter().any(|&c| is_statement_end(c));
         if broken || plus_positions(norm, source, chars.clone()) != self.plus[pattern] {
             return None;
         }
@@ -222,7 +223,7 @@ impl Matcher {
             items.find_overlapping_iter(&norm.text).filter_map(|m| {
                 let chars = norm.chars(m.range());
                 let range = norm.source(&chars);
-                let broken = line[range.clone()].iter().any(|&c| is_sentence_end(c));
+                let broken = line[range.clone()].iter().any(|&c| is_statement_end(c));
                 (!broken).then(|| Hit {
                     range,
                     norm_len: chars.len(),

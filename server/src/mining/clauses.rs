@@ -94,25 +94,29 @@ fn is_balanced(text: &str) -> bool {
     depth == 0
 }
 
+/// Byte offset of the first closing mark in `text` that closes nothing opened inside it.
+fn unopened_close(text: &str) -> Option<usize> {
+    let mut depth = 0usize;
+    for (i, c) in text.char_indices() {
+        if is_opening(c) {
+            depth += 1;
+        } else if is_closing(c) {
+            if depth == 0 {
+                return Some(i);
+            }
+            depth -= 1;
+        }
+    }
+    None
+}
+
 /// The clause's own text: after the last unclosed opening mark and before the first unopened
 /// closing mark, so `要做到“摘帽不摘责任` gives `摘帽不摘责任` and `一个不少”` gives `一个不少`.
 /// Returns `None` when that is the whole (trimmed) clause already.
 pub(crate) fn inner_clause(text: &str) -> Option<&str> {
     let chars: Vec<(usize, char)> = text.char_indices().collect();
     let mut start = 0;
-    let mut depth = 0usize;
-    let mut end = text.len();
-    for &(i, c) in &chars {
-        if is_opening(c) {
-            depth += 1;
-        } else if is_closing(c) {
-            if depth == 0 {
-                end = i;
-                break;
-            }
-            depth -= 1;
-        }
-    }
+    let end = unopened_close(text).unwrap_or(text.len());
     // The last opening mark that is never closed before `end`.
     let mut open_stack: Vec<usize> = Vec::new();
     for &(i, c) in chars.iter().take_while(|(i, _)| *i < end) {
@@ -147,19 +151,9 @@ pub(crate) fn common_prefix_chars(items: &[&str]) -> usize {
 
 /// Length in chars of the common suffix of all `items`.
 pub(crate) fn common_suffix_chars(items: &[&str]) -> usize {
-    let Some(first) = items.first() else { return 0 };
-    let mut n = first.chars().count();
-    for item in &items[1..] {
-        n = n.min(
-            first
-                .chars()
-                .rev()
-                .zip(item.chars().rev())
-                .take_while(|(a, b)| a == b)
-                .count(),
-        );
-    }
-    n
+    let reversed: Vec<String> = items.iter().map(|s| s.chars().rev().collect()).collect();
+    let refs: Vec<&str> = reversed.iter().map(String::as_str).collect();
+    common_prefix_chars(&refs)
 }
 
 /// A clause's own text, without quotation marks it opens or closes for text around it.
@@ -177,19 +171,7 @@ impl<'a> Core<'a> {
         let trimmed = trim_clause(raw);
         let core = inner_clause(raw).unwrap_or(trimmed);
         // The head: cut at the first closing mark that closes nothing inside the clause.
-        let mut depth = 0usize;
-        let mut head_end = trimmed.len();
-        for (i, c) in trimmed.char_indices() {
-            if is_opening(c) {
-                depth += 1;
-            } else if is_closing(c) {
-                if depth == 0 {
-                    head_end = i;
-                    break;
-                }
-                depth -= 1;
-            }
-        }
+        let head_end = unopened_close(trimmed).unwrap_or(trimmed.len());
         let head = trim_clause(&trimmed[..head_end]);
         let cut_start = !trimmed.starts_with(core) || raw.trim_start().starts_with(is_opening);
         let cut_end = !trimmed.ends_with(core) || raw.trim_end().ends_with(is_closing);

@@ -5,9 +5,7 @@
 //! before it is left out (the next run can apply it); everything outside the chosen edits stays
 //! as it was, line breaks included.
 
-use std::io::Write;
 use std::ops::Range;
-use std::path::Path;
 
 use crate::analysis::Analyzer;
 use crate::checks::{Code, Edit, Finding};
@@ -154,29 +152,6 @@ pub fn encode(text: &str, encoding: TextEncoding, utf8_bom: bool) -> Vec<u8> {
         }
         TextEncoding::Gb18030 => encoding_rs::GB18030.encode(text).0.into_owned(),
     }
-}
-
-/// Replaces the file at `path` with `bytes` atomically: written next to it, then renamed over it,
-/// keeping its permissions.
-pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let name = path
-        .file_name()
-        .ok_or_else(|| std::io::Error::other("not a file"))?
-        .to_string_lossy();
-    let temp = path.with_file_name(format!(".{name}.essay-lsp-fix.tmp"));
-    let result = (|| {
-        let mut file = std::fs::File::create(&temp)?;
-        file.write_all(bytes)?;
-        file.sync_all()?;
-        if let Ok(meta) = std::fs::metadata(path) {
-            std::fs::set_permissions(&temp, meta.permissions())?;
-        }
-        std::fs::rename(&temp, path)
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&temp);
-    }
-    result
 }
 
 #[cfg(test)]

@@ -6,6 +6,7 @@ use std::process::ExitCode;
 
 use essay_lsp::analysis::Analyzer;
 use essay_lsp::config::Settings;
+use essay_lsp::context::{self, Layers};
 use essay_lsp::corpus::Corpus;
 use essay_lsp::decode::decode;
 use essay_lsp::fix::{self, ALL, SAFE};
@@ -56,7 +57,13 @@ fn fix_file(path: &Path, all: bool, write: bool) -> Result<(), String> {
     let project = project::find_for_file(&absolute)
         .and_then(|p| project::load(&p).ok())
         .and_then(|(_, parsed)| parsed.project);
-    let settings = project::compose(&Settings::default(), project.as_ref());
+    let layers = Layers {
+        base: &Settings::default(),
+        project: project.as_ref(),
+        overrides: &|_| {},
+        workspace: absolute.parent().map(Path::to_owned),
+    };
+    let settings = context::resolve(&layers, Some(&absolute)).settings;
     let (analyzer, _) = Analyzer::from_corpus(Corpus::default(), &settings);
     let fixed = fix::fix_text(&analyzer, &text, &settings, if all { ALL } else { SAFE });
     if !write {
@@ -65,7 +72,7 @@ fn fix_file(path: &Path, all: bool, write: bool) -> Result<(), String> {
     }
     if fixed.text != text {
         let bom = bytes.starts_with(&[0xEF, 0xBB, 0xBF]);
-        fix::write_atomically(path, &fix::encode(&fixed.text, encoding, bom))
+        essay_lsp::atomic::write_atomic(path, &fix::encode(&fixed.text, encoding, bom))
             .map_err(|e| e.to_string())?;
     }
     eprintln!("{}: 修正 {} 处", path.display(), fixed.edits);

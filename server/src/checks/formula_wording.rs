@@ -21,7 +21,7 @@ use crate::builtin;
 use crate::checks::typo::{glossary_texts_with_names, shape_alike, sound_alike};
 use crate::checks::{Code, Context, Edit, Finding, Fix};
 use crate::normalize::normalize;
-use crate::outline::is_cjk;
+use crate::text::is_cjk;
 
 pub struct FormulaWording;
 

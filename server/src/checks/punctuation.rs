@@ -16,7 +16,7 @@ use std::ops::Range;
 use std::sync::Once;
 
 use crate::checks::{Code, Context, Edit, Finding, Fix};
-use crate::outline::is_cjk;
+use crate::text::is_cjk;
 
 pub struct Punctuation;
 

@@ -24,7 +24,7 @@ use std::sync::LazyLock;
 
 use crate::builtin;
 use crate::checks::{Code, Context, Edit, Finding, Fix};
-use crate::outline::is_cjk;
+use crate::text::is_cjk;
 
 pub struct Typo;
 

@@ -14,8 +14,11 @@
 //!
 //! The check looks at one line at a time.
 
+use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 use std::sync::LazyLock;
+
+use aho_corasick::AhoCorasick;
 
 use crate::builtin;
 use crate::checks::typo::{glossary_texts_with_names, shape_alike, sound_alike};
@@ -73,6 +76,29 @@ struct Formulas {
     sayings: Vec<Saying>,
     /// Formulas and glossary terms of four characters or more, normalised.
     known: Vec<Vec<char>>,
+    /// Every list item; pattern `k` is item `.1` of list `.0` for each of `item_owners[k]`.
+    items: AhoCorasick,
+    item_owners: Vec<Vec<(usize, usize)>>,
+    /// Both halves of every saying (normalised); pattern `k` belongs to `half_owners[k]`.
+    halves: AhoCorasick,
+    half_owners: Vec<Vec<usize>>,
+}
+
+/// An automaton over `patterns` (deduplicated) and, for each, the owners given with it.
+fn automaton<T: Copy>(patterns: impl Iterator<Item = (String, T)>) -> (AhoCorasick, Vec<Vec<T>>) {
+    let mut index: HashMap<String, usize> = HashMap::new();
+    let mut strings: Vec<String> = Vec::new();
+    let mut owners: Vec<Vec<T>> = Vec::new();
+    for (p, owner) in patterns {
+        let k = *index.entry(p.clone()).or_insert_with(|| {
+            strings.push(p);
+            owners.push(Vec::new());
+            owners.len() - 1
+        });
+        owners[k].push(owner);
+    }
+    let ac = AhoCorasick::new(&strings).expect("an automaton of formula parts");
+    (ac, owners)
 }
 
 /// Separators between the items of a list.
@@ -183,10 +209,27 @@ impl Formulas {
         );
         known.sort();
         known.dedup();
+        let (items, item_owners) = automaton(lists.iter().enumerate().flat_map(|(l, list)| {
+            list.items
+                .iter()
+                .enumerate()
+                .map(move |(k, item)| (item.iter().collect::<String>(), (l, k)))
+        }));
+        let (halves, half_owners) =
+            automaton(sayings.iter().enumerate().flat_map(|(n, saying)| {
+                let (head, tail) = saying.chars.split_at(saying.chars.len() / 2);
+                [head, tail]
+                    .into_iter()
+                    .map(move |half| (half.iter().collect::<String>(), n))
+            }));
         Formulas {
             lists,
             sayings,
             known,
+            items,
+            item_owners,
+            halves,
+            half_owners,
         }
     }
 }
@@ -201,14 +244,43 @@ fn check_line(line: &str) -> Vec<Finding> {
     }
     let formulas = &*FORMULAS;
     let mut out: Vec<Finding> = Vec::new();
-    for list in &formulas.lists {
-        if let Some(f) = check_list(&chars, list) {
+    // Only lists with two items or more on the line, and sayings with a half on it, are
+    // compared (one automaton pass each finds them).
+    let mut items_seen: HashMap<usize, HashSet<usize>> = HashMap::new();
+    for m in formulas.items.find_overlapping_iter(line) {
+        for &(list, item) in &formulas.item_owners[m.pattern().as_usize()] {
+            items_seen.entry(list).or_default().insert(item);
+        }
+    }
+    let mut lists: Vec<usize> = items_seen
+        .into_iter()
+        .filter(|(list, seen)| {
+            seen.len() >= 2 && seen.len() + 1 >= formulas.lists[*list].items.len()
+        })
+        .map(|(list, _)| list)
+        .collect();
+    lists.sort_unstable();
+    for list in lists {
+        if let Some(f) = check_list(&chars, &formulas.lists[list]) {
             out.push(f);
         }
     }
     let norm = normalize(line);
-    for saying in &formulas.sayings {
-        out.extend(check_saying(&chars, &norm, saying, formulas));
+    let norm_text: String = norm.chars.iter().collect();
+    let mut sayings: Vec<usize> = formulas
+        .halves
+        .find_overlapping_iter(&norm_text)
+        .flat_map(|m| formulas.half_owners[m.pattern().as_usize()].iter().copied())
+        .collect();
+    sayings.sort_unstable();
+    sayings.dedup();
+    for saying in sayings {
+        out.extend(check_saying(
+            &chars,
+            &norm,
+            &formulas.sayings[saying],
+            formulas,
+        ));
     }
     out.sort_by_key(|f| (f.range.start, std::cmp::Reverse(f.range.end)));
     let mut last_end = 0;

@@ -175,6 +175,12 @@ const AUTOCORRECT_CONFIG: &str = "rules:
 /// Half-width `, . : ! ? ;` in Chinese text: one finding each, the fix replacing the mark (and
 /// the spaces after it that AutoCorrect drops) by its full-width form.
 fn half_width_marks(chars: &[char], protected: &[Range<usize>], out: &mut Vec<Finding>) {
+    if !chars
+        .iter()
+        .any(|c| matches!(c, ',' | '.' | ':' | ';' | '!' | '?'))
+    {
+        return;
+    }
     AUTOCORRECT.call_once(|| {
         // The configuration is process-wide in AutoCorrect; nothing else here uses it.
         let _ = autocorrect::config::load(AUTOCORRECT_CONFIG);

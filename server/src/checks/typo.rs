@@ -22,6 +22,8 @@ use std::collections::HashMap;
 use std::ops::Range;
 use std::sync::LazyLock;
 
+use aho_corasick::AhoCorasick;
+
 use crate::builtin;
 use crate::checks::{Code, Context, Edit, Finding, Fix};
 use crate::text::is_cjk;
@@ -45,20 +47,22 @@ const MIN_TERM_CHARS: usize = 3;
 /// Dictionary words rarer than this do not count as words.
 const MIN_WORD_FREQ: usize = 10;
 
-/// The known terms, indexed by each term with one character masked.
+/// The known terms, indexed for near matches: a term with one character changed keeps one of
+/// its halves whole, so the halves of terms of four characters or more are searched for
+/// (Aho-Corasick) and the rest compared; a three-character term is found by its first and last
+/// character.
 pub struct Terms {
     terms: Vec<Vec<char>>,
-    /// Term with char `i` replaced by `MASK` → (term, i).
-    masked: HashMap<String, Vec<(u32, u8)>>,
-    /// Lengths of the terms, for the scan.
-    lengths: Vec<usize>,
+    /// Pattern `k` of `halves` is the first (`true`) or second half of these terms.
+    owners: Vec<Vec<(u32, bool)>>,
+    halves: AhoCorasick,
+    /// (first, last) character → three-character terms.
+    short: HashMap<(char, char), Vec<u32>>,
     /// Every term, to tell a run that is itself a term.
     exact: std::collections::HashSet<String>,
     /// Char → ids of the shape-similar groups it is in.
     shapes: HashMap<char, Vec<u32>>,
 }
-
-const MASK: char = '\u{0}';
 
 /// Runs of Chinese characters of `s` long enough to be terms.
 pub(crate) fn han_runs(s: &str) -> impl Iterator<Item = Vec<char>> + '_ {
@@ -164,26 +168,93 @@ impl Terms {
         let mut terms: Vec<Vec<char>> = runs.collect();
         terms.sort();
         terms.dedup();
-        let mut masked: HashMap<String, Vec<(u32, u8)>> = HashMap::new();
+        let mut patterns: Vec<String> = Vec::new();
+        let mut owners: Vec<Vec<(u32, bool)>> = Vec::new();
+        let mut by_pattern: HashMap<String, usize> = HashMap::new();
+        let mut short: HashMap<(char, char), Vec<u32>> = HashMap::new();
         for (id, term) in terms.iter().enumerate() {
-            for i in 0..term.len().min(u8::MAX as usize) {
-                masked
-                    .entry(masked_key(term, i))
-                    .or_default()
-                    .push((id as u32, i as u8));
+            let id = id as u32;
+            if term.len() == 3 {
+                short.entry((term[0], term[2])).or_default().push(id);
+                continue;
+            }
+            let (head, tail) = term.split_at(term.len() / 2);
+            for (half, is_head) in [(head, true), (tail, false)] {
+                let half: String = half.iter().collect();
+                let k = *by_pattern.entry(half.clone()).or_insert_with(|| {
+                    patterns.push(half);
+                    owners.push(Vec::new());
+                    owners.len() - 1
+                });
+                owners[k].push((id, is_head));
             }
         }
-        let mut lengths: Vec<usize> = terms.iter().map(Vec::len).collect();
-        lengths.sort_unstable();
-        lengths.dedup();
+        let halves = AhoCorasick::new(&patterns).expect("term halves make an automaton");
         let exact = terms.iter().map(|t| t.iter().collect()).collect();
         Terms {
             terms,
-            masked,
-            lengths,
+            owners,
+            halves,
+            short,
             exact,
             shapes,
         }
+    }
+
+    /// (char offset, term, position in the term) of every place where `chars` differs from a
+    /// term in exactly one character.
+    fn near_matches(&self, text: &str, chars: &[char]) -> Vec<(usize, u32, usize)> {
+        let mut out = Vec::new();
+        let differs_once = |start: usize, term: &[char]| -> Option<usize> {
+            let window = chars.get(start..start + term.len())?;
+            let mut diff = None;
+            for (k, (a, b)) in window.iter().zip(term).enumerate() {
+                if a != b {
+                    if diff.is_some() {
+                        return None;
+                    }
+                    diff = Some(k);
+                }
+            }
+            diff
+        };
+        // Byte offset → char offset for the automaton's matches.
+        let mut char_at = vec![0usize; text.len() + 1];
+        for (i, (b, _)) in text.char_indices().enumerate() {
+            char_at[b] = i;
+        }
+        char_at[text.len()] = chars.len();
+        for m in self.halves.find_overlapping_iter(text) {
+            let start = char_at[m.start()];
+            for &(id, is_head) in &self.owners[m.pattern().as_usize()] {
+                let term = &self.terms[id as usize];
+                let h = term.len() / 2;
+                let from = if is_head {
+                    Some(start)
+                } else {
+                    start.checked_sub(h)
+                };
+                let Some(from) = from else {
+                    continue;
+                };
+                // The change lies in the other half.
+                if let Some(k) = differs_once(from, term) {
+                    if (is_head && k >= h) || (!is_head && k < h) {
+                        out.push((from + k, id, k));
+                    }
+                }
+            }
+        }
+        for s in 0..chars.len().saturating_sub(2) {
+            if let Some(ids) = self.short.get(&(chars[s], chars[s + 2])) {
+                for &id in ids {
+                    if chars[s + 1] != self.terms[id as usize][1] {
+                        out.push((s + 1, id, 1));
+                    }
+                }
+            }
+        }
+        out
     }
 
     fn look_alike(&self, a: char, b: char) -> bool {
@@ -192,14 +263,6 @@ impl Terms {
             _ => false,
         }
     }
-}
-
-fn masked_key(chars: &[char], i: usize) -> String {
-    chars
-        .iter()
-        .enumerate()
-        .map(|(k, &c)| if k == i { MASK } else { c })
-        .collect()
 }
 
 static TERMS: LazyLock<Terms> = LazyLock::new(Terms::builtin);
@@ -226,53 +289,26 @@ struct Candidate {
 pub fn check(text: &str) -> Vec<Finding> {
     let terms = &*TERMS;
     let chars: Vec<char> = text.chars().collect();
-    let mut candidates: Vec<Candidate> = Vec::new();
-    let mut key = String::new();
-    let mut start = 0;
-    while start < chars.len() {
-        if !is_cjk(chars[start]) {
-            start += 1;
-            continue;
-        }
-        let end = (start..chars.len())
-            .find(|&k| !is_cjk(chars[k]))
-            .unwrap_or(chars.len());
-        for &len in &terms.lengths {
-            if len > end - start {
-                break;
+    let mut candidates: Vec<Candidate> = terms
+        .near_matches(text, &chars)
+        .into_iter()
+        .filter_map(|(at, id, k)| {
+            let term = &terms.terms[id as usize];
+            let len = term.len();
+            // In a three-character term only the middle one: at its edges the written
+            // character too often belongs to the next word (激发其脱贫).
+            if len == 3 && (k == 0 || k == len - 1) {
+                return None;
             }
-            for s in start..=end - len {
-                let window = &chars[s..s + len];
-                for i in 0..len {
-                    key.clear();
-                    key.extend(
-                        window
-                            .iter()
-                            .enumerate()
-                            .map(|(k, &c)| if k == i { MASK } else { c }),
-                    );
-                    let Some(hits) = terms.masked.get(&key) else {
-                        continue;
-                    };
-                    for &(id, pos) in hits {
-                        let want = terms.terms[id as usize][pos as usize];
-                        // In a three-character term only the middle one: at its edges the
-                        // written character too often belongs to the next word (激发其脱贫).
-                        let edge = i == 0 || i == len - 1;
-                        if want != window[i] && usize::from(pos) == i && !(len == 3 && edge) {
-                            candidates.push(Candidate {
-                                at: s + i,
-                                want,
-                                term: id as usize,
-                                window: s..s + len,
-                            });
-                        }
-                    }
-                }
-            }
-        }
-        start = end;
-    }
+            let start = at - k;
+            (chars[start..start + len].iter().all(|&c| is_cjk(c))).then_some(Candidate {
+                at,
+                want: term[k],
+                term: id as usize,
+                window: start..start + len,
+            })
+        })
+        .collect();
     if candidates.is_empty() {
         return Vec::new();
     }

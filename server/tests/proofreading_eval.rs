@@ -202,3 +202,47 @@ fn seed_essay() {
             .collect::<Vec<_>>()
     );
 }
+
+/// Through the analyzer: the settings switch each check off or change its severity, suppression
+/// comments silence it, and a formula-wording finding hides a typo on the same span.
+#[test]
+fn settings_suppression_and_precedence() {
+    use essay_lsp::analysis::Analyzer;
+    use essay_lsp::checks::Severity;
+
+    let text = "打通产销赌点,见附件。\n<!-- essay-lsp-disable punctuation -->\n甲,乙\n<!-- essay-lsp-enable -->\n江山就是人民，人民就是靠山。\n";
+    let run = |settings: &Settings| {
+        let (analyzer, _) = Analyzer::from_corpus(Corpus::default(), settings);
+        analyzer.check(text, settings).findings
+    };
+    let codes = |findings: &[Finding]| -> Vec<Code> {
+        let mut c: Vec<Code> = findings.iter().map(|f| f.code).collect();
+        c.sort();
+        c
+    };
+    let all = run(&Settings::default());
+    assert_eq!(
+        codes(&all),
+        [Code::Punctuation, Code::Typo, Code::FormulaWording],
+        "{all:?}"
+    );
+    let mut settings = Settings::default();
+    settings.disabled = vec![Code::Typo];
+    settings.severity.insert(Code::Punctuation, Severity::Error);
+    let some = run(&settings);
+    assert_eq!(codes(&some), [Code::Punctuation, Code::FormulaWording]);
+    assert!(some
+        .iter()
+        .filter(|f| f.code == Code::Punctuation)
+        .all(|f| f.severity == Severity::Error));
+
+    // The saying's changed word sits on a span a typo could also claim: only the more specific
+    // finding is kept.
+    let mut findings = vec![
+        Finding::new(Code::Typo, 3..4, "typo".to_owned()),
+        Finding::new(Code::FormulaWording, 0..6, "formula".to_owned()),
+        Finding::new(Code::Punctuation, 3..4, "mark".to_owned()),
+    ];
+    drop_less_specific(&mut findings);
+    assert_eq!(codes(&findings), [Code::Punctuation, Code::FormulaWording]);
+}

@@ -14,8 +14,8 @@
 //!   (书记/书籍, 富裕/富余 stay
 //!   alone), and the run is not itself a known term.
 //!
-//! Precision comes first. Finding candidates needs no dictionary; jieba's (loaded on a background
-//! thread when the analyzer is built) is consulted only for a candidate, so a draft without one
+//! Precision comes first. Finding candidates needs no dictionary; jieba's (loading on a background
+//! thread from the first check on) is consulted only for a candidate, so a draft without one
 //! never waits for it. The check looks at one line at a time.
 
 use std::collections::HashMap;
@@ -36,6 +36,9 @@ impl super::Check for Typo {
     }
 
     fn check(&self, cx: &Context<'_>) -> Vec<Finding> {
+        // Only a candidate needs the dictionary: start loading it with the first draft, so that
+        // by the first typo it is usually there.
+        crate::segment::load_in_background();
         check(cx.text)
     }
 }

@@ -226,9 +226,11 @@ fn settings_suppression_and_precedence() {
         [Code::Punctuation, Code::Typo, Code::FormulaWording],
         "{all:?}"
     );
-    let mut settings = Settings::default();
-    settings.disabled = vec![Code::Typo];
-    settings.severity.insert(Code::Punctuation, Severity::Error);
+    let settings = Settings {
+        disabled: vec![Code::Typo],
+        severity: [(Code::Punctuation, Severity::Error)].into_iter().collect(),
+        ..Settings::default()
+    };
     let some = run(&settings);
     assert_eq!(codes(&some), [Code::Punctuation, Code::FormulaWording]);
     assert!(some

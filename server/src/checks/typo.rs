@@ -50,6 +50,9 @@ const MIN_TERM_CHARS: usize = 3;
 /// Dictionary words rarer than this do not count as words.
 const MIN_WORD_FREQ: usize = 10;
 
+/// A single character this frequent in jieba's dictionary is a word wherever it stands.
+const FUNCTION_WORD_FREQ: usize = 100_000;
+
 /// The known terms, indexed for near matches: a term with one character changed keeps one of
 /// its halves whole, so the halves of terms of four characters or more are searched for
 /// (Aho-Corasick) and the rest compared; a three-character term is found by its first and last
@@ -370,6 +373,12 @@ fn is_written_word(chars: &[char], c: &Candidate, jieba: &jieba_rs::Jieba) -> bo
     if word(c.window.clone()) {
         return true;
     }
+    // The language's most frequent single-character words (是、的、在、和、了、有、对 …) are
+    // taken as written: 二是大数据 is not 二十大.
+    let single: String = chars[c.at].to_string();
+    if jieba.has_word(&single) && jieba.suggest_freq(&single) >= FUNCTION_WORD_FREQ {
+        return true;
+    }
     for len in 2..=4usize {
         for s in c.at.saturating_sub(len - 1)..=c.at {
             let e = s + len;
@@ -406,6 +415,7 @@ mod tests {
     #[test]
     fn real_words_near_terms_are_left_alone() {
         for text in [
+            "一是目标精准，二是大数据管理精准高效。",
             "他买了很多第一书籍。",
             "发挥驻村第一书记作用。",
             "全镇种植业和养殖业产值",

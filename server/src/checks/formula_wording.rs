@@ -20,7 +20,6 @@ use std::sync::LazyLock;
 
 use aho_corasick::AhoCorasick;
 
-use crate::builtin;
 use crate::checks::typo::{glossary_texts_with_names, shape_alike, sound_alike};
 use crate::checks::{Code, Context, Edit, Finding, Fix};
 use crate::normalize::normalize;
@@ -115,7 +114,9 @@ impl Formulas {
         let mut lists = Vec::new();
         let mut sayings = Vec::new();
         let mut previous: Option<&str> = None;
-        for line in builtin::list("formulas.txt") {
+        // The formulas as `glossary::formulas` loads them (file order, duplicates dropped).
+        let formula_lines = crate::glossary::Formulas::builtin().list();
+        for line in formula_lines.iter().map(String::as_str) {
             let norm = normalize(line).chars;
             // Short 提法 (扎实推动共同富裕, 全面推进乡村振兴) are routinely adapted in running
             // text; a saying of two clauses (空谈误国，实干兴邦) is quoted as it is.
@@ -208,7 +209,8 @@ impl Formulas {
                 .filter(|t| t.len() >= 4),
         );
         known.extend(
-            builtin::list("formulas.txt")
+            formula_lines
+                .iter()
                 .map(|l| normalize(l).chars)
                 .filter(|t| (4..6).contains(&t.len())),
         );

@@ -147,12 +147,8 @@ pub fn shape_alike(a: char, b: char) -> bool {
 impl Terms {
     fn builtin() -> Terms {
         let mut texts = glossary_texts();
-        for file in [
-            "formulas.txt",
-            "phrases.txt",
-            "stock-phrases.txt",
-            "domain-words.txt",
-        ] {
+        texts.extend(crate::glossary::Formulas::builtin().list().iter().cloned());
+        for file in ["phrases.txt", "stock-phrases.txt", "domain-words.txt"] {
             texts.extend(builtin::list(file).map(|l| l.replace('|', "")));
         }
         let shapes = builtin::list("third-party/same-stroke.txt")

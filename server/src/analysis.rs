@@ -135,6 +135,7 @@ impl Analyzer {
                 && !suppressed.covers(f.code, f.range.start)
                 && !is_ignored(&chars, &f.range, &ignored)
         });
+        crate::checks::drop_less_specific(&mut findings);
         for f in &mut findings {
             f.severity = settings.severity_of(f.code);
         }

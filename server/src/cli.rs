@@ -31,6 +31,7 @@ essay-lsp — 心得体会写作助手：语言服务器与检查工具
 用法:
   essay-lsp [--stdio]                 以 LSP 服务器运行（标准输入/输出）
   essay-lsp check [选项] 文件...       检查文稿，打印问题与复制比
+  essay-lsp fix [--all] [--write] 文件 修正标点（--all 连同错别字与提法），见 fix --help
 
 check 选项:
   --corpus PATH        追加语料文件或文件夹（.txt/.md，可重复）

@@ -86,6 +86,7 @@ impl LanguageServer for Backend {
                         code_action_kinds: Some(vec![
                             CodeActionKind::QUICKFIX,
                             CodeActionKind::REFACTOR,
+                            CodeActionKind::SOURCE_FIX_ALL,
                         ]),
                         ..CodeActionOptions::default()
                     },
@@ -416,6 +417,10 @@ impl LanguageServer for Backend {
                 }
             }
         }
+        actions.extend(
+            convert::fix_all(document, &uri, analyzed.version, &analyzed.report.findings)
+                .map(CodeActionOrCommand::CodeAction),
+        );
         if let Some(only) = &params.context.only {
             actions.retain(|a| match a {
                 CodeActionOrCommand::CodeAction(CodeAction {

@@ -48,6 +48,11 @@ impl NormText {
         self.origin[range.start] as usize..self.origin[range.end - 1] as usize + 1
     }
 
+    /// Source char range covered by a (non-empty) byte range of `text`.
+    pub fn source_of_bytes(&self, bytes: Range<usize>) -> Range<usize> {
+        self.source(&self.chars(bytes))
+    }
+
     /// Source char range of a byte range of `text`, when nothing was dropped inside it: a word
     /// must not be glued together across punctuation.
     pub fn contiguous_source(&self, bytes: Range<usize>) -> Option<Range<usize>> {

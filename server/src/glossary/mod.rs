@@ -8,6 +8,7 @@
 //! frequent ordinary words. A hover is then a match plus a lookup.
 
 mod data;
+mod formulas;
 mod matcher;
 mod mining;
 mod render;
@@ -23,6 +24,7 @@ use crate::corpus::{Corpus, LoadProblem};
 use crate::normalize::normalize_str;
 
 pub use data::{expected_item_count, CATEGORIES};
+pub use formulas::{numbered_formulas, FormulaHit, Formulas, NumberedFormula};
 use matcher::Matcher;
 use mining::{EssayText, WordUsage};
 

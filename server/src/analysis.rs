@@ -9,7 +9,7 @@ use lru::LruCache;
 
 use crate::cache::{CacheKey, IndexCache, MIN_CACHED_CHARS};
 use crate::checks::copied::{self, Similarity};
-use crate::checks::formulaic::StockPhrases;
+use crate::checks::formulaic::{self, StockPhrases};
 use crate::checks::{Check, Code, Context, Finding, Place};
 use crate::config::Settings;
 use crate::corpus::{Corpus, LoadProblem};
@@ -170,6 +170,8 @@ impl Default for BuildOptions<'_> {
 pub struct Report {
     pub findings: Vec<Finding>,
     pub similarity: Similarity,
+    /// The share of empty sentences (套话), beside the 复制比.
+    pub formulaic: formulaic::Share,
     /// Chars analysed, when the draft was longer than `MAX_ANALYZED_CHARS` or had more than
     /// `MAX_FINDINGS` findings.
     pub truncated_at: Option<usize>,
@@ -389,9 +391,11 @@ impl Analyzer {
             findings.retain(|f| f.range.start < cut);
             truncated_at = Some(truncated_at.map_or(cut, |at| at.min(cut)));
         }
+        let formulaic = formulaic::share(cx.draft(), &findings);
         Report {
             findings,
             similarity,
+            formulaic,
             truncated_at,
         }
     }
@@ -633,7 +637,7 @@ mod tests {
     /// Regenerate with `ESSAY_LSP_BLESS=1 cargo test -p essay-lsp --lib mined_stock_phrases`.
     #[test]
     fn mined_stock_phrases_file_is_up_to_date() {
-        let mined = crate::checks::formulaic::corpus_phrases(&Corpus::builtin());
+        let mined = formulaic::corpus_phrases(&Corpus::builtin());
         let path = concat!(
             env!("CARGO_MANIFEST_DIR"),
             "/../corpus/stock-phrases-mined.txt"
@@ -641,10 +645,20 @@ mod tests {
         if std::env::var_os("ESSAY_LSP_BLESS").is_some() {
             let mut text = String::from(
                 "# Generated: the corpus stock phrases the formulaic check mines from the built-in\n\
-                 # corpus (checks/formulaic.rs, corpus_phrases), kept here so the server can check\n\
-                 # drafts before jieba has loaded. Do not edit; regenerate with\n\
+                 # corpus (checks/formulaic/mining.rs, corpus_phrases), kept here so the server can\n\
+                 # check drafts before jieba has loaded. Do not edit; regenerate with\n\
                  #   ESSAY_LSP_BLESS=1 cargo test -p essay-lsp --lib mined_stock_phrases\n",
             );
+            if mined.is_empty() {
+                let essays = Corpus::builtin().essays.len();
+                text.push_str(&format!(
+                    "#\n# Empty: no word run passes the mining rules in the built-in corpus. Its {essays}\n\
+                     # essays are short and share the topic; a run must recur in 4 of them and in 30 %,\n\
+                     # avoid the topic's characters, and lead with a predicate, while the curated\n\
+                     # stock phrases are single words to jieba and lead no run. Larger user corpora\n\
+                     # can yield phrases (mined when the server starts).\n"
+                ));
+            }
             for phrase in &mined {
                 text.push_str(phrase);
                 text.push('\n');

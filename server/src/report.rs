@@ -14,6 +14,10 @@ pub fn markdown(analyzer: &Analyzer, name: &str, text: &str, report: &Report) ->
         sim.copy_ratio() * 100.0,
         sim.quote_ratio() * 100.0
     ));
+    out.push_str(&format!(
+        "- 套话（空泛的句子）：{:.1}%\n",
+        report.formulaic.ratio() * 100.0
+    ));
     if let Some((essay, ratio)) = sim.largest() {
         out.push_str(&format!(
             "- 最大单篇：{:.1}%《{}》\n",

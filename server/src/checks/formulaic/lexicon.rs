@@ -9,8 +9,9 @@
 //!   (`corpus/official-names.txt`) and the glossary's policies and slogans (the topic itself:
 //!   乡村振兴, 精准扶贫), which a writer must use and which count as neither filler nor
 //!   information;
-//! - named mechanisms, bodies, documents and figures of the glossary (三会一课, 第一书记):
-//!   information a reader can check;
+//! - named mechanisms, bodies, documents and figures of the glossary (三会一课, 第一书记), and
+//!   the items of its numbered formulas when two of one formula are spelled out: information a
+//!   reader can check;
 //! - measure words and units (`corpus/measure-words.txt`), which make a numeral a quantity, and
 //!   the endings of place and unit names (`corpus/name-suffixes.txt`).
 
@@ -52,6 +53,9 @@ pub(super) enum Role {
     Neutral,
     /// A named mechanism, body, document or figure from the glossary: information.
     Named,
+    /// An item of the glossary's numbered formula (the index): formula wording, and two items
+    /// of one formula spelled out cite its content.
+    Item(u32),
     Measure,
     /// Ends the name of a place or unit (县, 合作社).
     Suffix,
@@ -177,7 +181,11 @@ impl Lexicon {
             };
             (t, 3, role)
         });
-        for (text, min_len, role) in listed.chain(terms) {
+        let items = glossary_items()
+            .into_iter()
+            .enumerate()
+            .flat_map(|(i, items)| items.into_iter().map(move |t| (t, 3, Role::Item(i as u32))));
+        for (text, min_len, role) in listed.chain(terms).chain(items) {
             let chars = fold(&text).0;
             if chars.len() >= min_len && !outside_bmp(std::slice::from_ref(&chars)) {
                 b.add(&chars, role);
@@ -270,6 +278,14 @@ fn glossary_terms() -> Vec<(String, String)> {
         );
     }
     terms
+}
+
+/// The items of the built-in glossary's numbered formulas, one list per formula.
+fn glossary_items() -> Vec<Vec<String>> {
+    crate::glossary::numbered_formulas()
+        .iter()
+        .map(|f| f.items.clone())
+        .collect()
 }
 
 /// Phrases outside the BMP cannot be told apart in the two-byte encoding; the genre has none.

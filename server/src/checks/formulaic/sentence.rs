@@ -7,7 +7,8 @@
 //! With neutral text set aside, a sentence is empty when
 //!
 //! - it carries no quantity, title or quoted name,
-//! - at most [`MAX_RESIDUAL`] of it is left uncovered, and
+//! - at most [`MAX_RESIDUAL`] of it is left uncovered, plus [`STOCK_WEIGHT`] times the share
+//!   that stock phrases fill, and
 //! - stock phrases and empty words (not just function words) cover at least [`MIN_FILLER`].
 //!
 //! A paragraph (a line: the genre writes one paragraph a line, and a finding must depend on its
@@ -25,6 +26,8 @@ use crate::normalize::is_sentence_end;
 pub const MIN_CONTENT: usize = 6;
 /// Largest share of a sentence's chars that no list covers in an empty sentence.
 pub const MAX_RESIDUAL: f64 = 0.2;
+/// How much more uncovered text a sentence may hold per share of it that stock phrases fill.
+pub const STOCK_WEIGHT: f64 = 0.3;
 /// Smallest share of a sentence's chars covered by stock phrases and empty words (function
 /// words alone make no 套话: 我们也在这里).
 pub const MIN_FILLER: f64 = 0.5;
@@ -75,7 +78,9 @@ pub(super) fn check(lex: &Lexicon, text: &str) -> Vec<Finding> {
         let mut judged = 0;
         let line = line_start..line_end;
         let heading = is_heading(&text_chars[line.clone()]);
-        for sentence in sentences(&text_chars, line).filter(|_| !heading) {
+        for sentence in
+            sentences(&text_chars, line).filter(|s| !heading && !is_point(&text_chars[s.clone()]))
+        {
             let (a, b) = cursor.folded(&origin, &sentence);
             let verdict = judge(lex, &chars, &origin, &text_chars, &hits, &mut cursor, a, b);
             total += verdict.content;
@@ -183,6 +188,7 @@ fn judge(
     let mut measures: Vec<u32> = Vec::new();
     let mut suffixes: Vec<(u32, u32)> = Vec::new();
     let mut named: Vec<(u32, u32)> = Vec::new();
+    let mut items: Vec<u32> = Vec::new();
     for (i, hit) in hits.iter().enumerate() {
         if hit.end as usize > b {
             continue;
@@ -198,6 +204,10 @@ fn judge(
                 Role::Measure => measures.push(hit.start),
                 Role::Suffix => suffixes.push((hit.start, hit.end)),
                 Role::Named => named.push((hit.start, hit.end)),
+                Role::Item(formula) => {
+                    mark(hit.start, hit.end, NEUTRAL);
+                    items.push(formula);
+                }
                 Role::Stock {
                     phrase,
                     part: Part::Whole,
@@ -243,9 +253,19 @@ fn judge(
         .iter()
         .filter(|&&m| m & NEUTRAL == 0 && m & (STOCK | WORD) != 0)
         .count();
-    if residual as f64 > MAX_RESIDUAL * content as f64
-        || (filler as f64) < MIN_FILLER * content as f64
-    {
+    let stock_chars = mask
+        .iter()
+        .filter(|&&m| m & NEUTRAL == 0 && m & STOCK != 0)
+        .count();
+    // Weigh both sides: the more of the sentence stock phrases fill, the more unknown words it
+    // takes to make it informative.
+    let allowed = MAX_RESIDUAL + STOCK_WEIGHT * stock_chars as f64 / content as f64;
+    if residual as f64 > allowed * content as f64 || (filler as f64) < MIN_FILLER * content as f64 {
+        return not_empty;
+    }
+    // Two items of one numbered formula: the sentence cites its content.
+    items.sort_unstable();
+    if items.windows(2).any(|w| w[0] == w[1]) {
         return not_empty;
     }
     let marks = Marks {
@@ -466,6 +486,52 @@ fn is_heading(line: &[char]) -> bool {
                 .iter()
                 .any(|c| matches!(c, '。' | '！' | '？' | '；' | '!' | '?' | ';')))
 }
+
+/// Sentences this long or shorter that open with an enumeration are point headings.
+const POINT_MAX_CHARS: usize = 20;
+
+/// A point heading inside a paragraph (一是组织领导坚强有力。二要强化督查考核。（一）…): short, one
+/// clause, opening with an enumeration. 一要加强学习，二要转变作风 is a sentence.
+fn is_point(sentence: &[char]) -> bool {
+    let start = sentence
+        .iter()
+        .position(|c| !c.is_whitespace())
+        .unwrap_or(sentence.len());
+    let body = &sentence[start..];
+    let marker = enumeration(body);
+    marker > 0
+        && body.len() <= POINT_MAX_CHARS
+        && !body[marker..].iter().any(|&c| is_clause_mark(c))
+}
+
+/// Length of the enumeration that opens `body` (一是, 二要, 三、, 1., （一）), or 0.
+fn enumeration(body: &[char]) -> usize {
+    let small = |c: &&char| SMALL_NUMERALS.contains(c);
+    let numerals = body.iter().take_while(small).count();
+    if (1..=2).contains(&numerals) && matches!(body.get(numerals), Some('是' | '要' | '、')) {
+        return numerals + 1;
+    }
+    let digits = body.iter().take_while(|c| c.is_ascii_digit()).count();
+    if (1..=2).contains(&digits) && matches!(body.get(digits), Some('.' | '、' | '．')) {
+        return digits + 1;
+    }
+    if let Some(('（' | '(', rest)) = body.split_first() {
+        let n = rest
+            .iter()
+            .take_while(|c| small(c) || c.is_ascii_digit())
+            .count();
+        if (1..=2).contains(&n) && matches!(rest.get(n), Some('）' | ')')) {
+            return n + 2;
+        }
+    }
+    0
+}
+
+fn is_clause_mark(c: char) -> bool {
+    matches!(c, '，' | ',' | '、' | '：' | ':')
+}
+
+const SMALL_NUMERALS: &[char] = &['一', '二', '三', '四', '五', '六', '七', '八', '九', '十'];
 
 /// Char ranges of the sentences in `line`: text between sentence ends (。！？；!?; and line
 /// breaks), the end mark itself excluded; empty ones skipped.

@@ -769,6 +769,7 @@ mod tests {
             let full = analyzer.check_fully(&draft, &settings);
             assert_eq!(reused.findings, full.findings, "step {step}: {draft:?}");
             assert_eq!(reused.similarity, full.similarity);
+            assert_eq!(reused.formulaic, full.formulaic);
             assert_eq!(reused.truncated_at, full.truncated_at);
         }
         // The cache was used: the last draft's lines are all in it.

@@ -51,6 +51,9 @@ pub(super) enum Role {
     /// An empty word; the index into `Lexicon::words`.
     Empty(u32),
     Neutral,
+    /// A glossary policy or slogan (the topic: 乡村振兴, 精准扶贫): neutral like a formula, but
+    /// information when quoted or counted (“土专家”, 七项专项行动).
+    Topic,
     /// A named mechanism, body, document or figure from the glossary: information.
     Named,
     /// An item of the glossary's numbered formula (the index): formula wording, and two items
@@ -177,7 +180,7 @@ impl Lexicon {
             let role = if NAMED_CATEGORIES.contains(&category.as_str()) {
                 Role::Named
             } else {
-                Role::Neutral
+                Role::Topic
             };
             (t, 3, role)
         });

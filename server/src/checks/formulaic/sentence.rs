@@ -43,7 +43,12 @@ const NUMERALS: &[char] = &[
     '两', '半',
 ];
 
-const NEUTRAL: u8 = 1;
+/// A formula or official name.
+const FORMULA: u8 = 1;
+/// A glossary policy or slogan.
+const TOPIC: u8 = 16;
+/// Neither filler nor information.
+const NEUTRAL: u8 = FORMULA | TOPIC;
 const STOCK: u8 = 2;
 const WORD: u8 = 4;
 const FUNCTION: u8 = 8;
@@ -195,7 +200,8 @@ fn judge(
         }
         for role in &lex.roles[hit.pattern as usize] {
             match *role {
-                Role::Neutral => mark(hit.start, hit.end, NEUTRAL),
+                Role::Neutral => mark(hit.start, hit.end, FORMULA),
+                Role::Topic => mark(hit.start, hit.end, TOPIC),
                 Role::Empty(w) if hit.end - hit.start >= 2 => {
                     mark(hit.start, hit.end, WORD);
                     words.push((hit.start, hit.end, w));
@@ -205,7 +211,7 @@ fn judge(
                 Role::Suffix => suffixes.push((hit.start, hit.end)),
                 Role::Named => named.push((hit.start, hit.end)),
                 Role::Item(formula) => {
-                    mark(hit.start, hit.end, NEUTRAL);
+                    mark(hit.start, hit.end, FORMULA);
                     items.push(formula);
                 }
                 Role::Stock {
@@ -321,20 +327,26 @@ struct Marks<'m> {
 impl Marks<'_> {
     /// Covered by a formula, a stock phrase or an empty word.
     fn blocked(&self, i: usize) -> bool {
-        self.mask[i - self.a] & (NEUTRAL | STOCK | WORD) != 0
+        self.mask[i - self.a] & (FORMULA | STOCK | WORD) != 0
     }
 
     fn uncovered(&self, i: usize) -> bool {
         self.mask[i - self.a] == 0
     }
 
+    /// Uncovered, or only part of a glossary policy or slogan.
+    fn open(&self, i: usize) -> bool {
+        self.mask[i - self.a] & !TOPIC == 0
+    }
+
     /// Quantities, names, titles and quoted names: a digit no list covers, a numeral before a
-    /// measure word (other than a bare 一, unless it is an ordinal 第一), a named glossary term
-    /// outside formulas, two uncovered chars before a place or unit ending (灵台县), 《…》, or
-    /// uncovered text inside quotes.
+    /// measure word (other than a bare 一, unless it is an ordinal 第一; also inside a glossary
+    /// policy: 七项专项行动), a named glossary term outside formulas, two uncovered chars before
+    /// a place or unit ending (灵台县), 《…》, or quoted text that is uncovered or a glossary
+    /// policy or slogan (“土专家”).
     fn has_information(&self, chars: &[char], origin: &[u32], text: &[char]) -> bool {
         let (a, b) = (self.a, self.a + self.mask.len());
-        if (a..b).any(|i| self.uncovered(i) && chars[i].is_numeric()) {
+        if (a..b).any(|i| self.open(i) && chars[i].is_numeric()) {
             return true;
         }
         for &m in self.measures {
@@ -379,9 +391,8 @@ impl Marks<'_> {
         }
         let quotes = quoted(source, from);
         !quotes.is_empty()
-            && (a..b).any(|i| {
-                self.uncovered(i) && quotes.iter().any(|q| q.contains(&(origin[i] as usize)))
-            })
+            && (a..b)
+                .any(|i| self.open(i) && quotes.iter().any(|q| q.contains(&(origin[i] as usize))))
     }
 }
 

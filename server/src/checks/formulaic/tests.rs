@@ -117,6 +117,9 @@ fn concrete_sentences_are_not_flagged() {
         "我们要认真学习《中国共产党纪律处分条例》，切实加强领导，确保取得明显成效。",
         "我们要推行“一格一员”，切实加强领导，确保取得明显成效。",
         "要充分发挥第一书记作用，切实加强领导，确保取得明显成效。",
+        // A glossary policy quoted or counted names something.
+        "真抓实干，让扶贫干部“表哥表姐表叔”变为“土专家”“田秀才”。",
+        "大力实施七项专项行动，切实加强领导，确保各项工作落到实处。",
         // Policy words around a concrete action.
         "镇卫生院给全村独居老人配了呼叫器，切实解决了群众的后顾之忧。",
     ] {

@@ -294,8 +294,10 @@ fn seed_findings_are_few() {
         eprintln!("{sentence}\n    {message}");
     }
     eprintln!("{} of {total} seed sentences flagged", found.len());
-    // Reference essays with real content: most of it must stand.
-    assert!(found.len() <= total / 10, "{found:?}");
+    // Reference essays of the genre: some of it is 套话 (36 of 381 sentences when this was
+    // written, read one by one), most of it must stand.
+    assert!(found.len() <= total / 8, "{found:?}");
+    assert!(found.len() >= 10, "{found:?}");
 }
 
 #[test]

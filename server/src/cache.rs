@@ -86,6 +86,19 @@ impl CacheKey {
     }
 }
 
+/// A hash of `text` that stays the same across builds and toolchains (std's hashers promise no
+/// such thing), for generated data keyed by text.
+pub(crate) fn stable_hash(text: &str) -> u64 {
+    let mut hash = Hash2::new();
+    for chunk in text.as_bytes().chunks(8) {
+        let mut bytes = [0u8; 8];
+        bytes[..chunk.len()].copy_from_slice(chunk);
+        hash.add(u64::from_le_bytes(bytes));
+    }
+    hash.add(text.len() as u64);
+    hash.a_finish()
+}
+
 /// Two independent 64-bit multiply–rotate hashes, together 128 bits.
 #[derive(Clone, Copy)]
 struct Hash2 {
@@ -215,18 +228,7 @@ impl IndexCache {
         let _writing = WriteInProgress::start();
         std::fs::create_dir_all(&self.dir)?;
         let path = self.path(key);
-        let nanos = SystemTime::now()
-            .duration_since(SystemTime::UNIX_EPOCH)
-            .map_or(0, |d| d.subsec_nanos());
-        let temp = self.dir.join(format!(
-            "{}.tmp-{}-{nanos}",
-            key.file_name(),
-            std::process::id()
-        ));
-        let written = write_parts(&temp, key, index).and_then(|()| std::fs::rename(&temp, &path));
-        if written.is_err() {
-            let _ = std::fs::remove_file(&temp);
-        }
+        let written = crate::atomic::write_with(&path, |file| write_parts(file, key, index));
         written?;
         self.evict(&path);
         Ok(path)
@@ -241,14 +243,14 @@ impl IndexCache {
         for entry in entries.flatten() {
             let path = entry.path();
             let name = entry.file_name().to_string_lossy().into_owned();
-            if !name.starts_with("index-") {
+            if !name.trim_start_matches('.').starts_with("index-") {
                 continue;
             }
             let modified = entry
                 .metadata()
                 .and_then(|m| m.modified())
                 .unwrap_or(SystemTime::UNIX_EPOCH);
-            if name.contains(".tmp-") {
+            if name.contains(crate::atomic::TEMP_MARK) {
                 if now.duration_since(modified).unwrap_or_default() > STALE_TEMP {
                     let _ = std::fs::remove_file(&path);
                 }
@@ -344,13 +346,13 @@ fn header_values(key: &CacheKey, essays: usize, keys: usize, postings: usize) ->
 }
 
 /// Writes bytes and checksums them.
-struct Output {
-    out: BufWriter<File>,
+struct Output<W: Write> {
+    out: BufWriter<W>,
     sum: Checksum,
     buf: Vec<u8>,
 }
 
-impl Output {
+impl<W: Write> Output<W> {
     fn put(&mut self, bytes: &[u8]) -> io::Result<()> {
         self.sum.update(bytes);
         self.out.write_all(bytes)
@@ -380,10 +382,10 @@ impl Output {
 /// Items converted per block when reading or writing arrays.
 const BLOCK: usize = 64 * 1024;
 
-fn write_parts(path: &Path, key: &CacheKey, index: &Index) -> io::Result<()> {
+fn write_parts(file: &mut File, key: &CacheKey, index: &Index) -> io::Result<()> {
     let (keys, offsets, postings) = index.parts();
     let mut out = Output {
-        out: BufWriter::with_capacity(1 << 20, File::create(path)?),
+        out: BufWriter::with_capacity(1 << 20, file),
         sum: Checksum::new(),
         buf: Vec::new(),
     };

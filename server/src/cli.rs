@@ -14,10 +14,11 @@ use serde_json::{json, Value};
 use essay_lsp::analysis::{Analyzer, BuildOptions};
 use essay_lsp::checks::{Code, Severity};
 use essay_lsp::config::Settings;
+use essay_lsp::context::{self, CorpusKey, Layers};
 use essay_lsp::corpus::read_text_file;
 use essay_lsp::document::{Document, PositionEncoding};
 use essay_lsp::outline::{self, Count, Section};
-use essay_lsp::project::{self, CorpusKey, Project};
+use essay_lsp::project::{self, Project};
 
 /// The usage text; the list of checks comes from the check table.
 pub fn usage() -> String {
@@ -357,12 +358,13 @@ fn project_for(
 /// Defaults, then the project file, then the flags; the workspace (for `includeWorkspace`) is
 /// the project's folder, else the file's own.
 fn file_settings(file: &Path, project: Option<&Project>, flags: &Flags) -> Settings {
-    let mut settings = project::compose(&Settings::default(), project);
-    flags.apply(&mut settings);
-    if settings.include_workspace && settings.workspace_dir.is_none() {
-        settings.workspace_dir = file.parent().map(Path::to_owned);
-    }
-    project::for_essay(settings, Some(file))
+    let layers = Layers {
+        base: &Settings::default(),
+        project,
+        overrides: &|s| flags.apply(s),
+        workspace: file.parent().map(Path::to_owned),
+    };
+    context::resolve(&layers, Some(file)).settings
 }
 
 fn describe_count(c: &Count) -> String {

@@ -12,6 +12,7 @@ use std::sync::OnceLock;
 
 use serde::Deserialize;
 
+use crate::config::Settings;
 use crate::{builtin, decode};
 
 /// Files larger than this are skipped with a message: a reference essay is a few thousand
@@ -372,6 +373,54 @@ fn line_range(text: &str, first: u32, last: u32) -> &str {
         }
     }
     &text[start.expect("essay line range starts inside its file")..offset]
+}
+
+/// Adds the essays of `settings.workspace_dir` (every `.txt`/`.md` below it) to `corpus` when
+/// `include_workspace` is on, leaving out files the corpus already has.
+pub fn add_workspace_essays(
+    corpus: &mut Corpus,
+    settings: &Settings,
+    problems: &mut Vec<LoadProblem>,
+) {
+    if !settings.include_workspace {
+        return;
+    }
+    let Some(dir) = &settings.workspace_dir else {
+        return;
+    };
+    let canonical = |p: &Path| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_owned());
+    let known: HashSet<PathBuf> = corpus
+        .essays
+        .iter()
+        .filter_map(|e| match &e.origin {
+            Origin::File(path) => Some(canonical(path)),
+            Origin::Builtin { .. } => None,
+        })
+        .collect();
+    let mut found = Corpus::default();
+    found.add_path(dir, problems);
+    for essay in found.essays {
+        if let Origin::File(path) = &essay.origin {
+            if known.contains(&canonical(path)) {
+                continue;
+            }
+        }
+        corpus.push(essay.title, essay.text, essay.origin);
+    }
+}
+
+/// The essays of `corpus` loaded from one of `files` (paths compared as they are: the front
+/// ends canonicalise corpus folders and give the essay's path in both forms, `skip_paths`).
+pub fn essays_from_files(corpus: &Corpus, files: &[PathBuf]) -> Vec<usize> {
+    if files.is_empty() {
+        return Vec::new();
+    }
+    corpus
+        .essays
+        .iter()
+        .filter(|e| matches!(&e.origin, Origin::File(path) if files.contains(path)))
+        .map(|e| e.id)
+        .collect()
 }
 
 #[cfg(test)]

@@ -5,10 +5,12 @@
 //! layers over this crate. See ARCHITECTURE.md for the map.
 
 pub mod analysis;
+pub mod atomic;
 pub mod builtin;
 pub mod cache;
 pub mod checks;
 pub mod config;
+pub mod context;
 pub mod corpus;
 pub mod decode;
 pub mod document;
@@ -19,6 +21,8 @@ pub mod outline;
 pub mod parallel;
 pub mod phrases;
 pub mod project;
+pub mod project_edit;
 pub mod report;
 pub mod schema;
 pub mod segment;
+pub mod text;

@@ -18,7 +18,8 @@ use tokio::sync::watch;
 
 use essay_lsp::analysis::Analyzer;
 use essay_lsp::config::Settings;
-use essay_lsp::project::{self, CorpusKey, Problem, Project};
+use essay_lsp::context::{self, CorpusKey, EssayContext, Layers};
+use essay_lsp::project::{self, Problem, Project};
 
 /// Analyzers kept at once (each holds a corpus index and a glossary).
 const MAX_ANALYZERS: usize = 6;
@@ -59,13 +60,6 @@ pub struct ConfigReport {
     pub problems: Vec<Problem>,
 }
 
-/// What a document is checked with.
-#[derive(Debug, Clone)]
-pub struct DocContext {
-    pub settings: Settings,
-    pub key: CorpusKey,
-}
-
 /// What `Workspace::context` found besides the context.
 #[derive(Default)]
 pub struct Changes {
@@ -82,7 +76,7 @@ impl Workspace {
         editor: &Settings,
         path: Option<&Path>,
         folders: &[PathBuf],
-    ) -> (DocContext, Changes) {
+    ) -> (EssayContext, Changes) {
         let mut changes = Changes::default();
         let dir = path.and_then(Path::parent);
         let project = dir.and_then(project::find).and_then(|file| {
@@ -91,13 +85,13 @@ impl Workspace {
             changes.reloaded |= reloaded;
             good
         });
-        let mut settings = project::compose(editor, project.as_deref());
-        if settings.include_workspace && settings.workspace_dir.is_none() {
-            settings.workspace_dir = workspace_folder(path, folders);
-        }
-        let settings = project::for_essay(settings, path);
-        let key = CorpusKey::of(&settings);
-        (DocContext { settings, key }, changes)
+        let layers = Layers {
+            base: editor,
+            project: project.as_deref(),
+            overrides: &|_| {},
+            workspace: workspace_folder(path, folders),
+        };
+        (context::resolve(&layers, path), changes)
     }
 
     /// Reads the project file at `path` again if it changed since it was last read. Returns the

@@ -80,6 +80,8 @@ pub(super) struct Lexicon {
     pub phrases: Vec<Phrase>,
     /// Empty words as written.
     pub words: Vec<String>,
+    /// Roles of one-char empty words, measure words and name endings, by char.
+    pub single: HashMap<char, Vec<Role>>,
     /// How far before a tail its head may start: the slot plus the longest head.
     pub max_head_span: u32,
 }
@@ -97,10 +99,20 @@ struct Builder {
     patterns: Vec<Vec<u8>>,
     ids: HashMap<Vec<u8>, usize>,
     roles: Vec<Vec<Role>>,
+    single: HashMap<char, Vec<Role>>,
 }
 
 impl Builder {
     fn add(&mut self, chars: &[char], role: Role) {
+        // One-char words are looked up by char: in the automaton they would match everywhere
+        // and slow the overlapping scan.
+        if let ([c], Role::Empty(_) | Role::Measure | Role::Suffix) = (chars, role) {
+            let roles = self.single.entry(*c).or_default();
+            if !roles.contains(&role) {
+                roles.push(role);
+            }
+            return;
+        }
         let bytes = encode(chars, TEXT_OUTSIDE_BMP);
         let id = *self.ids.entry(bytes.clone()).or_insert_with(|| {
             self.patterns.push(bytes);
@@ -221,6 +233,7 @@ impl Lexicon {
             roles: b.roles,
             phrases,
             words,
+            single: b.single,
             max_head_span: (MAX_SLOT + longest_head) as u32,
         }
     }
@@ -239,7 +252,7 @@ impl Lexicon {
                 pattern: m.pattern().as_u32(),
             })
             .collect();
-        hits.sort_by_key(|h| (h.start, h.end));
+        hits.sort_unstable_by_key(|h| (h.start, h.end));
         hits
     }
 

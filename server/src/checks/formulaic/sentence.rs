@@ -246,6 +246,16 @@ fn judge(
             mark(s, e, STOCK);
         }
     }
+    for i in a..b {
+        for role in lex.single.get(&chars[i]).into_iter().flatten() {
+            match *role {
+                Role::Empty(_) => mask[i - a] |= FUNCTION,
+                Role::Measure => measures.push(i as u32),
+                Role::Suffix => suffixes.push((i as u32, i as u32 + 1)),
+                _ => {}
+            }
+        }
+    }
     let content = mask.iter().filter(|&&m| m & NEUTRAL == 0).count();
     let not_empty = Judged {
         content,

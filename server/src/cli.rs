@@ -34,6 +34,7 @@ essay-lsp — 心得体会写作助手：语言服务器与检查工具
 
 check 选项:
   --corpus PATH        追加语料文件或文件夹（.txt/.md，可重复）
+  --reference PATH     追加参考文献（官方文件、讲话、法规；与之相同算引用，可重复）
   --no-builtin         不使用内置语料
   --glossary PATH      追加术语表文件（TOML，可重复）
   --disable CODE       关闭某项检查（可重复）：{codes}
@@ -87,6 +88,7 @@ struct Options {
 #[derive(Default)]
 struct Flags {
     corpus: Vec<PathBuf>,
+    reference: Vec<PathBuf>,
     no_builtin: bool,
     glossary: Vec<PathBuf>,
     disable: Vec<Code>,
@@ -96,6 +98,7 @@ struct Flags {
 impl Flags {
     fn apply(&self, s: &mut Settings) {
         s.corpus_paths.extend(self.corpus.iter().cloned());
+        s.reference_paths.extend(self.reference.iter().cloned());
         if self.no_builtin {
             s.include_builtin = false;
         }
@@ -120,6 +123,7 @@ fn parse(args: Vec<String>) -> Result<Options, lexopt::Error> {
     while let Some(arg) = parser.next()? {
         match arg {
             Long("corpus") => options.flags.corpus.push(parser.value()?.into()),
+            Long("reference") => options.flags.reference.push(parser.value()?.into()),
             Long("no-builtin") => options.flags.no_builtin = true,
             Long("glossary") => options.flags.glossary.push(parser.value()?.into()),
             Long("disable") => {
@@ -226,6 +230,12 @@ pub fn check(args: Vec<String>) -> ExitCode {
             if let Some(at) = report.truncated_at {
                 println!("{shown}: 文档过长，只检查了前 {at} 字");
             }
+            if let Some(total) = report.capped {
+                println!(
+                    "{shown}: 问题过多：共 {total} 个，只列出 {} 个（复制与引文问题、较长的优先）",
+                    report.findings.len()
+                );
+            }
             if let Some(outline) = &stats {
                 println!("{shown}: {}", describe_count(&outline.total));
                 print_sections(&shown, &outline.sections, 0);
@@ -255,32 +265,12 @@ pub fn check(args: Vec<String>) -> ExitCode {
                 })
                 .collect();
             let sim = &report.similarity;
-            let sources: Vec<_> = sim
-                .sources
-                .iter()
-                .map(|&(essay, chars)| {
-                    json!({
-                        "title": analyzer.corpus.essays[essay].title,
-                        "origin": analyzer.corpus.essays[essay].describe_origin(),
-                        "chars": chars,
-                        "ratio": chars as f64 / sim.total_chars.max(1) as f64,
-                    })
-                })
-                .collect();
             let mut file = json!({
                 "path": shown,
                 "findings": findings,
                 "truncatedAt": report.truncated_at,
-                "similarity": {
-                    "summary": summary,
-                    "totalChars": sim.total_chars,
-                    "copiedChars": sim.copied_chars,
-                    "quotedChars": sim.quoted_chars,
-                    "copyRatio": sim.copy_ratio(),
-                    "quoteRatio": sim.quote_ratio(),
-                    "largestSourceRatio": sim.largest().map(|(_, r)| r).unwrap_or(0.0),
-                    "sources": sources,
-                },
+                "cappedFindings": report.capped,
+                "similarity": essay_lsp::report::similarity_json(analyzer, sim, &summary),
             });
             if let Some(outline) = &stats {
                 file["stats"] = json!({

@@ -27,6 +27,17 @@ pub struct Essay {
     pub title: String,
     pub text: String,
     pub origin: Origin,
+    pub role: Role,
+}
+
+/// What matching an essay means.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub enum Role {
+    /// Another writer's essay: matching it is copying (复制).
+    #[default]
+    Peer,
+    /// An official document, speech or law: matching it is citing policy (引用).
+    Reference,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -53,6 +64,10 @@ impl Essay {
             }
             Origin::File(path) => path.display().to_string(),
         }
+    }
+
+    pub fn is_reference(&self) -> bool {
+        self.role == Role::Reference
     }
 
     pub fn is_builtin(&self) -> bool {
@@ -155,6 +170,25 @@ impl Corpus {
         (corpus, problems)
     }
 
+    /// `load_with_progress`, with `references` loaded as reference documents after the peers.
+    pub fn load_roles(
+        paths: &[PathBuf],
+        references: &[PathBuf],
+        include_builtin: bool,
+        progress: &(dyn Fn(usize, usize) + Sync),
+    ) -> (Corpus, Vec<LoadProblem>) {
+        let (mut corpus, mut problems) =
+            Corpus::load_with_progress(paths, include_builtin, progress);
+        if !references.is_empty() {
+            let first = corpus.essays.len();
+            problems.extend(corpus.add_paths(references, progress));
+            for essay in &mut corpus.essays[first..] {
+                essay.role = Role::Reference;
+            }
+        }
+        (corpus, problems)
+    }
+
     /// Adds every path (see `add_path`), reading all their files in parallel; problems come in
     /// the order adding the paths one by one would give.
     fn add_paths(
@@ -198,6 +232,7 @@ impl Corpus {
             title,
             text,
             origin,
+            role: Role::Peer,
         });
     }
 

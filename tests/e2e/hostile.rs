@@ -693,9 +693,11 @@ fn corpus_files_that_cannot_be_loaded_are_reported_once_each_and_the_rest_loads(
     );
     // The built-in essays load too.
     const BUILTIN_COPY: &str = "file:///tmp/essay-lsp-hostile/c/builtin.md";
+    // Long enough to reach 13 characters beyond the official wording in it (脱贫攻坚, 决战决胜,
+    // 全面小康 are not counted: issue 13).
     client.open(
         BUILTIN_COPY,
-        "今年是脱贫攻坚的决战决胜之年，实现“句号”圆满。",
+        "今年是脱贫攻坚的决战决胜之年，实现全部脱贫、全面小康，蹄疾更要步稳，实现“句号”圆满。",
     );
     let diagnostics = diagnostics_where(&mut client, BUILTIN_COPY, |d| !d.is_empty());
     assert!(

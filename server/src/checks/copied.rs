@@ -1,18 +1,34 @@
-//! `copied-from-corpus` / `quoted-from-corpus`, and the 复制比 summary.
+//! `copied-from-corpus`, `quoted-from-corpus`, `from-reference` and `misquoted`, and the
+//! 复制比 / 引用比 summary.
 //!
 //! Exact matches from the fingerprint index are chained per source essay across small gaps (a
 //! changed, inserted or deleted character or two must not split a copied sentence), then each
-//! stretch of the draft is credited to the one source that explains the most of it.
+//! stretch of the draft is credited to one source: a reference document first (citing policy
+//! is not copying it from the essay that cited it before), else the essay that explains the most
+//! of it. Official wording inside a span (`wording.rs`, and text in several independent corpus
+//! documents) does not count; a span left with fewer than the minimum length is dropped.
+//! Quotations are aligned with their source and reported when they differ from it.
 
 use std::ops::Range;
+use std::sync::Arc;
 
+use crate::checks::wording::{Wording, WordingHit, WordingKind};
 use crate::checks::{Code, Edit, Finding, Fix, Place, Related};
-use crate::corpus::{Corpus, Origin};
+use crate::corpus::{Corpus, Origin, Role};
 use crate::fingerprint::{Index, Match};
-use crate::normalize::{is_sentence_end, Normalized};
+use crate::normalize::Normalized;
 
 /// Largest gap, in normalised characters on either side, bridged when chaining matches.
 const MAX_GAP: usize = 3;
+
+/// A run of the draft found in at least this many independent corpus documents (different
+/// files; the built-in essays of one 篇 count once) is the genre's wording, not one author's
+/// text. Chosen on the tune part of `tests/eval/copy` (see `server/tests/copy_eval.rs`).
+pub const WORDING_MIN_DOCUMENTS: usize = 3;
+
+/// Bits of `Matching::wording`.
+pub const FORMULA: u8 = 1;
+pub const CORPUS_WORDING: u8 = 2;
 
 /// A stretch of the draft copied from one corpus essay.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -24,14 +40,104 @@ pub struct CopySpan {
     pub source: Range<usize>,
     /// Characters that match exactly (the span minus changed characters).
     pub matched: usize,
-    /// Inside quotation marks in the draft: a citation.
+    /// Inside quotation marks in the draft (give or take an introduction shorter than the
+    /// minimum length that the source has too: 指出，“…”): a citation.
     pub quoted: bool,
     /// Other essays that hold the same passage.
     pub also_in: Vec<usize>,
+    /// The source is a reference document: a citation of policy.
+    pub reference: bool,
+    /// Characters of `draft` that count: not official wording.
+    pub counted: usize,
+    /// Part of a quotation that differs from its source (a `misquoted` finding covers it).
+    pub misquoted: bool,
+}
+
+/// A quotation that nearly matches a corpus passage.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Misquote {
+    pub essay: usize,
+    /// Normalised char range of the quotation in the draft.
+    pub draft: Range<usize>,
+    /// Normalised char range of the passage it differs from.
+    pub source: Range<usize>,
+    /// Characters changed, dropped or added (edit distance).
+    pub edits: usize,
+}
+
+/// Official wording inside matched text, left out of the 复制比.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LeftOut {
+    /// As written in its list, or the draft's text for corpus wording.
+    pub text: String,
+    pub kind: WordingKind,
+    /// Occurrences inside matched text.
+    pub count: usize,
+}
+
+/// What the matching step finds in a draft.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Matching {
+    pub spans: Vec<CopySpan>,
+    pub misquotes: Vec<Misquote>,
+    /// Per normalised draft char: `FORMULA` and/or `CORPUS_WORDING`.
+    pub wording: Vec<u8>,
+    pub left_out: Vec<LeftOut>,
+}
+
+/// What matching needs to know of the corpus beyond the index, built once per corpus.
+#[derive(Debug)]
+pub struct Sources {
+    /// Per essay.
+    pub roles: Vec<Role>,
+    /// Per essay: its document, for counting independent documents.
+    pub documents: Vec<u32>,
+    pub wording: Arc<Wording>,
+    /// `WORDING_MIN_DOCUMENTS`, settable for measuring it.
+    pub min_documents: usize,
+}
+
+impl Default for Sources {
+    fn default() -> Self {
+        Sources {
+            roles: Vec::new(),
+            documents: Vec::new(),
+            wording: Arc::default(),
+            min_documents: WORDING_MIN_DOCUMENTS,
+        }
+    }
+}
+
+impl Sources {
+    pub fn new(corpus: &Corpus, wording: Arc<Wording>) -> Sources {
+        let mut keys: std::collections::HashMap<String, u32> = Default::default();
+        let documents = corpus
+            .essays
+            .iter()
+            .map(|e| {
+                let key = match &e.origin {
+                    Origin::Builtin { file, part, .. } => format!("builtin:{file}:{part}"),
+                    Origin::File(path) => format!("file:{}", path.display()),
+                };
+                let next = keys.len() as u32;
+                *keys.entry(key).or_insert(next)
+            })
+            .collect();
+        Sources {
+            roles: corpus.essays.iter().map(|e| e.role).collect(),
+            documents,
+            wording,
+            min_documents: WORDING_MIN_DOCUMENTS,
+        }
+    }
+
+    fn is_reference(&self, essay: usize) -> bool {
+        self.roles.get(essay) == Some(&Role::Reference)
+    }
 }
 
 /// Copied spans of at least `min_len` matched characters, without overlaps, longest first
-/// credited.
+/// credited (every essay a peer, no wording list).
 pub fn find_copies(index: &Index, draft: &Normalized, text: &str, min_len: usize) -> Vec<CopySpan> {
     find_copies_skipping(index, draft, text, min_len, &[])
 }
@@ -45,70 +151,447 @@ pub fn find_copies_skipping(
     min_len: usize,
     skip: &[usize],
 ) -> Vec<CopySpan> {
+    find_matching(index, &Sources::default(), draft, text, min_len, skip).spans
+}
+
+/// The matching step: copied and cited spans, misquotations and the official wording in them.
+pub fn find_matching(
+    index: &Index,
+    sources: &Sources,
+    draft: &Normalized,
+    text: &str,
+    min_len: usize,
+    skip: &[usize],
+) -> Matching {
     let mut matches = index.find_matches(&draft.chars);
     if !skip.is_empty() {
         matches.retain(|m| !skip.contains(&(m.essay as usize)));
+        // A reference document checked against the corpus is the source, not a copier: the
+        // essays that quote it did not lend it their text.
+        if skip.iter().any(|&e| sources.is_reference(e)) {
+            matches.retain(|m| sources.is_reference(m.essay as usize));
+        }
     }
-    let chains = chain(matches);
+    let hits = sources.wording.find(&draft.chars);
+    let wording = wording_mask(sources, draft, &hits, &matches);
+    let chains = chain(&matches);
+    let left_out = list_left_out(sources, &hits, draft, &wording, &chains);
+    let counted = |span: &CopySpan| {
+        // A citation of a reference is not held to the corpus' own wording: only the lists.
+        let mask = if span.reference {
+            FORMULA
+        } else {
+            FORMULA | CORPUS_WORDING
+        };
+        span.draft
+            .clone()
+            .filter(|&i| wording[i] & mask == 0)
+            .count()
+    };
+    // Spans that are official wording (or nearly) are dropped before crediting, so they
+    // cannot take the text a longer copy reaches beyond them.
     let mut candidates: Vec<CopySpan> = chains
         .into_iter()
         .filter(|c| c.matched >= min_len)
+        .map(|mut c| {
+            c.reference = sources.is_reference(c.essay);
+            c.counted = counted(&c);
+            c
+        })
+        .filter(|c| c.counted >= min_len)
         .collect();
     candidates.sort_by(|a, b| {
-        b.matched
-            .cmp(&a.matched)
+        b.reference
+            .cmp(&a.reference)
+            .then(b.matched.cmp(&a.matched))
             .then(a.draft.start.cmp(&b.draft.start))
             .then(a.essay.cmp(&b.essay))
     });
 
     let mut accepted: Vec<CopySpan> = Vec::new();
-    for mut candidate in candidates {
-        if let Some(twin) = accepted
-            .iter_mut()
-            .find(|a| overlap(&a.draft, &candidate.draft) * 2 >= candidate.draft.len())
-        {
-            if twin.essay != candidate.essay && !twin.also_in.contains(&candidate.essay) {
-                twin.also_in.push(candidate.essay);
+    for candidate in candidates {
+        // The parts no span credited before explains, that still count on their own.
+        let mut parts = Vec::new();
+        for piece in uncovered(&candidate.draft, accepted.iter().map(|a| &a.draft)) {
+            if piece.len() < min_len {
+                continue;
             }
-            continue;
+            let shift_start = piece.start - candidate.draft.start;
+            let shift_end = candidate.draft.end - piece.end;
+            let matched = candidate
+                .matched
+                .saturating_sub(candidate.draft.len() - piece.len())
+                .min(piece.len());
+            if matched < min_len {
+                continue;
+            }
+            let mut part = candidate.clone();
+            part.matched = matched;
+            part.source = candidate.source.start + shift_start
+                ..candidate.source.end.saturating_sub(shift_end);
+            part.draft = piece;
+            part.counted = counted(&part);
+            // Gaps make the source side of a chain longer or shorter than the draft side; a
+            // piece whose source side vanishes has nothing to point at.
+            if part.counted >= min_len && !part.source.is_empty() {
+                parts.push(part);
+            }
         }
-        // Partly explained by a longer span: keep the longest uncovered part, if it still counts.
-        let uncovered = longest_uncovered(&candidate.draft, accepted.iter().map(|a| &a.draft));
-        if uncovered.len() < min_len {
-            continue;
+        if parts.is_empty() {
+            // Another source of a passage already credited: named beside it.
+            if let Some(twin) = accepted
+                .iter_mut()
+                .filter(|a| overlap(&a.draft, &candidate.draft) * 2 >= candidate.draft.len())
+                .max_by_key(|a| overlap(&a.draft, &candidate.draft))
+            {
+                if twin.essay != candidate.essay && !twin.also_in.contains(&candidate.essay) {
+                    twin.also_in.push(candidate.essay);
+                }
+            }
         }
-        let shift_start = uncovered.start - candidate.draft.start;
-        let shift_end = candidate.draft.end - uncovered.end;
-        candidate.matched = candidate
-            .matched
-            .saturating_sub(shift_start + shift_end)
-            .min(uncovered.len());
-        if candidate.matched < min_len {
-            continue;
-        }
-        candidate.source =
-            candidate.source.start + shift_start..candidate.source.end.saturating_sub(shift_end);
-        candidate.draft = uncovered;
-        accepted.push(candidate);
+        accepted.extend(parts);
     }
 
-    let quotes = quote_regions(text);
+    let regions = quote_regions(text);
+    let in_quote = quoted_chars(draft, &regions);
     for span in &mut accepted {
-        let source = draft.source_range(span.draft.start, span.draft.end);
-        span.quoted = quotes
-            .iter()
-            .any(|q| q.start <= source.start && source.end <= q.end);
+        let inside = span.draft.clone().filter(|&i| in_quote[i]).count();
+        let outside = span.draft.len() - inside;
+        span.quoted = inside > 0 && outside < min_len && outside <= inside;
         span.also_in.sort_unstable();
     }
     accepted.sort_by_key(|s| s.draft.start);
-    accepted
+
+    // A quotation with an ellipsis leaves words out on purpose: not verified.
+    let ellipses: Vec<usize> = text
+        .chars()
+        .enumerate()
+        .filter(|&(_, c)| c == '…' || c == '⋯')
+        .map(|(i, _)| i)
+        .collect();
+    let verified: Vec<Range<usize>> = regions
+        .iter()
+        .filter(|r| {
+            let at = ellipses.partition_point(|&e| e < r.start);
+            ellipses.get(at).is_none_or(|&e| e >= r.end)
+        })
+        .cloned()
+        .collect();
+    let misquotes = find_misquotes(index, sources, draft, &verified, &matches);
+    for span in &mut accepted {
+        span.misquoted = span.quoted
+            && misquotes
+                .iter()
+                .any(|m| overlap(&m.draft, &span.draft) * 2 >= span.draft.len().min(m.draft.len()));
+    }
+    Matching {
+        spans: accepted,
+        misquotes,
+        wording,
+        left_out,
+    }
+}
+
+/// Per normalised draft char: inside a known wording (`FORMULA`), or in a run that at least
+/// `WORDING_MIN_DOCUMENTS` independent documents hold (`CORPUS_WORDING`).
+fn wording_mask(
+    sources: &Sources,
+    draft: &Normalized,
+    hits: &[WordingHit],
+    matches: &[Match],
+) -> Vec<u8> {
+    let n = draft.len();
+    let mut mask = vec![0u8; n];
+    for hit in hits {
+        mask[hit.range.clone()]
+            .iter_mut()
+            .for_each(|m| *m |= FORMULA);
+    }
+    if sources.documents.is_empty() || matches.is_empty() {
+        return mask;
+    }
+    // Each document's matched draft ranges, merged, then counted per char with a difference
+    // array. `matches` come by essay and then draft start, and a document's essays are
+    // consecutive (a file is one essay; a built-in 篇 holds consecutive essays), so a document's
+    // ranges come together and need sorting only when it has several essays: linear in the
+    // matches and the draft, no sort on the hot path.
+    let mut diff = vec![0i32; n + 1];
+    let mut group: Vec<(usize, usize)> = Vec::new();
+    let mut flush = |group: &mut Vec<(usize, usize)>, several: bool| {
+        if several {
+            group.sort_unstable();
+        }
+        let mut current: Option<(usize, usize)> = None;
+        for &(start, end) in group.iter() {
+            match current {
+                Some((s, e)) if start <= e => current = Some((s, e.max(end))),
+                _ => {
+                    if let Some((s, e)) = current {
+                        diff[s] += 1;
+                        diff[e] -= 1;
+                    }
+                    current = Some((start, end));
+                }
+            }
+        }
+        if let Some((s, e)) = current {
+            diff[s] += 1;
+            diff[e] -= 1;
+        }
+        group.clear();
+    };
+    let document = |m: &Match| sources.documents.get(m.essay as usize).copied();
+    let mut at: Option<(Option<u32>, u32)> = None; // (document, first essay)
+    let mut several = false;
+    for m in matches {
+        let doc = document(m);
+        match at {
+            Some((d, first)) if d == doc => several |= m.essay != first,
+            _ => {
+                flush(&mut group, several);
+                several = false;
+                at = Some((doc, m.essay));
+            }
+        }
+        if doc.is_some() {
+            group.push((m.draft_start, m.draft_end()));
+        }
+    }
+    flush(&mut group, several);
+    let mut count = 0;
+    for (i, m) in mask.iter_mut().enumerate() {
+        count += diff[i];
+        if count as usize >= sources.min_documents.max(1) {
+            *m |= CORPUS_WORDING;
+        }
+    }
+    mask
+}
+
+/// The official wording inside matched text (any chain of exact matches), which the counts
+/// leave out: each formula occurrence once (the longest where they nest), and runs of corpus
+/// wording inside text matching peer essays. Most frequent first.
+fn list_left_out(
+    sources: &Sources,
+    hits: &[WordingHit],
+    draft: &Normalized,
+    wording: &[u8],
+    chains: &[CopySpan],
+) -> Vec<LeftOut> {
+    let mut out: Vec<LeftOut> = Vec::new();
+    if chains.is_empty() {
+        return out;
+    }
+    // Per char: matched (FORMULA), matched in a peer essay (CORPUS_WORDING).
+    let mut matched = vec![0u8; draft.len()];
+    for c in chains {
+        let bits = if sources.is_reference(c.essay) {
+            FORMULA
+        } else {
+            FORMULA | CORPUS_WORDING
+        };
+        matched[c.draft.clone()].iter_mut().for_each(|m| *m |= bits);
+    }
+    let mut add = |text: String, kind: WordingKind| match out.iter_mut().find(|l| l.text == text) {
+        Some(l) => l.count += 1,
+        None => out.push(LeftOut {
+            text,
+            kind,
+            count: 1,
+        }),
+    };
+    // `hits` are by start, longer first: a hit ending within the reach of an earlier one is
+    // nested in it.
+    let mut reach = 0;
+    for h in hits {
+        if h.range.end <= reach {
+            continue;
+        }
+        reach = h.range.end;
+        if matched[h.range.clone()].iter().all(|&m| m & FORMULA != 0) {
+            let (text, kind) = sources.wording.entry(h.entry);
+            add(text.to_owned(), kind);
+        }
+    }
+    let mut i = 0;
+    while i < draft.len() {
+        let pure = |i: usize| wording[i] == CORPUS_WORDING && matched[i] & CORPUS_WORDING != 0;
+        if pure(i) {
+            let start = i;
+            while i < draft.len() && pure(i) {
+                i += 1;
+            }
+            // Runs shorter than a k-gram are the edges of formulas, not phrases of their own.
+            if i - start >= crate::fingerprint::K {
+                add(draft.chars[start..i].iter().collect(), WordingKind::Corpus);
+            }
+        } else {
+            i += 1;
+        }
+    }
+    out.sort_by(|a, b| b.count.cmp(&a.count).then(a.text.cmp(&b.text)));
+    out
+}
+
+/// Per normalised draft char: inside one of `regions` (source char ranges).
+fn quoted_chars(draft: &Normalized, regions: &[Range<usize>]) -> Vec<bool> {
+    let mut out = vec![false; draft.len()];
+    for r in regions {
+        let from = draft.origin.partition_point(|&o| (o as usize) < r.start);
+        let to = draft.origin.partition_point(|&o| (o as usize) < r.end);
+        out[from..to].iter_mut().for_each(|q| *q = true);
+    }
+    out
+}
+
+/// Quotations of at least this many normalised chars are verified.
+const MIN_QUOTE: usize = 8;
+/// Longer quotations are not aligned (the alignment is quadratic).
+const MAX_QUOTE: usize = 400;
+
+/// Quotations that nearly match a corpus passage: a few characters changed, dropped or added.
+fn find_misquotes(
+    index: &Index,
+    sources: &Sources,
+    draft: &Normalized,
+    regions: &[Range<usize>],
+    matches: &[Match],
+) -> Vec<Misquote> {
+    // Quotations worth verifying, as normalised ranges, by start.
+    let mut quotes: Vec<Range<usize>> = regions
+        .iter()
+        .map(|r| {
+            let qs = draft.origin.partition_point(|&o| (o as usize) < r.start);
+            let qe = draft.origin.partition_point(|&o| (o as usize) < r.end);
+            qs..qe.max(qs)
+        })
+        .filter(|q| (MIN_QUOTE..=MAX_QUOTE).contains(&q.len()))
+        .collect();
+    quotes.sort_by_key(|q| (q.start, q.end));
+    quotes.dedup();
+    // The matches overlapping each quotation: a quotation is at most MAX_QUOTE long, so one
+    // overlapping a match starts less than MAX_QUOTE before it (linear in the matches).
+    let mut overlapping: Vec<Vec<&Match>> = vec![Vec::new(); quotes.len()];
+    for m in matches {
+        let lo = quotes.partition_point(|q| q.start + MAX_QUOTE <= m.draft_start);
+        let hi = quotes.partition_point(|q| q.start < m.draft_end());
+        for qi in lo..hi {
+            if overlap(&quotes[qi], &(m.draft_start..m.draft_end())) > 0 {
+                overlapping[qi].push(m);
+            }
+        }
+    }
+    let mut out = Vec::new();
+    for (quote_range, found) in quotes.iter().zip(&overlapping) {
+        let (qs, qe) = (quote_range.start, quote_range.end);
+        let q = qe - qs;
+        // Candidate sources: essays whose exact matches overlap the quotation, references
+        // first, then by how much they cover; each with its best match's diagonal.
+        let mut by_essay: Vec<(usize, usize, isize)> = Vec::new();
+        for m in found {
+            let o = overlap(quote_range, &(m.draft_start..m.draft_end()));
+            let diagonal = m.essay_start as isize - m.draft_start as isize;
+            let essay = m.essay as usize;
+            match by_essay.iter_mut().find(|(e, _, _)| *e == essay) {
+                Some(entry) => {
+                    if o > entry.1 {
+                        entry.2 = diagonal;
+                    }
+                    entry.1 = entry.1.max(o);
+                }
+                None => by_essay.push((essay, o, diagonal)),
+            }
+        }
+        by_essay.sort_by(|a, b| {
+            sources
+                .is_reference(b.0)
+                .cmp(&sources.is_reference(a.0))
+                .then(b.1.cmp(&a.1))
+                .then(a.0.cmp(&b.0))
+        });
+        let max_edits = (q / 8).clamp(1, 6);
+        let quote = &draft.chars[qs..qe];
+        for &(essay, _, diagonal) in by_essay.iter().take(3) {
+            // One exact match over the whole quotation: an exact quotation, no alignment needed.
+            if matches
+                .iter()
+                .any(|m| m.essay as usize == essay && m.draft_start <= qs && qe <= m.draft_end())
+            {
+                break;
+            }
+            let chars = &index.essays[essay].chars;
+            let slack = (q / 4).max(4) as isize;
+            let from = (qs as isize + diagonal - slack).clamp(0, chars.len() as isize) as usize;
+            let to = (qe as isize + diagonal + slack).clamp(0, chars.len() as isize) as usize;
+            if from >= to {
+                continue;
+            }
+            let (edits, aligned) = align(quote, &chars[from..to]);
+            if edits > max_edits || aligned.is_empty() {
+                continue;
+            }
+            if edits > 0 {
+                out.push(Misquote {
+                    essay,
+                    draft: qs..qe,
+                    source: from + aligned.start..from + aligned.end,
+                    edits,
+                });
+            }
+            // An exact quotation of the preferred source ends the search too.
+            break;
+        }
+    }
+    out
+}
+
+/// Semi-global alignment: the fewest characters changed, dropped or added to turn `pattern`
+/// into some stretch of `text`, and that stretch. Hand-written because the diff crates align
+/// whole sequences, and a quotation is a part of its source.
+fn align(pattern: &[char], text: &[char]) -> (usize, Range<usize>) {
+    let (m, n) = (pattern.len(), text.len());
+    let width = n + 1;
+    // d[i][j]: edits turning pattern[..i] into text[s..j] for the best start s.
+    let mut d = vec![0u32; (m + 1) * width];
+    for i in 1..=m {
+        d[i * width] = i as u32;
+        for j in 1..=n {
+            let sub = d[(i - 1) * width + j - 1] + u32::from(pattern[i - 1] != text[j - 1]);
+            let del = d[(i - 1) * width + j] + 1;
+            let ins = d[i * width + j - 1] + 1;
+            d[i * width + j] = sub.min(del).min(ins);
+        }
+    }
+    let (end, &best) = d[m * width..]
+        .iter()
+        .enumerate()
+        .min_by_key(|&(j, &v)| (v, j))
+        .expect("a row");
+    // Walk back to where the stretch starts, preferring matches.
+    let (mut i, mut j) = (m, end);
+    while i > 0 {
+        let here = d[i * width + j];
+        if j > 0 && here == d[(i - 1) * width + j - 1] + u32::from(pattern[i - 1] != text[j - 1]) {
+            i -= 1;
+            j -= 1;
+        } else if here == d[(i - 1) * width + j] + 1 {
+            i -= 1;
+        } else {
+            j -= 1;
+        }
+    }
+    (best as usize, j..end)
 }
 
 /// Chains exact matches of the same essay that follow each other across small gaps.
-fn chain(mut matches: Vec<Match>) -> Vec<CopySpan> {
-    matches.sort_by_key(|m| (m.essay, m.draft_start, m.essay_start));
+/// `matches` are sorted by essay, draft start and essay start (`Index::find_matches` gives them so).
+fn chain(matches: &[Match]) -> Vec<CopySpan> {
+    debug_assert!(matches
+        .windows(2)
+        .all(|w| (w[0].essay, w[0].draft_start, w[0].essay_start)
+            <= (w[1].essay, w[1].draft_start, w[1].essay_start)));
     let mut out: Vec<CopySpan> = Vec::new();
-    for m in matches {
+    for &m in matches {
         let essay = m.essay as usize;
         if let Some(last) = out.last_mut() {
             let continues = last.essay == essay
@@ -135,6 +618,9 @@ fn chain(mut matches: Vec<Match>) -> Vec<CopySpan> {
             matched: m.len,
             quoted: false,
             also_in: Vec::new(),
+            reference: false,
+            counted: m.len,
+            misquoted: false,
         });
     }
     out
@@ -144,23 +630,24 @@ fn overlap(a: &Range<usize>, b: &Range<usize>) -> usize {
     a.end.min(b.end).saturating_sub(a.start.max(b.start))
 }
 
-fn longest_uncovered<'a>(
+/// The parts of `range` that no range of `covered` overlaps.
+fn uncovered<'a>(
     range: &Range<usize>,
     covered: impl Iterator<Item = &'a Range<usize>>,
-) -> Range<usize> {
+) -> Vec<Range<usize>> {
     let mut cuts: Vec<Range<usize>> = covered.filter(|c| overlap(c, range) > 0).cloned().collect();
     cuts.sort_by_key(|c| c.start);
-    let mut best = range.start..range.start;
+    let mut out = Vec::new();
     let mut cursor = range.start;
     for cut in cuts.iter().chain(std::iter::once(&(range.end..range.end))) {
         let free = cursor..cut.start.clamp(cursor, range.end);
-        if free.len() > best.len() {
-            best = free;
+        if !free.is_empty() {
+            out.push(free);
         }
         // A cut may reach past the range's end; the cursor must not (clamp needs min <= max).
         cursor = cursor.max(cut.end).min(range.end);
     }
-    best
+    out
 }
 
 /// Char ranges of the draft inside quotation marks (the marks excluded).
@@ -199,21 +686,37 @@ pub fn quote_regions(text: &str) -> Vec<Range<usize>> {
     regions
 }
 
-/// The `copied-from-corpus` and `quoted-from-corpus` checks: findings for the spans the
-/// analyzer's matching step found.
+/// The `copied-from-corpus`, `quoted-from-corpus`, `from-reference` and `misquoted` checks:
+/// findings for what the analyzer's matching step found.
 pub struct Copied;
 
 impl super::Check for Copied {
     fn codes(&self) -> &'static [Code] {
-        &[Code::CopiedFromCorpus, Code::QuotedFromCorpus]
+        &[
+            Code::CopiedFromCorpus,
+            Code::QuotedFromCorpus,
+            Code::FromReference,
+            Code::Misquoted,
+        ]
     }
 
     fn check(&self, cx: &super::Context<'_>) -> Vec<Finding> {
-        findings(cx.copies, cx.corpus, cx.index, cx.draft())
+        let mut out = findings(cx.copies, cx.corpus, cx.index, cx.draft());
+        if let Some(matching) = cx.matching {
+            out.extend(misquote_findings(
+                &matching.misquotes,
+                cx.corpus,
+                cx.index,
+                cx.draft(),
+                cx.text,
+            ));
+        }
+        out
     }
 }
 
-/// Turns copy spans into findings on the draft (normalised as `draft`).
+/// Turns copy spans into findings on the draft (normalised as `draft`); spans inside a
+/// misquotation are left to its finding.
 pub fn findings(
     spans: &[CopySpan],
     corpus: &Corpus,
@@ -222,12 +725,13 @@ pub fn findings(
 ) -> Vec<Finding> {
     spans
         .iter()
+        .filter(|span| !span.misquoted)
         .map(|span| {
             let essay = &corpus.essays[span.essay];
             let range = draft.source_range(span.draft.start, span.draft.end);
             let essay_norm = &index.essays[span.essay];
             let essay_range = essay_norm.source_range(span.source.start, span.source.end);
-            let excerpt = source_excerpt(&essay.text, essay_range.start);
+            let excerpt = source_excerpt(&essay.text, essay_range.clone());
             let also = match span.also_in.len() {
                 0 => String::new(),
                 n => format!(
@@ -240,13 +744,22 @@ pub fn findings(
                     }
                 ),
             };
-            let (code, verb) = if span.quoted {
+            let (code, verb) = if span.reference {
+                (Code::FromReference, "引用")
+            } else if span.quoted {
                 (Code::QuotedFromCorpus, "引用")
             } else {
                 (Code::CopiedFromCorpus, "重复")
             };
+            let place = if span.reference { "文献" } else { "语料" };
+            let left_out = span.draft.len().saturating_sub(span.counted);
+            let not_counted = if left_out > 0 {
+                format!("，其中规范表述 {left_out} 字不计")
+            } else {
+                String::new()
+            };
             let message = format!(
-                "与语料《{}》{verb} {} 字（原文：“{excerpt}”）{also}",
+                "与{place}《{}》{verb} {} 字{not_counted}（原文：“{excerpt}”）{also}",
                 essay.title, span.matched
             );
             let mut finding = Finding::new(code, range.clone(), message);
@@ -257,10 +770,10 @@ pub fn findings(
                         essay: span.essay,
                         range: essay_range,
                     },
-                    message: format!("语料原文（{}）", essay.title),
+                    message: format!("{place}原文（{}）", essay.title),
                 });
             }
-            if !span.quoted {
+            if !span.quoted && !span.reference {
                 finding.fixes.push(Fix {
                     title: "标为引用（加引号）".to_owned(),
                     edits: vec![
@@ -280,27 +793,114 @@ pub fn findings(
         .collect()
 }
 
-/// The beginning of the source sentence holding char `at` of `essay_text`, for messages.
-fn source_excerpt(essay_text: &str, at: usize) -> String {
-    const MAX: usize = 24;
-    let chars: Vec<char> = essay_text.chars().collect();
-    let mut start = at.min(chars.len());
-    while start > 0 && !is_sentence_end(chars[start - 1]) && at - start < 60 {
-        start -= 1;
+/// `misquoted` findings: the quotation, its source's wording, and the source as the fix.
+pub fn misquote_findings(
+    misquotes: &[Misquote],
+    corpus: &Corpus,
+    index: &Index,
+    draft: &Normalized,
+    text: &str,
+) -> Vec<Finding> {
+    if misquotes.is_empty() {
+        return Vec::new();
     }
-    // Skip what closes the previous sentence (”」 and the like) and leading spaces.
-    while start < chars.len() && !chars[start].is_alphanumeric() && chars[start] != '“' {
-        start += 1;
-    }
-    let end = (start + MAX).min(chars.len());
-    let mut excerpt: String = chars[start..end]
+    let chars: Vec<char> = text.chars().collect();
+    misquotes
         .iter()
-        .take_while(|c| **c != '\n' && **c != '\r')
-        .collect();
-    if end < chars.len() && excerpt.chars().count() == MAX {
-        excerpt.push('…');
+        .map(|m| {
+            let essay = &corpus.essays[m.essay];
+            let range = draft.source_range(m.draft.start, m.draft.end);
+            let essay_range = index.essays[m.essay].source_range(m.source.start, m.source.end);
+            let source: String = essay
+                .text
+                .chars()
+                .skip(essay_range.start)
+                .take(essay_range.len())
+                .collect();
+            let written: String = chars[range.clone()].iter().collect();
+            let place = if essay.is_reference() {
+                "文献"
+            } else {
+                "语料"
+            };
+            let message = format!(
+                "引文与{place}《{}》原文有 {} 处不同：引文“{}”，原文“{}”",
+                essay.title,
+                m.edits,
+                elide(&written, 60),
+                elide(&source, 60)
+            );
+            let mut finding = Finding::new(Code::Misquoted, range.clone(), message);
+            if let Origin::File(path) = &essay.origin {
+                finding.related.push(Related {
+                    place: Place::File {
+                        path: path.clone(),
+                        essay: m.essay,
+                        range: essay_range,
+                    },
+                    message: format!("{place}原文（{}）", essay.title),
+                });
+            }
+            finding.fixes.push(Fix {
+                title: "改为原文".to_owned(),
+                edits: vec![Edit {
+                    range,
+                    new_text: source,
+                }],
+            });
+            finding
+        })
+        .collect()
+}
+
+/// `s`, its middle elided when longer than `max` chars.
+fn elide(s: &str, max: usize) -> String {
+    let chars: Vec<char> = s.chars().collect();
+    if chars.len() <= max {
+        return s.to_owned();
     }
-    excerpt
+    let head = max * 2 / 3;
+    let tail = max - head;
+    let mut out: String = chars[..head].iter().collect();
+    out.push('…');
+    out.extend(&chars[chars.len() - tail..]);
+    out
+}
+
+/// The matched source text itself (its middle elided when long) with a little of what is
+/// around it on the same line, for messages: the writer sees what matched.
+fn source_excerpt(essay_text: &str, matched: Range<usize>) -> String {
+    const CONTEXT: usize = 6;
+    const MAX: usize = 40;
+    let chars: Vec<char> = essay_text.chars().collect();
+    let start = matched.start.min(chars.len());
+    let end = matched.end.clamp(start, chars.len());
+    let is_break = |c: &char| *c == '\n' || *c == '\r';
+    let mut before = start;
+    while before > 0 && start - before < CONTEXT && !is_break(&chars[before - 1]) {
+        before -= 1;
+    }
+    let mut after = end;
+    while after < chars.len() && after - end < CONTEXT && !is_break(&chars[after]) {
+        after += 1;
+    }
+    let body: String = chars[start..end]
+        .iter()
+        .map(|&c| if is_break(&c) { ' ' } else { c })
+        .collect();
+    let mut out = String::new();
+    if before > 0 && !is_break(&chars[before - 1]) {
+        out.push('…');
+    }
+    out.extend(&chars[before..start]);
+    out.push('【');
+    out.push_str(&elide(&body, MAX));
+    out.push('】');
+    out.extend(&chars[end..after]);
+    if after < chars.len() && !is_break(&chars[after]) {
+        out.push('…');
+    }
+    out
 }
 
 /// The originality summary a 查重 report gives.
@@ -308,12 +908,20 @@ fn source_excerpt(essay_text: &str, at: usize) -> String {
 pub struct Similarity {
     /// Normalised characters in the draft.
     pub total_chars: usize,
-    /// Normalised characters copied without quotation marks.
+    /// Normalised characters copied from peer essays without quotation marks, official
+    /// wording not counted (复制).
     pub copied_chars: usize,
-    /// Normalised characters copied inside quotation marks.
+    /// Normalised characters quoted, or matching a reference document, official wording not
+    /// counted (引用).
     pub quoted_chars: usize,
+    /// The part of `quoted_chars` that matches reference documents.
+    pub reference_chars: usize,
     /// (essay, copied chars credited to it), largest first.
     pub sources: Vec<(usize, usize)>,
+    /// (essay, cited chars credited to it), largest first.
+    pub cited: Vec<(usize, usize)>,
+    /// Official wording inside matched text, left out of the count.
+    pub left_out: Vec<LeftOut>,
 }
 
 impl Similarity {
@@ -322,19 +930,35 @@ impl Similarity {
             total_chars,
             ..Similarity::default()
         };
+        let add = |list: &mut Vec<(usize, usize)>, essay: usize, len: usize| match list
+            .iter_mut()
+            .find(|(e, _)| *e == essay)
+        {
+            Some((_, n)) => *n += len,
+            None => list.push((essay, len)),
+        };
         for span in spans {
-            let len = span.draft.len();
-            if span.quoted {
+            let len = span.counted;
+            if span.quoted || span.reference {
                 s.quoted_chars += len;
+                if span.reference {
+                    s.reference_chars += len;
+                }
+                add(&mut s.cited, span.essay, len);
             } else {
                 s.copied_chars += len;
-                match s.sources.iter_mut().find(|(e, _)| *e == span.essay) {
-                    Some((_, n)) => *n += len,
-                    None => s.sources.push((span.essay, len)),
-                }
+                add(&mut s.sources, span.essay, len);
             }
         }
         s.sources.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        s.cited.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        s
+    }
+
+    /// `from_spans`, with the official wording the matching step left out.
+    pub fn from_matching(matching: &Matching, total_chars: usize) -> Similarity {
+        let mut s = Similarity::from_spans(&matching.spans, total_chars);
+        s.left_out = matching.left_out.clone();
         s
     }
 
@@ -346,11 +970,13 @@ impl Similarity {
         }
     }
 
-    /// 复制比: copied characters (quotations excluded) / all characters.
+    /// 复制比: copied characters (quotations, references and official wording excluded) / all
+    /// characters.
     pub fn copy_ratio(&self) -> f64 {
         self.ratio(self.copied_chars)
     }
 
+    /// 引用比: quoted or reference characters / all characters.
     pub fn quote_ratio(&self) -> f64 {
         self.ratio(self.quoted_chars)
     }
@@ -360,7 +986,7 @@ impl Similarity {
         self.sources.first().map(|&(e, n)| (e, self.ratio(n)))
     }
 
-    /// `复制比 12.4% · 最大单篇 8.1%《…》 · 引用 2.0%`
+    /// `复制比 12.4% · 最大单篇 8.1%《…》 · 引用比 2.0%`
     pub fn summary(&self, corpus: &Corpus) -> String {
         let mut s = format!("复制比 {:.1}%", self.copy_ratio() * 100.0);
         if let Some((essay, ratio)) = self.largest() {
@@ -371,8 +997,100 @@ impl Similarity {
             ));
         }
         if self.quoted_chars > 0 {
-            s.push_str(&format!(" · 引用 {:.1}%", self.quote_ratio() * 100.0));
+            s.push_str(&format!(" · 引用比 {:.1}%", self.quote_ratio() * 100.0));
         }
         s
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn alignment_finds_the_passage_and_its_edits() {
+        let text: Vec<char> = "前文扶贫开发贵在精准重在精准成败之举在于精准后文"
+            .chars()
+            .collect();
+        let exact: Vec<char> = "贵在精准重在精准".chars().collect();
+        let (edits, range) = align(&exact, &text);
+        assert_eq!(edits, 0);
+        assert_eq!(text[range].iter().collect::<String>(), "贵在精准重在精准");
+        let changed: Vec<char> = "贵在精准要在精准成败之举在精准".chars().collect();
+        let (edits, range) = align(&changed, &text);
+        assert_eq!(edits, 2, "one changed, one dropped");
+        assert_eq!(
+            text[range].iter().collect::<String>(),
+            "贵在精准重在精准成败之举在于精准"
+        );
+        assert_eq!(align(&[], &text).0, 0);
+        assert_eq!(align(&exact, &[]).0, exact.len());
+    }
+
+    #[test]
+    fn excerpt_holds_the_matched_text_with_context() {
+        let essay = "第一句话说完了。然后是被抄的这一段文字，后面还有别的内容。\n下一行";
+        let chars: Vec<char> = essay.chars().collect();
+        let at = essay.chars().position(|c| c == '被').unwrap();
+        let excerpt = source_excerpt(essay, at..at + 8);
+        let matched: String = chars[at..at + 8].iter().collect();
+        assert!(excerpt.contains(&format!("【{matched}】")), "{excerpt}");
+        assert!(
+            excerpt.starts_with('…') && excerpt.ends_with('…'),
+            "{excerpt}"
+        );
+        // Context stops at a line break.
+        let last = essay.chars().position(|c| c == '容').unwrap();
+        let at_end = source_excerpt(essay, last..last + 2);
+        assert!(at_end.ends_with("容。】"), "{at_end}");
+        assert!(!at_end.contains('下'));
+    }
+
+    /// A sentence in three independent documents is the genre's wording; in two it is a copy.
+    #[test]
+    fn runs_in_several_independent_documents_are_wording() {
+        let shared = "把群众的小事当作自己的大事来办，一件一件抓落实";
+        let build = |docs: usize| {
+            let mut corpus = Corpus::default();
+            for i in 0..docs {
+                corpus.push(
+                    format!("peer{i}"),
+                    format!("第{i}篇自己的话各不相同{i}{i}。{shared}。结尾也是第{i}篇独有的内容。"),
+                    Origin::File(format!("peer{i}.txt").into()),
+                );
+            }
+            // One file holding the sentence twice is still one document.
+            corpus.push(
+                "twice".to_owned(),
+                format!("{shared}。中间隔开一些别的文字。{shared}。"),
+                Origin::File("twice.txt".into()),
+            );
+            let index = Index::build(corpus.essays.iter().map(|e| e.text.as_str()));
+            (Sources::new(&corpus, Arc::default()), index)
+        };
+        let text = format!("我的体会是{shared}。");
+        let draft = crate::normalize::normalize(&text);
+        let (sources, index) = build(1);
+        let m = find_matching(&index, &sources, &draft, &text, 13, &[]);
+        assert_eq!(m.spans.len(), 1, "two documents: a copy");
+        assert!(m.left_out.is_empty());
+        let (sources, index) = build(2);
+        let m = find_matching(&index, &sources, &draft, &text, 13, &[]);
+        assert!(m.spans.is_empty(), "three documents: wording");
+        assert_eq!(m.left_out.len(), 1);
+        assert_eq!(m.left_out[0].kind, WordingKind::Corpus);
+        assert!(m.wording.contains(&CORPUS_WORDING));
+    }
+
+    #[test]
+    fn uncovered_keeps_every_free_part() {
+        assert_eq!(
+            uncovered(&(0..30), [5..10, 20..25].iter()),
+            [0..5, 10..20, 25..30]
+        );
+        assert_eq!(
+            uncovered(&(0..10), std::iter::once(&(0..40))),
+            Vec::<Range<usize>>::new()
+        );
     }
 }

@@ -133,6 +133,24 @@ impl Formulas {
         out
     }
 
+    /// The longest formula occurrence covering char `offset` of `chars`.
+    pub fn covering(&self, chars: &[char], offset: usize) -> Option<FormulaHit> {
+        let text: String = chars.iter().collect();
+        self.find_all(&text)
+            .into_iter()
+            .filter(|h| h.range.contains(&offset))
+            .max_by(|a, b| {
+                self.norm_len[a.formula]
+                    .cmp(&self.norm_len[b.formula])
+                    .then(b.range.start.cmp(&a.range.start))
+            })
+    }
+
+    /// The longest formula, in normalised chars.
+    pub fn max_len(&self) -> usize {
+        self.norm_len.iter().copied().max().unwrap_or(0)
+    }
+
     /// Normalised length, in chars, of formula `index`.
     pub fn norm_len(&self, index: usize) -> usize {
         self.norm_len[index]

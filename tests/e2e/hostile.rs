@@ -919,6 +919,10 @@ fn writes_only_its_cache_and_the_file_a_command_changes_each_atomically() {
         "textDocument/didClose",
         json!({"textDocument": {"uri": uri}}),
     );
+    // The large corpus is indexed and cached in the background; on a loaded machine that can
+    // take longer than the session above. Shutting down earlier is fine (the server does not
+    // wait for an index nobody needs), but then there is no cache write to check.
+    wait_for_cached_index(&cache.join("essay-lsp"));
     assert_eq!(client.shutdown_and_exit().code(), Some(0));
 
     // On disk: the cache and the project file changed, nothing else.
@@ -1004,5 +1008,24 @@ fn writes_only_its_cache_and_the_file_a_command_changes_each_atomically() {
             writes.opened.len(),
             writes.renamed
         );
+    }
+}
+
+/// Waits (up to two minutes) until `dir` holds a finished index file.
+fn wait_for_cached_index(dir: &Path) {
+    let deadline = Instant::now() + Duration::from_secs(120);
+    while Instant::now() < deadline {
+        let done = std::fs::read_dir(dir)
+            .into_iter()
+            .flatten()
+            .flatten()
+            .any(|e| {
+                let name = e.file_name().to_string_lossy().into_owned();
+                name.starts_with("index-") && name.ends_with(".bin")
+            });
+        if done {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(50));
     }
 }

@@ -35,6 +35,9 @@ pub const MIN_FILLER: f64 = 0.5;
 pub const PARAGRAPH_SHARE: f64 = 0.6;
 /// … and there are at least this many.
 pub const PARAGRAPH_MIN_EMPTY: usize = 2;
+/// Shortest formula item (folded chars) whose spelling-out cites the formula: 扶持对象精准 does,
+/// 获得感 is a word.
+const MIN_CITED_ITEM: u32 = 4;
 /// Phrases named in a message; the rest are summarised.
 const MAX_NAMED: usize = 5;
 /// Chinese numerals: with a measure word after them they make a quantity.
@@ -193,15 +196,22 @@ fn judge(
     let mut measures: Vec<u32> = Vec::new();
     let mut suffixes: Vec<(u32, u32)> = Vec::new();
     let mut named: Vec<(u32, u32)> = Vec::new();
-    let mut items: Vec<u32> = Vec::new();
+    let mut items: Vec<(u32, u32, u32)> = Vec::new();
+    let mut terms: Vec<(u32, u32)> = Vec::new();
     for (i, hit) in hits.iter().enumerate() {
         if hit.end as usize > b {
             continue;
         }
         for role in &lex.roles[hit.pattern as usize] {
             match *role {
-                Role::Neutral => mark(hit.start, hit.end, FORMULA),
-                Role::Topic => mark(hit.start, hit.end, TOPIC),
+                Role::Neutral => {
+                    mark(hit.start, hit.end, FORMULA);
+                    terms.push((hit.start, hit.end));
+                }
+                Role::Topic => {
+                    mark(hit.start, hit.end, TOPIC);
+                    terms.push((hit.start, hit.end));
+                }
                 Role::Empty(w) if hit.end - hit.start >= 2 => {
                     mark(hit.start, hit.end, WORD);
                     words.push((hit.start, hit.end, w));
@@ -212,7 +222,7 @@ fn judge(
                 Role::Named => named.push((hit.start, hit.end)),
                 Role::Item(formula) => {
                     mark(hit.start, hit.end, FORMULA);
-                    items.push(formula);
+                    items.push((formula, hit.start, hit.end));
                 }
                 Role::Stock {
                     phrase,
@@ -279,9 +289,20 @@ fn judge(
     if residual as f64 > allowed * content as f64 || (filler as f64) < MIN_FILLER * content as f64 {
         return not_empty;
     }
-    // Two items of one numbered formula: the sentence cites its content.
-    items.sort_unstable();
-    if items.windows(2).any(|w| w[0] == w[1]) {
+    // Two items of one numbered formula, spelled out (not as part of its name, 获得感、幸福感、
+    // 安全感) and long enough to be a clause of it: the sentence cites its content.
+    let mut cited: Vec<u32> = items
+        .iter()
+        .filter(|&&(_, s, e)| {
+            e - s >= MIN_CITED_ITEM
+                && !terms
+                    .iter()
+                    .any(|&(ts, te)| ts <= s && e <= te && te - ts > e - s)
+        })
+        .map(|&(formula, _, _)| formula)
+        .collect();
+    cited.sort_unstable();
+    if cited.windows(2).any(|w| w[0] == w[1]) {
         return not_empty;
     }
     let marks = Marks {

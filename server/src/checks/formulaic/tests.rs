@@ -94,6 +94,11 @@ fn a_required_formula_is_neither_filler_nor_information() {
     ] {
         assert!(flagged(stock(), concrete).is_empty(), "{concrete}");
     }
+    // Spelling out a numbered formula's items cites it; naming the formula does not.
+    let cited = "要贯彻落实六个精准的要求，做到扶持对象精准、项目安排精准、资金使用精准。";
+    assert!(flagged(stock(), cited).is_empty(), "{cited}");
+    let named = "干部群众的获得感、幸福感、安全感不断增强。";
+    assert_eq!(flagged(stock(), named).len(), 1, "{named}");
     // A formula on its own is not judged at all.
     assert!(flagged(stock(), "增强“四个意识”、坚定“四个自信”、做到“两个维护”。").is_empty());
 }

@@ -41,7 +41,7 @@ check 选项:
   --disable CODE       关闭某项检查（可重复）：{codes}
   --min-length N       复制/重复检测的最短长度（默认 13 字）
   --format text|json   输出格式（默认 text）
-  --stats              打印字数（汉字、外文词、数字各计 1，标点不计）与各节字数
+  --stats              打印字数（汉字、外文词、数字各计 1，标点不计）、各节字数与套话占比
   --no-project         不读取 essay-lsp.toml
 
 项目设置: 文稿所在文件夹或其上级中的 essay-lsp.toml（与编辑器相同），命令行选项优先。
@@ -241,7 +241,10 @@ pub fn check(args: Vec<String>) -> ExitCode {
                 println!("{shown}: {}", describe_count(&outline.total));
                 print_sections(&shown, &outline.sections, 0);
             }
-            println!("{shown}: {summary}");
+            match &stats {
+                Some(_) => println!("{shown}: {summary} · {}", report.formulaic.summary()),
+                None => println!("{shown}: {summary}"),
+            }
         } else {
             let findings: Vec<_> = report
                 .findings
@@ -273,6 +276,11 @@ pub fn check(args: Vec<String>) -> ExitCode {
             if let Some(outline) = &stats {
                 file["stats"] = json!({
                     "count": count_json(&outline.total),
+                    "formulaic": {
+                        "formulaicChars": report.formulaic.formulaic_chars,
+                        "totalChars": report.formulaic.total_chars,
+                        "ratio": report.formulaic.ratio(),
+                    },
                     "sections": sections_json(&outline.sections),
                 });
             }

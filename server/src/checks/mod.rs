@@ -100,7 +100,9 @@ pub const TABLE: &[CheckInfo] = &[
         severity: Severity::Information,
         title: "套话",
         description:
-            "a sentence made mostly of stock phrases (高度重视、认真贯彻落实 …), naming them",
+            "an empty sentence: stock frames and abstract words (高度重视、认真贯彻落实 …) \
+                      with no number, name or action a reader could check, naming them; also a \
+                      paragraph that is mostly such sentences",
         line_local: true,
     },
     CheckInfo {

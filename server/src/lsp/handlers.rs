@@ -448,7 +448,11 @@ impl LanguageServer for Backend {
         Ok(Some(vec![CodeLens {
             range: Range::new(Position::new(0, 0), Position::new(0, 0)),
             command: Some(Command::new(
-                format!("{summary} · 全文 {} 字", count.total),
+                format!(
+                    "{summary} · {} · 全文 {} 字",
+                    analyzed.report.formulaic.summary(),
+                    count.total
+                ),
                 commands::REPORT.to_owned(),
                 Some(vec![Value::String(uri.as_str().to_owned())]),
             )),

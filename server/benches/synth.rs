@@ -2,7 +2,7 @@
 //! (`scripts/compare-copydetect.py`). Not a benchmark: a bench target only so that it shares
 //! `support/synth.rs` with the benchmarks and is never part of the product.
 //!
-//! `cargo bench --bench synth -- --out DIR [--mb 10] [--seed 1] [--utf8] [--with-builtin]`
+//! `cargo bench --bench synth -- --out DIR [--mb 10 (or 0.5)] [--seed 1] [--utf8] [--with-builtin]`
 //!
 //! Writes `DIR/corpus/part*/NNNNN.txt`, `DIR/draft/draft.md` (20,000 characters) and, with
 //! `--with-builtin`, the built-in essays as `DIR/corpus/builtin/*.txt`, so that a tool without
@@ -16,7 +16,7 @@ use std::path::PathBuf;
 
 fn main() {
     let mut out: Option<PathBuf> = None;
-    let (mut mb, mut seed, mut utf8, mut with_builtin) = (10usize, 1u64, false, false);
+    let (mut mb, mut seed, mut utf8, mut with_builtin) = (10f64, 1u64, false, false);
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         match arg.as_str() {
@@ -34,7 +34,7 @@ fn main() {
         eprintln!("usage: cargo bench --bench synth -- --out DIR [--mb 10] [--seed 1] [--utf8] [--with-builtin]");
         std::process::exit(2);
     };
-    let texts = synth::corpus_texts(seed, mb << 20);
+    let texts = synth::corpus_texts(seed, (mb * 1_048_576.0) as usize);
     let written = synth::write_texts(&out.join("corpus"), &texts, !utf8).unwrap();
     if with_builtin {
         let dir = out.join("corpus/builtin");

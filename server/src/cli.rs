@@ -31,6 +31,7 @@ essay-lsp — 心得体会写作助手：语言服务器与检查工具
 用法:
   essay-lsp [--stdio]                 以 LSP 服务器运行（标准输入/输出）
   essay-lsp check [选项] 文件...       检查文稿，打印问题与复制比
+  essay-lsp fix [--all] [--write] 文件 修正标点（--all 连同错别字与提法），见 fix --help
 
 check 选项:
   --corpus PATH        追加语料文件或文件夹（.txt/.md，可重复）
@@ -40,7 +41,7 @@ check 选项:
   --disable CODE       关闭某项检查（可重复）：{codes}
   --min-length N       复制/重复检测的最短长度（默认 13 字）
   --format text|json   输出格式（默认 text）
-  --stats              打印字数（汉字、外文词、数字各计 1，标点不计）与各节字数
+  --stats              打印字数（汉字、外文词、数字各计 1，标点不计）、各节字数与套话占比
   --no-project         不读取 essay-lsp.toml
 
 项目设置: 文稿所在文件夹或其上级中的 essay-lsp.toml（与编辑器相同），命令行选项优先。
@@ -240,7 +241,10 @@ pub fn check(args: Vec<String>) -> ExitCode {
                 println!("{shown}: {}", describe_count(&outline.total));
                 print_sections(&shown, &outline.sections, 0);
             }
-            println!("{shown}: {summary}");
+            match &stats {
+                Some(_) => println!("{shown}: {summary} · {}", report.formulaic.summary()),
+                None => println!("{shown}: {summary}"),
+            }
         } else {
             let findings: Vec<_> = report
                 .findings
@@ -272,6 +276,11 @@ pub fn check(args: Vec<String>) -> ExitCode {
             if let Some(outline) = &stats {
                 file["stats"] = json!({
                     "count": count_json(&outline.total),
+                    "formulaic": {
+                        "formulaicChars": report.formulaic.formulaic_chars,
+                        "totalChars": report.formulaic.total_chars,
+                        "ratio": report.formulaic.ratio(),
+                    },
                     "sections": sections_json(&outline.sections),
                 });
             }

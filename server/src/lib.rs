@@ -15,6 +15,7 @@ pub mod corpus;
 pub mod decode;
 pub mod document;
 pub mod fingerprint;
+pub mod fix;
 pub mod glossary;
 pub mod mining;
 pub mod normalize;

@@ -1,19 +1,12 @@
-//! `copied-from-corpus`, `quoted-from-corpus`, `from-reference` and `misquoted`, and the
-//! 复制比 / 引用比 summary.
-//!
-//! Exact matches from the fingerprint index are chained per source essay across small gaps (a
-//! changed, inserted or deleted character or two must not split a copied sentence), then each
-//! stretch of the draft is credited to one source: a reference document first (citing policy
-//! is not copying it from the essay that cited it before), else the essay that explains the most
-//! of it. Official wording inside a span (`wording.rs`, and text in several independent corpus
-//! documents) does not count; a span left with fewer than the minimum length is dropped.
-//! Quotations are aligned with their source and reported when they differ from it.
+//! The matching step: exact matches from the fingerprint index chained per source essay across
+//! small gaps, each stretch credited to one source (a reference document first, else the essay
+//! that explains most of it), official wording left out of what counts.
 
 use std::ops::Range;
 use std::sync::Arc;
 
+use super::misquote::{find_misquotes, Misquote};
 use crate::checks::wording::{Wording, WordingHit, WordingKind};
-use crate::checks::{Code, Edit, Finding, Fix, Place, Related};
 use crate::corpus::{Corpus, Origin, Role};
 use crate::fingerprint::{Index, Match};
 use crate::normalize::Normalized;
@@ -51,18 +44,6 @@ pub struct CopySpan {
     pub counted: usize,
     /// Part of a quotation that differs from its source (a `misquoted` finding covers it).
     pub misquoted: bool,
-}
-
-/// A quotation that nearly matches a corpus passage.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Misquote {
-    pub essay: usize,
-    /// Normalised char range of the quotation in the draft.
-    pub draft: Range<usize>,
-    /// Normalised char range of the passage it differs from.
-    pub source: Range<usize>,
-    /// Characters changed, dropped or added (edit distance).
-    pub edits: usize,
 }
 
 /// Official wording inside matched text, left out of the 复制比.
@@ -131,7 +112,7 @@ impl Sources {
         }
     }
 
-    fn is_reference(&self, essay: usize) -> bool {
+    pub(super) fn is_reference(&self, essay: usize) -> bool {
         self.roles.get(essay) == Some(&Role::Reference)
     }
 }
@@ -434,7 +415,7 @@ fn list_left_out(
 }
 
 /// Per normalised draft char: inside one of `regions` (source char ranges).
-fn quoted_chars(draft: &Normalized, regions: &[Range<usize>]) -> Vec<bool> {
+pub(super) fn quoted_chars(draft: &Normalized, regions: &[Range<usize>]) -> Vec<bool> {
     let mut out = vec![false; draft.len()];
     for r in regions {
         let from = draft.origin.partition_point(|&o| (o as usize) < r.start);
@@ -442,145 +423,6 @@ fn quoted_chars(draft: &Normalized, regions: &[Range<usize>]) -> Vec<bool> {
         out[from..to].iter_mut().for_each(|q| *q = true);
     }
     out
-}
-
-/// Quotations of at least this many normalised chars are verified.
-const MIN_QUOTE: usize = 8;
-/// Longer quotations are not aligned (the alignment is quadratic).
-const MAX_QUOTE: usize = 400;
-
-/// Quotations that nearly match a corpus passage: a few characters changed, dropped or added.
-fn find_misquotes(
-    index: &Index,
-    sources: &Sources,
-    draft: &Normalized,
-    regions: &[Range<usize>],
-    matches: &[Match],
-) -> Vec<Misquote> {
-    // Quotations worth verifying, as normalised ranges, by start.
-    let mut quotes: Vec<Range<usize>> = regions
-        .iter()
-        .map(|r| {
-            let qs = draft.origin.partition_point(|&o| (o as usize) < r.start);
-            let qe = draft.origin.partition_point(|&o| (o as usize) < r.end);
-            qs..qe.max(qs)
-        })
-        .filter(|q| (MIN_QUOTE..=MAX_QUOTE).contains(&q.len()))
-        .collect();
-    quotes.sort_by_key(|q| (q.start, q.end));
-    quotes.dedup();
-    // The matches overlapping each quotation: a quotation is at most MAX_QUOTE long, so one
-    // overlapping a match starts less than MAX_QUOTE before it (linear in the matches).
-    let mut overlapping: Vec<Vec<&Match>> = vec![Vec::new(); quotes.len()];
-    for m in matches {
-        let lo = quotes.partition_point(|q| q.start + MAX_QUOTE <= m.draft_start);
-        let hi = quotes.partition_point(|q| q.start < m.draft_end());
-        for qi in lo..hi {
-            if overlap(&quotes[qi], &(m.draft_start..m.draft_end())) > 0 {
-                overlapping[qi].push(m);
-            }
-        }
-    }
-    let mut out = Vec::new();
-    for (quote_range, found) in quotes.iter().zip(&overlapping) {
-        let (qs, qe) = (quote_range.start, quote_range.end);
-        let q = qe - qs;
-        // Candidate sources: essays whose exact matches overlap the quotation, references
-        // first, then by how much they cover; each with its best match's diagonal.
-        let mut by_essay: Vec<(usize, usize, isize)> = Vec::new();
-        for m in found {
-            let o = overlap(quote_range, &(m.draft_start..m.draft_end()));
-            let diagonal = m.essay_start as isize - m.draft_start as isize;
-            let essay = m.essay as usize;
-            match by_essay.iter_mut().find(|(e, _, _)| *e == essay) {
-                Some(entry) => {
-                    if o > entry.1 {
-                        entry.2 = diagonal;
-                    }
-                    entry.1 = entry.1.max(o);
-                }
-                None => by_essay.push((essay, o, diagonal)),
-            }
-        }
-        by_essay.sort_by(|a, b| {
-            sources
-                .is_reference(b.0)
-                .cmp(&sources.is_reference(a.0))
-                .then(b.1.cmp(&a.1))
-                .then(a.0.cmp(&b.0))
-        });
-        let max_edits = (q / 8).clamp(1, 6);
-        let quote = &draft.chars[qs..qe];
-        for &(essay, _, diagonal) in by_essay.iter().take(3) {
-            // One exact match over the whole quotation: an exact quotation, no alignment needed.
-            if matches
-                .iter()
-                .any(|m| m.essay as usize == essay && m.draft_start <= qs && qe <= m.draft_end())
-            {
-                break;
-            }
-            let chars = &index.essays[essay].chars;
-            let slack = (q / 4).max(4) as isize;
-            let from = (qs as isize + diagonal - slack).clamp(0, chars.len() as isize) as usize;
-            let to = (qe as isize + diagonal + slack).clamp(0, chars.len() as isize) as usize;
-            if from >= to {
-                continue;
-            }
-            let (edits, aligned) = align(quote, &chars[from..to]);
-            if edits > max_edits || aligned.is_empty() {
-                continue;
-            }
-            if edits > 0 {
-                out.push(Misquote {
-                    essay,
-                    draft: qs..qe,
-                    source: from + aligned.start..from + aligned.end,
-                    edits,
-                });
-            }
-            // An exact quotation of the preferred source ends the search too.
-            break;
-        }
-    }
-    out
-}
-
-/// Semi-global alignment: the fewest characters changed, dropped or added to turn `pattern`
-/// into some stretch of `text`, and that stretch. Hand-written because the diff crates align
-/// whole sequences, and a quotation is a part of its source.
-fn align(pattern: &[char], text: &[char]) -> (usize, Range<usize>) {
-    let (m, n) = (pattern.len(), text.len());
-    let width = n + 1;
-    // d[i][j]: edits turning pattern[..i] into text[s..j] for the best start s.
-    let mut d = vec![0u32; (m + 1) * width];
-    for i in 1..=m {
-        d[i * width] = i as u32;
-        for j in 1..=n {
-            let sub = d[(i - 1) * width + j - 1] + u32::from(pattern[i - 1] != text[j - 1]);
-            let del = d[(i - 1) * width + j] + 1;
-            let ins = d[i * width + j - 1] + 1;
-            d[i * width + j] = sub.min(del).min(ins);
-        }
-    }
-    let (end, &best) = d[m * width..]
-        .iter()
-        .enumerate()
-        .min_by_key(|&(j, &v)| (v, j))
-        .expect("a row");
-    // Walk back to where the stretch starts, preferring matches.
-    let (mut i, mut j) = (m, end);
-    while i > 0 {
-        let here = d[i * width + j];
-        if j > 0 && here == d[(i - 1) * width + j - 1] + u32::from(pattern[i - 1] != text[j - 1]) {
-            i -= 1;
-            j -= 1;
-        } else if here == d[(i - 1) * width + j] + 1 {
-            i -= 1;
-        } else {
-            j -= 1;
-        }
-    }
-    (best as usize, j..end)
 }
 
 /// Chains exact matches of the same essay that follow each other across small gaps.
@@ -626,7 +468,7 @@ fn chain(matches: &[Match]) -> Vec<CopySpan> {
     out
 }
 
-fn overlap(a: &Range<usize>, b: &Range<usize>) -> usize {
+pub(super) fn overlap(a: &Range<usize>, b: &Range<usize>) -> usize {
     a.end.min(b.end).saturating_sub(a.start.max(b.start))
 }
 
@@ -686,365 +528,9 @@ pub fn quote_regions(text: &str) -> Vec<Range<usize>> {
     regions
 }
 
-/// The `copied-from-corpus`, `quoted-from-corpus`, `from-reference` and `misquoted` checks:
-/// findings for what the analyzer's matching step found.
-pub struct Copied;
-
-impl super::Check for Copied {
-    fn codes(&self) -> &'static [Code] {
-        &[
-            Code::CopiedFromCorpus,
-            Code::QuotedFromCorpus,
-            Code::FromReference,
-            Code::Misquoted,
-        ]
-    }
-
-    fn check(&self, cx: &super::Context<'_>) -> Vec<Finding> {
-        let mut out = findings(cx.copies, cx.corpus, cx.index, cx.draft());
-        if let Some(matching) = cx.matching {
-            out.extend(misquote_findings(
-                &matching.misquotes,
-                cx.corpus,
-                cx.index,
-                cx.draft(),
-                cx.text,
-            ));
-        }
-        out
-    }
-}
-
-/// Turns copy spans into findings on the draft (normalised as `draft`); spans inside a
-/// misquotation are left to its finding.
-pub fn findings(
-    spans: &[CopySpan],
-    corpus: &Corpus,
-    index: &Index,
-    draft: &Normalized,
-) -> Vec<Finding> {
-    spans
-        .iter()
-        .filter(|span| !span.misquoted)
-        .map(|span| {
-            let essay = &corpus.essays[span.essay];
-            let range = draft.source_range(span.draft.start, span.draft.end);
-            let essay_norm = &index.essays[span.essay];
-            let essay_range = essay_norm.source_range(span.source.start, span.source.end);
-            let excerpt = source_excerpt(&essay.text, essay_range.clone());
-            let also = match span.also_in.len() {
-                0 => String::new(),
-                n => format!(
-                    "；另见《{}》{}",
-                    corpus.essays[span.also_in[0]].title,
-                    if n > 1 {
-                        format!("等 {n} 篇")
-                    } else {
-                        String::new()
-                    }
-                ),
-            };
-            let (code, verb) = if span.reference {
-                (Code::FromReference, "引用")
-            } else if span.quoted {
-                (Code::QuotedFromCorpus, "引用")
-            } else {
-                (Code::CopiedFromCorpus, "重复")
-            };
-            let place = if span.reference { "文献" } else { "语料" };
-            let left_out = span.draft.len().saturating_sub(span.counted);
-            let not_counted = if left_out > 0 {
-                format!("，其中规范表述 {left_out} 字不计")
-            } else {
-                String::new()
-            };
-            let message = format!(
-                "与{place}《{}》{verb} {} 字{not_counted}（原文：“{excerpt}”）{also}",
-                essay.title, span.matched
-            );
-            let mut finding = Finding::new(code, range.clone(), message);
-            if let Origin::File(path) = &essay.origin {
-                finding.related.push(Related {
-                    place: Place::File {
-                        path: path.clone(),
-                        essay: span.essay,
-                        range: essay_range,
-                    },
-                    message: format!("{place}原文（{}）", essay.title),
-                });
-            }
-            if !span.quoted && !span.reference {
-                finding.fixes.push(Fix {
-                    title: "标为引用（加引号）".to_owned(),
-                    edits: vec![
-                        Edit {
-                            range: range.start..range.start,
-                            new_text: "“".to_owned(),
-                        },
-                        Edit {
-                            range: range.end..range.end,
-                            new_text: "”".to_owned(),
-                        },
-                    ],
-                });
-            }
-            finding
-        })
-        .collect()
-}
-
-/// `misquoted` findings: the quotation, its source's wording, and the source as the fix.
-pub fn misquote_findings(
-    misquotes: &[Misquote],
-    corpus: &Corpus,
-    index: &Index,
-    draft: &Normalized,
-    text: &str,
-) -> Vec<Finding> {
-    if misquotes.is_empty() {
-        return Vec::new();
-    }
-    let chars: Vec<char> = text.chars().collect();
-    misquotes
-        .iter()
-        .map(|m| {
-            let essay = &corpus.essays[m.essay];
-            let range = draft.source_range(m.draft.start, m.draft.end);
-            let essay_range = index.essays[m.essay].source_range(m.source.start, m.source.end);
-            let source: String = essay
-                .text
-                .chars()
-                .skip(essay_range.start)
-                .take(essay_range.len())
-                .collect();
-            let written: String = chars[range.clone()].iter().collect();
-            let place = if essay.is_reference() {
-                "文献"
-            } else {
-                "语料"
-            };
-            let message = format!(
-                "引文与{place}《{}》原文有 {} 处不同：引文“{}”，原文“{}”",
-                essay.title,
-                m.edits,
-                elide(&written, 60),
-                elide(&source, 60)
-            );
-            let mut finding = Finding::new(Code::Misquoted, range.clone(), message);
-            if let Origin::File(path) = &essay.origin {
-                finding.related.push(Related {
-                    place: Place::File {
-                        path: path.clone(),
-                        essay: m.essay,
-                        range: essay_range,
-                    },
-                    message: format!("{place}原文（{}）", essay.title),
-                });
-            }
-            finding.fixes.push(Fix {
-                title: "改为原文".to_owned(),
-                edits: vec![Edit {
-                    range,
-                    new_text: source,
-                }],
-            });
-            finding
-        })
-        .collect()
-}
-
-/// `s`, its middle elided when longer than `max` chars.
-fn elide(s: &str, max: usize) -> String {
-    let chars: Vec<char> = s.chars().collect();
-    if chars.len() <= max {
-        return s.to_owned();
-    }
-    let head = max * 2 / 3;
-    let tail = max - head;
-    let mut out: String = chars[..head].iter().collect();
-    out.push('…');
-    out.extend(&chars[chars.len() - tail..]);
-    out
-}
-
-/// The matched source text itself (its middle elided when long) with a little of what is
-/// around it on the same line, for messages: the writer sees what matched.
-fn source_excerpt(essay_text: &str, matched: Range<usize>) -> String {
-    const CONTEXT: usize = 6;
-    const MAX: usize = 40;
-    let chars: Vec<char> = essay_text.chars().collect();
-    let start = matched.start.min(chars.len());
-    let end = matched.end.clamp(start, chars.len());
-    let is_break = |c: &char| *c == '\n' || *c == '\r';
-    let mut before = start;
-    while before > 0 && start - before < CONTEXT && !is_break(&chars[before - 1]) {
-        before -= 1;
-    }
-    let mut after = end;
-    while after < chars.len() && after - end < CONTEXT && !is_break(&chars[after]) {
-        after += 1;
-    }
-    let body: String = chars[start..end]
-        .iter()
-        .map(|&c| if is_break(&c) { ' ' } else { c })
-        .collect();
-    let mut out = String::new();
-    if before > 0 && !is_break(&chars[before - 1]) {
-        out.push('…');
-    }
-    out.extend(&chars[before..start]);
-    out.push('【');
-    out.push_str(&elide(&body, MAX));
-    out.push('】');
-    out.extend(&chars[end..after]);
-    if after < chars.len() && !is_break(&chars[after]) {
-        out.push('…');
-    }
-    out
-}
-
-/// The originality summary a 查重 report gives.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Similarity {
-    /// Normalised characters in the draft.
-    pub total_chars: usize,
-    /// Normalised characters copied from peer essays without quotation marks, official
-    /// wording not counted (复制).
-    pub copied_chars: usize,
-    /// Normalised characters quoted, or matching a reference document, official wording not
-    /// counted (引用).
-    pub quoted_chars: usize,
-    /// The part of `quoted_chars` that matches reference documents.
-    pub reference_chars: usize,
-    /// (essay, copied chars credited to it), largest first.
-    pub sources: Vec<(usize, usize)>,
-    /// (essay, cited chars credited to it), largest first.
-    pub cited: Vec<(usize, usize)>,
-    /// Official wording inside matched text, left out of the count.
-    pub left_out: Vec<LeftOut>,
-}
-
-impl Similarity {
-    pub fn from_spans(spans: &[CopySpan], total_chars: usize) -> Similarity {
-        let mut s = Similarity {
-            total_chars,
-            ..Similarity::default()
-        };
-        let add = |list: &mut Vec<(usize, usize)>, essay: usize, len: usize| match list
-            .iter_mut()
-            .find(|(e, _)| *e == essay)
-        {
-            Some((_, n)) => *n += len,
-            None => list.push((essay, len)),
-        };
-        for span in spans {
-            let len = span.counted;
-            if span.quoted || span.reference {
-                s.quoted_chars += len;
-                if span.reference {
-                    s.reference_chars += len;
-                }
-                add(&mut s.cited, span.essay, len);
-            } else {
-                s.copied_chars += len;
-                add(&mut s.sources, span.essay, len);
-            }
-        }
-        s.sources.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-        s.cited.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-        s
-    }
-
-    /// `from_spans`, with the official wording the matching step left out.
-    pub fn from_matching(matching: &Matching, total_chars: usize) -> Similarity {
-        let mut s = Similarity::from_spans(&matching.spans, total_chars);
-        s.left_out = matching.left_out.clone();
-        s
-    }
-
-    fn ratio(&self, n: usize) -> f64 {
-        if self.total_chars == 0 {
-            0.0
-        } else {
-            n as f64 / self.total_chars as f64
-        }
-    }
-
-    /// 复制比: copied characters (quotations, references and official wording excluded) / all
-    /// characters.
-    pub fn copy_ratio(&self) -> f64 {
-        self.ratio(self.copied_chars)
-    }
-
-    /// 引用比: quoted or reference characters / all characters.
-    pub fn quote_ratio(&self) -> f64 {
-        self.ratio(self.quoted_chars)
-    }
-
-    /// The largest share from one source essay.
-    pub fn largest(&self) -> Option<(usize, f64)> {
-        self.sources.first().map(|&(e, n)| (e, self.ratio(n)))
-    }
-
-    /// `复制比 12.4% · 最大单篇 8.1%《…》 · 引用比 2.0%`
-    pub fn summary(&self, corpus: &Corpus) -> String {
-        let mut s = format!("复制比 {:.1}%", self.copy_ratio() * 100.0);
-        if let Some((essay, ratio)) = self.largest() {
-            s.push_str(&format!(
-                " · 最大单篇 {:.1}%《{}》",
-                ratio * 100.0,
-                corpus.essays[essay].title
-            ));
-        }
-        if self.quoted_chars > 0 {
-            s.push_str(&format!(" · 引用比 {:.1}%", self.quote_ratio() * 100.0));
-        }
-        s
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn alignment_finds_the_passage_and_its_edits() {
-        let text: Vec<char> = "前文扶贫开发贵在精准重在精准成败之举在于精准后文"
-            .chars()
-            .collect();
-        let exact: Vec<char> = "贵在精准重在精准".chars().collect();
-        let (edits, range) = align(&exact, &text);
-        assert_eq!(edits, 0);
-        assert_eq!(text[range].iter().collect::<String>(), "贵在精准重在精准");
-        let changed: Vec<char> = "贵在精准要在精准成败之举在精准".chars().collect();
-        let (edits, range) = align(&changed, &text);
-        assert_eq!(edits, 2, "one changed, one dropped");
-        assert_eq!(
-            text[range].iter().collect::<String>(),
-            "贵在精准重在精准成败之举在于精准"
-        );
-        assert_eq!(align(&[], &text).0, 0);
-        assert_eq!(align(&exact, &[]).0, exact.len());
-    }
-
-    #[test]
-    fn excerpt_holds_the_matched_text_with_context() {
-        let essay = "第一句话说完了。然后是被抄的这一段文字，后面还有别的内容。\n下一行";
-        let chars: Vec<char> = essay.chars().collect();
-        let at = essay.chars().position(|c| c == '被').unwrap();
-        let excerpt = source_excerpt(essay, at..at + 8);
-        let matched: String = chars[at..at + 8].iter().collect();
-        assert!(excerpt.contains(&format!("【{matched}】")), "{excerpt}");
-        assert!(
-            excerpt.starts_with('…') && excerpt.ends_with('…'),
-            "{excerpt}"
-        );
-        // Context stops at a line break.
-        let last = essay.chars().position(|c| c == '容').unwrap();
-        let at_end = source_excerpt(essay, last..last + 2);
-        assert!(at_end.ends_with("容。】"), "{at_end}");
-        assert!(!at_end.contains('下'));
-    }
 
     /// A sentence in three independent documents is the genre's wording; in two it is a copy.
     #[test]

@@ -1,15 +1,18 @@
 //! Corpus mining, in one place for every miner: the glossary's definitions and word usage
-//! (`definitions`, `words`), the phrase book's inventory (`phrases`).
+//! (`definitions`, `words`), the phrase book's inventory (`phrases`), the 套话 check's corpus
+//! stock phrases (`stock`).
 //!
 //! Each essay is segmented once (`Segmented`, with `crate::segment::words`, which knows the
 //! built-in essays' segmentation ahead of time) and the words are handed to every miner that
-//! needs them. Sentences and clauses are split here, on the character classes of `crate::text`;
+//! needs them (`stock` tags parts of speech with jieba itself: these words carry no tags).
+//! Sentences and clauses are split here, on the character classes of `crate::text`;
 //! a miner names the sentence boundary it uses (`text::is_sentence_end` for the phrase book,
 //! `text::is_statement_end` for definitions, where `；` closes a statement).
 
 pub(crate) mod clauses;
 pub(crate) mod definitions;
 pub(crate) mod phrases;
+pub mod stock;
 pub(crate) mod words;
 
 use std::ops::Range;

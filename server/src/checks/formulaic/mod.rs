@@ -8,13 +8,12 @@
 //! of empty text in the document goes beside the 复制比 ([`share`]).
 //!
 //! The vocabulary (`lexicon`) comes from data files in `corpus/` and from the corpus itself
-//! (`mining`): stock phrases recurring across the reference essays. Everything is matched with
+//! (`crate::mining::stock`): stock phrases recurring across the reference essays. Everything is matched with
 //! one Aho–Corasick automaton over folded text, without jieba, which may still be loading when
 //! the first diagnostics are due. Findings depend on their line alone (the analyzer caches them
 //! per line).
 
 mod lexicon;
-mod mining;
 mod sentence;
 #[cfg(test)]
 mod tests;
@@ -26,7 +25,7 @@ use crate::checks::{Code, Finding};
 use crate::corpus::Corpus;
 use crate::normalize::Normalized;
 
-pub use mining::corpus_phrases;
+pub use crate::mining::stock::corpus_phrases;
 pub use sentence::{MAX_RESIDUAL, MIN_CONTENT, MIN_FILLER, PARAGRAPH_MIN_EMPTY, PARAGRAPH_SHARE};
 
 use lexicon::Lexicon;

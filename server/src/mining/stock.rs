@@ -1,11 +1,11 @@
-//! Mining the corpus for stock phrases: word runs that recur across many essays and are
+//! Mining the corpus for stock phrases (the 套话 check, `checks::formulaic`): word runs that recur across many essays and are
 //! predicates, not subject matter (see [`corpus_phrases`]). Needs jieba, so the built-in corpus's
 //! result is kept in `corpus/stock-phrases-mined.txt` for checks that run before jieba loads.
 
 use std::collections::{HashMap, HashSet};
 
 use crate::corpus::Corpus;
-use crate::normalize::is_clause_break;
+use crate::text::is_clause_break;
 
 /// Corpus phrases: normalised length bounds of a recurring word run.
 const CORPUS_MIN_CHARS: usize = 4;
@@ -41,7 +41,8 @@ const GENRE_WORDS: &[&str] = &[
 
 /// Recurring phrases of the corpus that are formulas rather than subject matter.
 ///
-/// The rule: segment each essay with jieba (clauses split at punctuation) and take every run of
+/// The rule: segment each essay with jieba, tagging parts of speech (so not through
+/// `Segmented`, whose words carry no tags; clauses split at punctuation) and take every run of
 /// 2–4 consecutive words whose normalised length is 4–8 characters. A run is a corpus stock
 /// phrase when
 ///

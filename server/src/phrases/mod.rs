@@ -1,6 +1,7 @@
 //! Completion in Chinese text: the genre's phrase inventory and what to offer at a cursor.
 //!
-//! [`PhraseBook::build`] collects, once at start:
+//! [`PhraseBook::build`] collects, once at start (the corpus part is mined in
+//! `crate::mining::phrases`):
 //! - recurring multi-word phrases (jieba token n-grams seen in two essays or three times),
 //! - quoted phrases (“…”), glossary terms, and the curated formulas of `corpus/phrases.txt`,
 //! - parallel structures (摘帽不摘责任、摘帽不摘政策、…: clauses sharing a beginning or ending),

@@ -269,27 +269,18 @@ impl PhraseBook {
         let Some(earliest) = candidates.iter().map(|c| c.start).min() else {
             return nothing;
         };
-        candidates.sort_by(|a, b| {
+        let rank = |c: &Candidate<'_>| {
             (
-                Reverse(a.typed),
-                Reverse(a.curated),
-                Reverse(a.essays),
-                Reverse(a.count),
-                a.order,
-                a.kind.priority(),
-                a.text.chars().count(),
+                Reverse(c.typed),
+                Reverse(c.curated),
+                Reverse(c.essays),
+                Reverse(c.count),
+                c.order,
+                c.kind.priority(),
+                c.text.chars().count(),
             )
-                .cmp(&(
-                    Reverse(b.typed),
-                    Reverse(b.curated),
-                    Reverse(b.essays),
-                    Reverse(b.count),
-                    b.order,
-                    b.kind.priority(),
-                    b.text.chars().count(),
-                ))
-                .then_with(|| a.text.cmp(&b.text))
-        });
+        };
+        candidates.sort_by(|a, b| rank(a).cmp(&rank(b)).then_with(|| a.text.cmp(&b.text)));
         // The edit starts no later than the client's own word (see `client_word_start`), so
         // every client filters the typed text against the start of `new_text`.
         let word_start = base + client_word_start(&tail);

@@ -146,8 +146,6 @@ fn is_common_han(c: char) -> bool {
     ('\u{4E00}'..='\u{9FFF}').contains(&c)
 }
 
-pub use crate::text::{is_clause_break, is_statement_end as is_sentence_end};
-
 #[cfg(test)]
 mod tests {
     use super::*;

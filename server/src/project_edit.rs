@@ -9,8 +9,9 @@ use toml_edit::Item;
 use crate::atomic::write_atomic;
 use crate::corpus::Corpus;
 use crate::glossary::CATEGORIES;
-use crate::normalize::{is_sentence_end, normalize_str};
+use crate::normalize::normalize_str;
 use crate::project::{find, one_line, resolve_path, GLOSSARY_FILE, PROJECT_FILE};
+use crate::text::is_statement_end;
 
 const NEW_PROJECT_HEADER: &str = "\
 # essay-lsp 项目设置：本文件所在文件夹及其子文件夹中的文稿都使用这些设置。
@@ -233,12 +234,12 @@ fn sentence_with(text: &str, term: &str) -> Option<String> {
     let start = text[..at]
         .char_indices()
         .rev()
-        .find(|(_, c)| is_sentence_end(*c))
+        .find(|(_, c)| is_statement_end(*c))
         .map_or(0, |(i, c)| i + c.len_utf8());
     let after = at + term.len();
     let end = text[after..]
         .char_indices()
-        .find(|(_, c)| is_sentence_end(*c))
+        .find(|(_, c)| is_statement_end(*c))
         .map_or(text.len(), |(i, c)| {
             // Keep the full stop, not a line break.
             if c == '\n' || c == '\r' {

@@ -9,7 +9,7 @@
 use essay_lsp::builtin;
 use essay_lsp::checks::formulaic::StockPhrases;
 use essay_lsp::checks::Code;
-use essay_lsp::normalize::is_sentence_end;
+use essay_lsp::text::is_statement_end;
 
 const MIN_RECALL: f64 = 0.85;
 const MAX_FALSE_POSITIVES: f64 = 0.02;
@@ -131,7 +131,7 @@ fn formulaic_findings_on_the_seed() {
     let check = check();
     let seed = builtin::text("seed/000_fbe086485b6b6179.txt");
     let sentences = seed
-        .split(is_sentence_end)
+        .split(is_statement_end)
         .filter(|s| !s.trim().is_empty())
         .count();
     let chars: Vec<char> = seed.chars().collect();

@@ -5,7 +5,8 @@ use std::ops::Range;
 
 use crate::checks::{Code, Edit, Finding, Fix, Place, Related};
 use crate::fingerprint::{kgram_hashes, FastMap, K};
-use crate::normalize::{is_clause_break, Normalized};
+use crate::normalize::Normalized;
+use crate::text::is_clause_break;
 
 /// Occurrences of one k-gram beyond this many are not paired (a slogan repeated 50 times is
 /// reported through its first pairs already, and pairing all would be quadratic).

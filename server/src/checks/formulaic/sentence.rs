@@ -19,7 +19,7 @@ use std::ops::Range;
 
 use super::lexicon::{fold, Hit, Lexicon, Part, Role, MAX_SLOT};
 use crate::checks::{Code, Finding, Place, Related};
-use crate::normalize::is_sentence_end;
+use crate::text::is_statement_end;
 
 /// Sentences with fewer chars than this once neutral text is set aside (headings, slogans, a
 /// formula on its own) are not judged.
@@ -584,7 +584,7 @@ fn sentences(chars: &[char], line: Range<usize>) -> impl Iterator<Item = Range<u
         while i < line.end {
             let c = chars[i];
             i += 1;
-            if is_sentence_end(c) {
+            if is_statement_end(c) {
                 let range = start..i - 1;
                 start = i;
                 if !range.is_empty() {

@@ -17,7 +17,7 @@ pub mod document;
 pub mod fingerprint;
 pub mod fix;
 pub mod glossary;
-pub mod mining;
+pub(crate) mod mining;
 pub mod normalize;
 pub mod outline;
 pub mod parallel;

@@ -60,8 +60,16 @@ const FUNCTION: u8 = 8;
 struct Judged {
     /// Chars that count (neutral text set aside).
     content: usize,
-    /// Some: the sentence is empty; the phrases to name.
-    empty: Option<Vec<String>>,
+    /// Some: the sentence is empty; what to name.
+    empty: Option<Empty>,
+}
+
+/// What makes an empty sentence empty, for its message.
+enum Empty {
+    /// Stock phrases (frames, set phrases) it is built of.
+    Stock(Vec<String>),
+    /// No stock phrase: the longest of its abstract words.
+    Abstract(Vec<String>),
 }
 
 /// Sentence and paragraph findings for `text`.
@@ -322,7 +330,9 @@ fn judge(
             named.push(display.clone());
         }
     }
-    if named.is_empty() {
+    let empty = if !named.is_empty() {
+        Empty::Stock(named)
+    } else {
         // No stock phrase: name the longest of its abstract words, in order.
         let mut longest: Vec<(usize, &String)> = Vec::new();
         for w in outermost_words(&words) {
@@ -334,11 +344,11 @@ fn judge(
         longest.sort_by_key(|(i, w)| (std::cmp::Reverse(w.chars().count()), *i));
         longest.truncate(MAX_NAMED);
         longest.sort();
-        named = longest.into_iter().map(|(_, w)| w.clone()).collect();
-    }
+        Empty::Abstract(longest.into_iter().map(|(_, w)| w.clone()).collect())
+    };
     Judged {
         content,
-        empty: Some(named),
+        empty: Some(empty),
     }
 }
 
@@ -502,7 +512,8 @@ fn outermost_words(words: &[(u32, u32, u32)]) -> Vec<u32> {
     out
 }
 
-fn sentence_message(named: &[String]) -> String {
+fn sentence_message(empty: &Empty) -> String {
+    let (Empty::Stock(named) | Empty::Abstract(named)) = empty;
     let mut list = named
         .iter()
         .take(MAX_NAMED)
@@ -512,7 +523,15 @@ fn sentence_message(named: &[String]) -> String {
     if named.len() > MAX_NAMED {
         list.push_str(&format!(" 等 {} 处", named.len()));
     }
-    format!("套话：{list}。句中没有具体的人、事、地点或数字，可写明谁做了什么、做到多少")
+    match empty {
+        Empty::Stock(_) => {
+            format!("套话：{list}。句中没有具体的人、事、地点或数字，可写明谁做了什么、做到多少")
+        }
+        Empty::Abstract(_) => format!(
+            "空泛的句子：只有“{list}”这类抽象的说法，没有具体的人、事、地点或数字，\
+             可写明谁做了什么、做到多少"
+        ),
+    }
 }
 
 /// Lines this long or shorter without sentence-ending punctuation are headings (一、…, 三要强化

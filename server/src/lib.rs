@@ -6,6 +6,7 @@
 
 pub mod analysis;
 pub mod atomic;
+pub mod batch;
 pub mod builtin;
 pub mod cache;
 pub mod checks;
@@ -14,6 +15,7 @@ pub mod context;
 pub mod corpus;
 pub mod decode;
 pub mod document;
+pub mod docx;
 pub mod fingerprint;
 pub mod glossary;
 pub mod normalize;

@@ -1,0 +1,346 @@
+//! Cross-checking a batch of essays: each against the corpus and, with `cross`, against every
+//! other essay of the batch (never itself), for whoever collects fifty 心得体会 after a 学习会.
+//!
+//! One fingerprint index holds the corpus's essays followed by the batch's, built once for the
+//! whole batch; each essay is then matched against it with its own file and its own place in
+//! the batch skipped, so a passage shared by two essays and the corpus is credited the way the
+//! editor credits it (the longest explanation wins). The result is data; `html_report` and the
+//! command line render it.
+
+use std::ops::Range;
+use std::path::PathBuf;
+
+use crate::analysis::Analyzer;
+use crate::checks::copied::{self, Similarity};
+use crate::config::Settings;
+use crate::corpus::Corpus;
+use crate::fingerprint::Index;
+use crate::normalize::{normalize, Normalized};
+
+/// One essay of the batch.
+#[derive(Debug, Clone)]
+pub struct Submission {
+    /// As the user named it (a path, or `-` for standard input).
+    pub name: String,
+    /// The file, when there is one (to skip it where it is also in the corpus).
+    pub path: Option<PathBuf>,
+    pub text: String,
+    /// Lines are paragraphs (a Word document), not lines the writer sees.
+    pub paragraphs: bool,
+}
+
+/// Where a copied passage comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Source {
+    /// An essay of the corpus (`Corpus::essays` index).
+    Corpus(usize),
+    /// Another essay of the batch.
+    Essay(usize),
+}
+
+/// A passage of an essay found in a source.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Passage {
+    /// Char range in the essay's text.
+    pub range: Range<usize>,
+    pub source: Source,
+    /// Char range in the source's text.
+    pub source_range: Range<usize>,
+    /// Characters counted (normalised: letters and digits), as in 复制比.
+    pub chars: usize,
+    /// Inside quotation marks: a citation, not counted in 复制比.
+    pub quoted: bool,
+    /// Other sources that hold the same passage.
+    pub also_in: Vec<Source>,
+}
+
+/// One essay's result.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct EssayResult {
+    /// Characters counted (normalised: letters and digits, each one): 复制比's denominator.
+    pub total_chars: usize,
+    pub copied_chars: usize,
+    pub quoted_chars: usize,
+    /// Copied characters per source, largest first.
+    pub sources: Vec<(Source, usize)>,
+    /// In text order.
+    pub passages: Vec<Passage>,
+}
+
+impl EssayResult {
+    /// 复制比: copied characters (quotations excluded) / all characters.
+    pub fn copy_ratio(&self) -> f64 {
+        ratio(self.copied_chars, self.total_chars)
+    }
+
+    /// 引用比: quoted characters / all characters.
+    pub fn quote_ratio(&self) -> f64 {
+        ratio(self.quoted_chars, self.total_chars)
+    }
+
+    /// Copied characters credited to `source`.
+    pub fn chars_from(&self, source: Source) -> usize {
+        self.sources
+            .iter()
+            .find(|(s, _)| *s == source)
+            .map_or(0, |(_, n)| *n)
+    }
+}
+
+pub fn ratio(n: usize, total: usize) -> f64 {
+    if total == 0 {
+        0.0
+    } else {
+        n as f64 / total as f64
+    }
+}
+
+/// Two essays of the batch that share text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Pair {
+    /// Essays of the batch, `a < b`.
+    pub a: usize,
+    pub b: usize,
+    /// Characters of `a` credited to `b`, and of `b` credited to `a`.
+    pub chars_in_a: usize,
+    pub chars_in_b: usize,
+}
+
+impl Pair {
+    /// The larger of the two shares: how much text the pair has in common.
+    pub fn shared(&self) -> usize {
+        self.chars_in_a.max(self.chars_in_b)
+    }
+}
+
+/// The fingerprint index for one batch: the analyzer's corpus, then the batch's essays.
+pub struct BatchIndex<'a> {
+    pub analyzer: &'a Analyzer,
+    /// None: no cross-check; the analyzer's own index is used.
+    combined: Option<Index>,
+    /// The batch's essays normalised (when not in `combined`).
+    drafts: Vec<Normalized>,
+}
+
+impl<'a> BatchIndex<'a> {
+    /// Indexes the essays (all of the batch, in order) for checking against `analyzer`'s
+    /// corpus and, with `cross`, against each other.
+    pub fn new(analyzer: &'a Analyzer, essays: &[Submission], cross: bool) -> BatchIndex<'a> {
+        let drafts: Vec<Normalized> =
+            crate::parallel::map(essays, |s| s.text.len(), |s| normalize(&s.text));
+        if !cross {
+            return BatchIndex {
+                analyzer,
+                combined: None,
+                drafts,
+            };
+        }
+        let mut all = analyzer.index.essays.clone();
+        all.extend(drafts);
+        BatchIndex {
+            analyzer,
+            combined: Some(Index::from_normalized(all)),
+            drafts: Vec::new(),
+        }
+    }
+
+    fn corpus(&self) -> &Corpus {
+        &self.analyzer.corpus
+    }
+
+    fn index(&self) -> &Index {
+        self.combined.as_ref().unwrap_or(&self.analyzer.index)
+    }
+
+    fn draft(&self, essay: usize) -> &Normalized {
+        match &self.combined {
+            Some(index) => &index.essays[self.corpus().essays.len() + essay],
+            None => &self.drafts[essay],
+        }
+    }
+
+    /// The normalised text of a source, to map its ranges back.
+    fn source_norm(&self, source: Source) -> &Normalized {
+        match source {
+            Source::Corpus(id) => &self.index().essays[id],
+            Source::Essay(id) => self.draft(id),
+        }
+    }
+
+    fn source_of(&self, id: usize) -> Source {
+        let corpus = self.corpus().essays.len();
+        if id < corpus {
+            Source::Corpus(id)
+        } else {
+            Source::Essay(id - corpus)
+        }
+    }
+
+    /// Checks essay `essay` (its `text`, checked with `settings`): never against itself,
+    /// neither its place in the batch nor its own file in the corpus.
+    pub fn check(&self, essay: usize, text: &str, settings: &Settings) -> EssayResult {
+        let draft = self.draft(essay);
+        let mut skip = crate::corpus::essays_from_files(self.corpus(), &settings.skip_corpus_files);
+        if self.combined.is_some() {
+            skip.push(self.corpus().essays.len() + essay);
+        }
+        let spans = copied::find_copies_skipping(
+            self.index(),
+            draft,
+            text,
+            settings.min_match_chars,
+            &skip,
+        );
+        let similarity = Similarity::from_spans(&spans, draft.len());
+        let passages = spans
+            .iter()
+            .map(|span| {
+                let source = self.source_of(span.essay);
+                Passage {
+                    range: draft.source_range(span.draft.start, span.draft.end),
+                    source,
+                    source_range: self
+                        .source_norm(source)
+                        .source_range(span.source.start, span.source.end),
+                    chars: span.draft.len(),
+                    quoted: span.quoted,
+                    also_in: span.also_in.iter().map(|&e| self.source_of(e)).collect(),
+                }
+            })
+            .collect();
+        EssayResult {
+            total_chars: similarity.total_chars,
+            copied_chars: similarity.copied_chars,
+            quoted_chars: similarity.quoted_chars,
+            sources: similarity
+                .sources
+                .iter()
+                .map(|&(e, n)| (self.source_of(e), n))
+                .collect(),
+            passages,
+        }
+    }
+}
+
+/// The pairs of essays that share text, most shared first.
+pub fn pairs(results: &[EssayResult]) -> Vec<Pair> {
+    let mut out: Vec<Pair> = Vec::new();
+    for (a, result) in results.iter().enumerate() {
+        for &(source, _) in &result.sources {
+            let Source::Essay(b) = source else { continue };
+            let (lo, hi) = (a.min(b), a.max(b));
+            if out.iter().any(|p| p.a == lo && p.b == hi) {
+                continue;
+            }
+            out.push(Pair {
+                a: lo,
+                b: hi,
+                chars_in_a: results[lo].chars_from(Source::Essay(hi)),
+                chars_in_b: results[hi].chars_from(Source::Essay(lo)),
+            });
+        }
+    }
+    out.sort_by(|x, y| {
+        y.shared()
+            .cmp(&x.shared())
+            .then((x.a, x.b).cmp(&(y.a, y.b)))
+    });
+    out
+}
+
+/// The essays, worst first: by 复制比, then copied characters, then their order.
+pub fn ranking(results: &[EssayResult]) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..results.len()).collect();
+    order.sort_by(|&x, &y| {
+        let (rx, ry) = (&results[x], &results[y]);
+        ry.copy_ratio()
+            .total_cmp(&rx.copy_ratio())
+            .then(ry.copied_chars.cmp(&rx.copied_chars))
+            .then(x.cmp(&y))
+    });
+    order
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn submission(name: &str, text: &str) -> Submission {
+        Submission {
+            name: name.to_owned(),
+            path: None,
+            text: text.to_owned(),
+            paragraphs: false,
+        }
+    }
+
+    const SHARED: &str = "我们要把学习成果转化为推动工作的强大动力，切实做到学思用贯通知信行统一。";
+
+    #[test]
+    fn essays_match_each_other_never_themselves_and_pairs_rank_first() {
+        let settings = Settings {
+            include_builtin: false,
+            ..Settings::default()
+        };
+        let (analyzer, _) = Analyzer::from_corpus(Corpus::default(), &settings);
+        let essays = vec![
+            submission(
+                "甲",
+                &format!("开头各不相同的一句话。{SHARED}结尾也不一样。"),
+            ),
+            submission(
+                "乙",
+                "完全是自己写的内容，没有任何重复的段落在这里出现过呢。",
+            ),
+            submission("丙", &format!("丙的开场白写在这里。“{SHARED}”")),
+        ];
+        let index = BatchIndex::new(&analyzer, &essays, true);
+        let results: Vec<EssayResult> = (0..essays.len())
+            .map(|i| index.check(i, &essays[i].text, &settings))
+            .collect();
+        // 甲 copied from 丙 (unquoted in 甲), 丙 quoted 甲.
+        assert_eq!(results[0].passages.len(), 1);
+        let p = &results[0].passages[0];
+        assert_eq!(p.source, Source::Essay(2));
+        let chars: Vec<char> = essays[0].text.chars().collect();
+        let copied: String = chars[p.range.clone()].iter().collect();
+        assert!(SHARED.starts_with(&copied), "{copied}");
+        let source: Vec<char> = essays[2].text.chars().collect();
+        let in_source: String = source[p.source_range.clone()].iter().collect();
+        assert_eq!(copied, in_source);
+        assert!(!p.quoted && results[0].copied_chars > 30);
+        assert!(results[1].passages.is_empty());
+        assert_eq!(results[2].copied_chars, 0);
+        assert!(results[2].quoted_chars > 30 && results[2].passages[0].quoted);
+
+        assert_eq!(ranking(&results), [0, 1, 2]);
+        let pairs = pairs(&results);
+        assert_eq!(pairs.len(), 1);
+        assert_eq!((pairs[0].a, pairs[0].b), (0, 2));
+        assert_eq!(pairs[0].chars_in_a, results[0].copied_chars);
+        assert_eq!(pairs[0].chars_in_b, 0);
+
+        // Without cross-checking, the essays do not see each other.
+        let alone = BatchIndex::new(&analyzer, &essays, false);
+        assert!(alone
+            .check(0, &essays[0].text, &settings)
+            .passages
+            .is_empty());
+    }
+
+    #[test]
+    fn corpus_sources_keep_their_ids_beside_the_batch() {
+        let settings = Settings::default();
+        let (analyzer, _) = Analyzer::new(&settings);
+        let first = &analyzer.corpus.essays[0].text;
+        let borrowed: String = first.chars().take(120).collect();
+        let essays = vec![
+            submission("甲", &borrowed),
+            submission("乙", "无关的文字。"),
+        ];
+        let index = BatchIndex::new(&analyzer, &essays, true);
+        let result = index.check(0, &essays[0].text, &settings);
+        assert!(result.copy_ratio() > 0.5, "{result:?}");
+        assert!(matches!(result.sources[0].0, Source::Corpus(_)));
+    }
+}

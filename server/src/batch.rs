@@ -46,6 +46,8 @@ pub struct Passage {
     pub source: Source,
     /// Char range in the source's text.
     pub source_range: Range<usize>,
+    /// The passage as the source has it.
+    pub source_text: String,
     /// Characters counted (normalised: letters and digits), as in 复制比.
     pub chars: usize,
     /// Inside quotation marks: a citation, not counted in 复制比.
@@ -116,6 +118,7 @@ impl Pair {
 /// The fingerprint index for one batch: the analyzer's corpus, then the batch's essays.
 pub struct BatchIndex<'a> {
     pub analyzer: &'a Analyzer,
+    essays: &'a [Submission],
     /// None: no cross-check; the analyzer's own index is used.
     combined: Option<Index>,
     /// The batch's essays normalised (when not in `combined`).
@@ -125,12 +128,13 @@ pub struct BatchIndex<'a> {
 impl<'a> BatchIndex<'a> {
     /// Indexes the essays (all of the batch, in order) for checking against `analyzer`'s
     /// corpus and, with `cross`, against each other.
-    pub fn new(analyzer: &'a Analyzer, essays: &[Submission], cross: bool) -> BatchIndex<'a> {
+    pub fn new(analyzer: &'a Analyzer, essays: &'a [Submission], cross: bool) -> BatchIndex<'a> {
         let drafts: Vec<Normalized> =
             crate::parallel::map(essays, |s| s.text.len(), |s| normalize(&s.text));
         if !cross {
             return BatchIndex {
                 analyzer,
+                essays,
                 combined: None,
                 drafts,
             };
@@ -139,6 +143,7 @@ impl<'a> BatchIndex<'a> {
         all.extend(drafts);
         BatchIndex {
             analyzer,
+            essays,
             combined: Some(Index::from_normalized(all)),
             drafts: Vec::new(),
         }
@@ -164,6 +169,13 @@ impl<'a> BatchIndex<'a> {
         match source {
             Source::Corpus(id) => &self.index().essays[id],
             Source::Essay(id) => self.draft(id),
+        }
+    }
+
+    fn source_text(&self, source: Source) -> &str {
+        match source {
+            Source::Corpus(id) => &self.corpus().essays[id].text,
+            Source::Essay(id) => &self.essays[id].text,
         }
     }
 
@@ -196,12 +208,14 @@ impl<'a> BatchIndex<'a> {
             .iter()
             .map(|span| {
                 let source = self.source_of(span.essay);
+                let source_range = self
+                    .source_norm(source)
+                    .source_range(span.source.start, span.source.end);
                 Passage {
                     range: draft.source_range(span.draft.start, span.draft.end),
                     source,
-                    source_range: self
-                        .source_norm(source)
-                        .source_range(span.source.start, span.source.end),
+                    source_text: char_slice(self.source_text(source), source_range.clone()),
+                    source_range,
                     chars: span.draft.len(),
                     quoted: span.quoted,
                     also_in: span.also_in.iter().map(|&e| self.source_of(e)).collect(),
@@ -218,6 +232,74 @@ impl<'a> BatchIndex<'a> {
                 .map(|&(e, n)| (self.source_of(e), n))
                 .collect(),
             passages,
+        }
+    }
+}
+
+/// Chars `range` of `text`.
+pub fn char_slice(text: &str, range: Range<usize>) -> String {
+    text.chars()
+        .skip(range.start)
+        .take(range.end.saturating_sub(range.start))
+        .collect()
+}
+
+/// Where a corpus essay is, the way a writer names it: its title and lines, or its file.
+pub fn describe_corpus_essay(essay: &crate::corpus::Essay) -> String {
+    match &essay.origin {
+        crate::corpus::Origin::Builtin { first_line, .. } => {
+            let last = *first_line as usize + essay.text.lines().count().saturating_sub(1);
+            format!("《{}》，内置语料第 {first_line}–{last} 行", essay.title)
+        }
+        crate::corpus::Origin::File(path) => path.display().to_string(),
+    }
+}
+
+/// A corpus essay that is a source in the report.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct CorpusSource {
+    pub title: String,
+    /// `describe_corpus_essay`.
+    pub origin: String,
+}
+
+/// Everything a batch report shows.
+#[derive(Debug, Clone)]
+pub struct BatchReport {
+    pub essays: Vec<Submission>,
+    /// By essay, in the essays' order; `Source::Corpus` indexes `corpus`.
+    pub results: Vec<EssayResult>,
+    pub corpus: Vec<CorpusSource>,
+    /// Essays of the batch were checked against each other.
+    pub cross: bool,
+    /// Worst first.
+    pub pairs: Vec<Pair>,
+    /// Essay indexes, worst first.
+    pub ranking: Vec<usize>,
+}
+
+impl BatchReport {
+    pub fn new(
+        essays: Vec<Submission>,
+        results: Vec<EssayResult>,
+        corpus: Vec<CorpusSource>,
+        cross: bool,
+    ) -> BatchReport {
+        BatchReport {
+            pairs: pairs(&results),
+            ranking: ranking(&results),
+            essays,
+            results,
+            corpus,
+            cross,
+        }
+    }
+
+    /// What a source is called: a corpus essay's 《title》, or the essay's name.
+    pub fn source_name(&self, source: Source) -> String {
+        match source {
+            Source::Corpus(id) => format!("《{}》", self.corpus[id].title),
+            Source::Essay(id) => self.essays[id].name.clone(),
         }
     }
 }
@@ -308,6 +390,7 @@ mod tests {
         let source: Vec<char> = essays[2].text.chars().collect();
         let in_source: String = source[p.source_range.clone()].iter().collect();
         assert_eq!(copied, in_source);
+        assert_eq!(p.source_text, in_source);
         assert!(!p.quoted && results[0].copied_chars > 30);
         assert!(results[1].passages.is_empty());
         assert_eq!(results[2].copied_chars, 0);

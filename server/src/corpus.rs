@@ -263,9 +263,9 @@ pub fn files_exceed(paths: &[PathBuf], bytes: u64) -> bool {
 }
 
 /// Reads and decodes one essay file — text in any encoding `decode` knows, or a Word `.docx`
-/// (a line per paragraph); the error is a message for the writer, in Chinese, ending in 已跳过.
+/// (a line per paragraph); the error is a message for the writer, in Chinese.
 pub fn read_text_file(path: &Path) -> Result<String, String> {
-    let meta = std::fs::metadata(path).map_err(|e| format!("{}，已跳过", io_message(&e)))?;
+    let meta = std::fs::metadata(path).map_err(|e| io_message(&e))?;
     if meta.len() > MAX_FILE_BYTES {
         return Err(format!(
             "文件过大（{:.1} MB，上限 {} MB），已跳过",
@@ -289,7 +289,7 @@ pub fn read_text_file(path: &Path) -> Result<String, String> {
             )
         }
     }
-    let bytes = std::fs::read(path).map_err(|e| format!("{}，已跳过", io_message(&e)))?;
+    let bytes = std::fs::read(path).map_err(|e| io_message(&e))?;
     decode::decode(&bytes)
         .map(|(text, _)| text)
         .map_err(|e| format!("{e}，已跳过"))

@@ -18,6 +18,7 @@ pub mod document;
 pub mod docx;
 pub mod fingerprint;
 pub mod glossary;
+pub mod html_report;
 pub mod normalize;
 pub mod outline;
 pub mod parallel;

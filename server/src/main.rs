@@ -9,7 +9,15 @@ use std::process::ExitCode;
 fn main() -> ExitCode {
     let mut args: Vec<String> = std::env::args().skip(1).collect();
     match args.first().map(String::as_str) {
-        None | Some("--stdio") => ExitCode::from(lsp::run() as u8),
+        // The server takes no argument but `--stdio` (what editors pass); anything else is a
+        // mistake to report, not to ignore.
+        None | Some("--stdio") => match args.iter().find(|a| *a != "--stdio") {
+            None => ExitCode::from(lsp::run() as u8),
+            Some(other) => {
+                eprintln!("essay-lsp: 未知的参数 “{other}”\n\n{}", cli::usage());
+                ExitCode::from(2)
+            }
+        },
         Some("check") => {
             args.remove(0);
             cli::check(args)

@@ -103,16 +103,59 @@ pub struct Pair {
     /// Essays of the batch, `a < b`.
     pub a: usize,
     pub b: usize,
-    /// Characters of `a` credited to `b`, and of `b` credited to `a`.
+    /// Characters of `a` found in `b` (normalised, quotations included), and of `b` in `a`.
     pub chars_in_a: usize,
     pub chars_in_b: usize,
+    /// The shared passages: (char range in `a`, char range in `b`), in `a`'s order, none
+    /// overlapping another on either side.
+    pub passages: Vec<(Range<usize>, Range<usize>)>,
 }
 
 impl Pair {
+    /// Builds the pair from what `a` shares with `b` and `b` with `a` (`BatchIndex::shared`).
+    pub fn new(a: usize, b: usize, a_in_b: &[Shared], b_in_a: &[Shared]) -> Pair {
+        let mut passages: Vec<(Range<usize>, Range<usize>)> = Vec::new();
+        let both = a_in_b
+            .iter()
+            .map(|s| (s.range.clone(), s.other.clone()))
+            .chain(b_in_a.iter().map(|s| (s.other.clone(), s.range.clone())));
+        for (ra, rb) in both {
+            if !passages
+                .iter()
+                .any(|(xa, xb)| overlaps(xa, &ra) || overlaps(xb, &rb))
+            {
+                passages.push((ra, rb));
+            }
+        }
+        passages.sort_by_key(|(ra, _)| ra.start);
+        Pair {
+            a,
+            b,
+            chars_in_a: a_in_b.iter().map(|s| s.chars).sum(),
+            chars_in_b: b_in_a.iter().map(|s| s.chars).sum(),
+            passages,
+        }
+    }
+
     /// The larger of the two shares: how much text the pair has in common.
     pub fn shared(&self) -> usize {
         self.chars_in_a.max(self.chars_in_b)
     }
+}
+
+fn overlaps(a: &Range<usize>, b: &Range<usize>) -> bool {
+    a.start < b.end && b.start < a.end
+}
+
+/// A passage of one essay found in another.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Shared {
+    /// Char range in the essay.
+    pub range: Range<usize>,
+    /// Char range in the other essay.
+    pub other: Range<usize>,
+    /// Normalised characters.
+    pub chars: usize,
 }
 
 /// The fingerprint index for one batch: the analyzer's corpus, then the batch's essays.
@@ -236,6 +279,34 @@ impl<'a> BatchIndex<'a> {
     }
 }
 
+impl BatchIndex<'_> {
+    /// What essay `essay` (its `text`, with `settings`) shares with essay `other` alone,
+    /// whoever else holds the same passages; quotations included. Needs `cross`.
+    pub fn shared(
+        &self,
+        essay: usize,
+        text: &str,
+        settings: &Settings,
+        other: usize,
+    ) -> Vec<Shared> {
+        let Some(index) = &self.combined else {
+            return Vec::new();
+        };
+        let keep = self.corpus().essays.len() + other;
+        let skip: Vec<usize> = (0..index.essays.len()).filter(|&i| i != keep).collect();
+        let draft = self.draft(essay);
+        let theirs = self.draft(other);
+        copied::find_copies_skipping(index, draft, text, settings.min_match_chars, &skip)
+            .into_iter()
+            .map(|span| Shared {
+                range: draft.source_range(span.draft.start, span.draft.end),
+                other: theirs.source_range(span.source.start, span.source.end),
+                chars: span.draft.len(),
+            })
+            .collect()
+    }
+}
+
 /// Chars `range` of `text`.
 pub fn char_slice(text: &str, range: Range<usize>) -> String {
     text.chars()
@@ -279,14 +350,17 @@ pub struct BatchReport {
 }
 
 impl BatchReport {
+    /// The report; `pairs` are sorted here.
     pub fn new(
         essays: Vec<Submission>,
         results: Vec<EssayResult>,
         corpus: Vec<CorpusSource>,
         cross: bool,
+        mut pairs: Vec<Pair>,
     ) -> BatchReport {
+        sort_pairs(&mut pairs);
         BatchReport {
-            pairs: pairs(&results),
+            pairs,
             ranking: ranking(&results),
             essays,
             results,
@@ -304,33 +378,37 @@ impl BatchReport {
     }
 }
 
-/// The pairs of essays that share text, most shared first.
-pub fn pairs(results: &[EssayResult]) -> Vec<Pair> {
-    let mut out: Vec<Pair> = Vec::new();
+/// The pairs of essays that share text (`a < b`): one was credited to the other for a
+/// passage, or found holding the same passage as its credited source.
+pub fn candidate_pairs(results: &[EssayResult]) -> Vec<(usize, usize)> {
+    let mut out: Vec<(usize, usize)> = Vec::new();
     for (a, result) in results.iter().enumerate() {
-        for &(source, _) in &result.sources {
-            let Source::Essay(b) = source else { continue };
-            let (lo, hi) = (a.min(b), a.max(b));
-            if out.iter().any(|p| p.a == lo && p.b == hi) {
-                continue;
+        for passage in &result.passages {
+            for source in std::iter::once(&passage.source).chain(&passage.also_in) {
+                if let Source::Essay(b) = *source {
+                    let pair = (a.min(b), a.max(b));
+                    if a != b && !out.contains(&pair) {
+                        out.push(pair);
+                    }
+                }
             }
-            out.push(Pair {
-                a: lo,
-                b: hi,
-                chars_in_a: results[lo].chars_from(Source::Essay(hi)),
-                chars_in_b: results[hi].chars_from(Source::Essay(lo)),
-            });
         }
     }
-    out.sort_by(|x, y| {
+    out.sort_unstable();
+    out
+}
+
+/// Sorts pairs most shared first.
+pub fn sort_pairs(pairs: &mut [Pair]) {
+    pairs.sort_by(|x, y| {
         y.shared()
             .cmp(&x.shared())
             .then((x.a, x.b).cmp(&(y.a, y.b)))
     });
-    out
 }
 
-/// The essays, worst first: by 复制比, then copied characters, then their order.
+/// The essays, worst first: by 复制比, then copied characters, then quoted characters, then
+/// their order.
 pub fn ranking(results: &[EssayResult]) -> Vec<usize> {
     let mut order: Vec<usize> = (0..results.len()).collect();
     order.sort_by(|&x, &y| {
@@ -338,6 +416,7 @@ pub fn ranking(results: &[EssayResult]) -> Vec<usize> {
         ry.copy_ratio()
             .total_cmp(&rx.copy_ratio())
             .then(ry.copied_chars.cmp(&rx.copied_chars))
+            .then(ry.quoted_chars.cmp(&rx.quoted_chars))
             .then(x.cmp(&y))
     });
     order
@@ -396,12 +475,21 @@ mod tests {
         assert_eq!(results[2].copied_chars, 0);
         assert!(results[2].quoted_chars > 30 && results[2].passages[0].quoted);
 
-        assert_eq!(ranking(&results), [0, 1, 2]);
-        let pairs = pairs(&results);
-        assert_eq!(pairs.len(), 1);
-        assert_eq!((pairs[0].a, pairs[0].b), (0, 2));
-        assert_eq!(pairs[0].chars_in_a, results[0].copied_chars);
-        assert_eq!(pairs[0].chars_in_b, 0);
+        // 丙 quoted and 乙 did not: at 0.0% both, the quotation ranks first.
+        assert_eq!(ranking(&results), [0, 2, 1]);
+        assert_eq!(candidate_pairs(&results), [(0, 2)]);
+        let a_in_c = index.shared(0, &essays[0].text, &settings, 2);
+        let c_in_a = index.shared(2, &essays[2].text, &settings, 0);
+        let pair = Pair::new(0, 2, &a_in_c, &c_in_a);
+        assert_eq!(pair.chars_in_a, results[0].copied_chars);
+        // 丙 quoted 甲: shared text all the same.
+        assert_eq!(pair.chars_in_b, results[2].quoted_chars);
+        assert_eq!(pair.passages.len(), 1);
+        let (ra, rc) = &pair.passages[0];
+        assert_eq!(
+            char_slice(&essays[0].text, ra.clone()),
+            char_slice(&essays[2].text, rc.clone())
+        );
 
         // Without cross-checking, the essays do not see each other.
         let alone = BatchIndex::new(&analyzer, &essays, false);

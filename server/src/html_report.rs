@@ -41,8 +41,36 @@ blockquote{margin:.3em 0;padding:4px 10px;border-left:4px solid var(--line)}
 @media (max-width:720px){.sides{flex-direction:column}.text{max-height:none}body{font-size:15px}}
 ";
 
+/// The folder all essays' names start with (`dir/`), left out where names are shown so that
+/// they fit a phone's screen; empty when there is none.
+fn common_folder(report: &BatchReport) -> String {
+    let mut names = report.essays.iter().map(|e| e.name.as_str());
+    let Some(first) = names.next() else {
+        return String::new();
+    };
+    let mut prefix = match first.rfind('/') {
+        Some(at) => &first[..=at],
+        None => return String::new(),
+    };
+    for name in names {
+        while !name.starts_with(prefix) {
+            match prefix[..prefix.len() - 1].rfind('/') {
+                Some(at) => prefix = &prefix[..=at],
+                None => return String::new(),
+            }
+        }
+    }
+    prefix.to_owned()
+}
+
 /// The whole report.
 pub fn render(report: &BatchReport) -> String {
+    let folder = common_folder(report);
+    let mut shown = report.clone();
+    for essay in &mut shown.essays {
+        essay.name = essay.name[folder.len()..].to_owned();
+    }
+    let report = &shown;
     let mut out = String::with_capacity(
         report
             .essays
@@ -58,7 +86,12 @@ pub fn render(report: &BatchReport) -> String {
     out.push_str("</style>\n</head>\n<body>\n<main>\n<h1>批量查重报告</h1>\n");
     let _ = writeln!(
         out,
-        "<p class=\"note\">共 {} 篇；{}。复制比 = 与来源重复的字数（引号内的引用不计）÷ 全文字数（字母、数字逐个计，标点空白不计）。</p>",
+        "<p class=\"note\">{}共 {} 篇；{}。复制比 = 与来源重复的字数（引号内的引用不计）÷ 全文字数（字母、数字逐个计，标点空白不计）。</p>",
+        if folder.is_empty() {
+            String::new()
+        } else {
+            format!("文件夹 {}，", escape(&folder))
+        },
         report.essays.len(),
         if report.cross {
             "每篇与语料及其他各篇比对，不与自身比对"
@@ -164,28 +197,7 @@ struct Mark {
 /// Two essays side by side, each shared passage in one colour on both sides, each linked to
 /// the other.
 fn pair_view(out: &mut String, report: &BatchReport, k: usize, a: usize, b: usize) {
-    // (range in a, range in b), from both directions; a match that overlaps one already taken
-    // on either side adds nothing new.
-    let mut matches: Vec<(Range<usize>, Range<usize>)> = Vec::new();
-    let take = |matches: &mut Vec<(Range<usize>, Range<usize>)>, ra: Range<usize>, rb| {
-        if !matches
-            .iter()
-            .any(|(xa, xb)| overlaps(xa, &ra) || overlaps(xb, &rb))
-        {
-            matches.push((ra, rb));
-        }
-    };
-    for p in &report.results[a].passages {
-        if p.source == Source::Essay(b) {
-            take(&mut matches, p.range.clone(), p.source_range.clone());
-        }
-    }
-    for p in &report.results[b].passages {
-        if p.source == Source::Essay(a) {
-            take(&mut matches, p.source_range.clone(), p.range.clone());
-        }
-    }
-    matches.sort_by_key(|(ra, _)| ra.start);
+    let matches = &report.pairs[k].passages;
     let side = |left: bool| -> Vec<Mark> {
         matches
             .iter()
@@ -306,10 +318,6 @@ fn essay_view(out: &mut String, report: &BatchReport, i: usize) {
     out.push_str("</div>\n</div>\n</section>\n");
 }
 
-fn overlaps(a: &Range<usize>, b: &Range<usize>) -> bool {
-    a.start < b.end && b.start < a.end
-}
-
 /// `text`, escaped, with `marks` (char ranges) wrapped in links. Marks that overlap one
 /// already placed are dropped (their partner still links to the one placed there).
 fn highlight(text: &str, mut marks: Vec<Mark>) -> String {
@@ -409,6 +417,13 @@ mod tests {
             quoted: false,
             also_in: Vec::new(),
         };
+        let pair = crate::batch::Pair {
+            a: 0,
+            b: 1,
+            chars_in_a: 7,
+            chars_in_b: 7,
+            passages: vec![(shared_a.clone(), shared_b.clone())],
+        };
         let result = |p: Passage| EssayResult {
             total_chars: 20,
             copied_chars: 7,
@@ -424,6 +439,7 @@ mod tests {
             ],
             Vec::new(),
             true,
+            vec![pair],
         );
         let html = render(&report);
         assert!(!html.contains("<script>"), "essay text must be escaped");

@@ -8,8 +8,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use serde_json::{json, Value};
 
 use essay_lsp::batch::{
-    describe_corpus_essay, ratio, BatchIndex, BatchReport, CorpusSource, EssayResult, Source,
-    Submission,
+    candidate_pairs, describe_corpus_essay, ratio, BatchIndex, BatchReport, CorpusSource,
+    EssayResult, Pair, Source, Submission,
 };
 use essay_lsp::context::CorpusKey;
 use essay_lsp::document::{Document, PositionEncoding};
@@ -43,16 +43,30 @@ pub fn run(
             None => groups.push((key, vec![i])),
         }
     }
+    // Built first (the build needs `&mut`), then shared by the groups' indexes.
+    for (_, members) in &groups {
+        analyzers.get(&essays[members[0]].settings);
+    }
+    let indexes: Vec<BatchIndex> = groups
+        .iter()
+        .map(|(key, _)| {
+            let analyzer = &analyzers.built[key];
+            BatchIndex::new(analyzer, &submissions, options.cross)
+        })
+        .collect();
+    let mut group_of = vec![0; essays.len()];
+    for (g, (_, members)) in groups.iter().enumerate() {
+        for &i in members {
+            group_of[i] = g;
+        }
+    }
     let mut results: Vec<EssayResult> = vec![EssayResult::default(); essays.len()];
     let mut corpus: Vec<CorpusSource> = Vec::new();
     let mut corpus_ids: HashMap<CorpusSource, usize> = HashMap::new();
     let total = essays.len();
     let done = AtomicUsize::new(0);
-    for (_, members) in &groups {
-        let analyzer = analyzers.get(&essays[members[0]].settings);
-        let bar = crate::progress_bar::Bar::stderr();
-        bar.count(0, total, "建立互查索引".to_owned());
-        let index = BatchIndex::new(analyzer, &submissions, options.cross);
+    let bar = crate::progress_bar::Bar::stderr();
+    for ((_, members), index) in groups.iter().zip(&indexes) {
         let checked = essay_lsp::parallel::map(
             members,
             |&i| essays[i].text.len(),
@@ -63,10 +77,9 @@ pub fn run(
                 result
             },
         );
-        bar.finish();
         // Corpus ids are the group's; the report numbers its corpus sources once for all.
         let mut global = |id: usize| {
-            let essay = &analyzer.corpus.essays[id];
+            let essay = &index.analyzer.corpus.essays[id];
             let source = CorpusSource {
                 title: essay.title.clone(),
                 origin: describe_corpus_essay(essay),
@@ -93,8 +106,23 @@ pub fn run(
             results[i] = result;
         }
     }
+    // Each pair that shares text, matched in both directions against the other alone.
+    let candidates = candidate_pairs(&results);
+    let shared = |x: usize, y: usize| {
+        indexes[group_of[x]].shared(x, &essays[x].text, &essays[x].settings, y)
+    };
+    let pairs: Vec<Pair> = essay_lsp::parallel::map(
+        &candidates,
+        |_| 1,
+        |&(a, b)| Pair::new(a, b, &shared(a, b), &shared(b, a)),
+    )
+    .into_iter()
+    .filter(|p| p.shared() > 0)
+    .collect();
+    bar.finish();
     let copied = results.iter().any(|r| r.copied_chars > 0);
-    let report = BatchReport::new(submissions, results, corpus, options.cross);
+    drop(indexes);
+    let report = BatchReport::new(submissions, results, corpus, options.cross, pairs);
     let out = match options.format {
         Format::Text => text(&report),
         Format::Json => serde_json::to_string_pretty(&to_json(&report)).expect("json") + "\n",
@@ -160,11 +188,12 @@ fn text(report: &BatchReport) -> String {
             for (rank, p) in report.pairs.iter().enumerate() {
                 let (ra, rb) = (&report.results[p.a], &report.results[p.b]);
                 out.push_str(&format!(
-                    "{:>3}. {} ↔ {}  共有 {} 字（占前者 {}，后者 {}）\n",
+                    "{:>3}. {} ↔ {}  共有 {} 字，{} 处（占前者 {}，后者 {}）\n",
                     rank + 1,
                     report.essays[p.a].name,
                     report.essays[p.b].name,
                     p.shared(),
+                    p.passages.len(),
                     percent(ratio(p.chars_in_a, ra.total_chars)),
                     percent(ratio(p.chars_in_b, rb.total_chars)),
                 ));
@@ -253,6 +282,11 @@ fn to_json(report: &BatchReport) -> Value {
                 "charsInB": p.chars_in_b,
                 "ratioInA": ratio(p.chars_in_a, report.results[p.a].total_chars),
                 "ratioInB": ratio(p.chars_in_b, report.results[p.b].total_chars),
+                "passages": p.passages.iter().map(|(ra, rb)| json!({
+                    "a": {"codePointOffsets": [ra.start, ra.end]},
+                    "b": {"codePointOffsets": [rb.start, rb.end]},
+                    "text": essay_lsp::batch::char_slice(&report.essays[p.a].text, ra.clone()),
+                })).collect::<Vec<_>>(),
             })
         })
         .collect();

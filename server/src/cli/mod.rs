@@ -348,7 +348,7 @@ fn load_essay(
 /// One analyzer per corpus configuration, built on first use.
 #[derive(Default)]
 struct Analyzers {
-    built: HashMap<CorpusKey, Analyzer>,
+    pub built: HashMap<CorpusKey, Analyzer>,
 }
 
 impl Analyzers {

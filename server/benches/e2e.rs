@@ -17,7 +17,8 @@
 //!
 //! Results are printed as Markdown table rows for BENCHMARKS.md.
 
-#[path = "support/lsp.rs"]
+// The LSP client the end-to-end tests use; this benchmark uses its timed methods.
+#[path = "../../tests/e2e/client.rs"]
 mod lsp;
 #[path = "support/synth.rs"]
 mod synth;
@@ -28,11 +29,68 @@ use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
 
-use lsp::{Client, End};
+use lsp::Client;
 
 const BINARY: &str = env!("CARGO_BIN_EXE_essay-lsp");
 const DRAFT_CHARS: usize = 20_000;
 const URI: &str = "file:///bench/draft.md";
+
+/// Waits in the benchmarks are long: a large corpus is indexed within them.
+const TIMEOUT: Duration = Duration::from_secs(300);
+
+/// Starts the server with `cache_home` as its `XDG_CACHE_HOME` and initializes it as an editor
+/// that shows progress: the client and when `initialize` was answered.
+fn start(cache_home: &Path, options: Value) -> (Client, Instant) {
+    let mut command = Command::new(BINARY);
+    command.env("XDG_CACHE_HOME", cache_home);
+    let mut client = Client::start_command(command).with_timeout(TIMEOUT);
+    let mut capabilities = lsp::capabilities();
+    capabilities["window"] = json!({"workDoneProgress": true});
+    let (initialized, _) = client.initialize_timed(capabilities, options);
+    (client, initialized)
+}
+
+/// Gives the server this long to exit after `exit`; the client kills it after that.
+fn shutdown(client: Client) {
+    client.shutdown_within(Duration::from_secs(10));
+}
+
+/// Peak resident set size of the server so far (`VmHWM`), in KiB (Linux; 0 elsewhere).
+fn peak_rss_kib(client: &Client) -> u64 {
+    std::fs::read_to_string(format!("/proc/{}/status", client.pid()))
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|n| n.parse().ok())
+        })
+        .unwrap_or(0)
+}
+
+/// Where typing at the end of a document goes: line and UTF-16 column.
+#[derive(Debug, Clone, Copy, Default)]
+struct End {
+    line: u32,
+    character: u32,
+}
+
+impl End {
+    fn advance(&mut self, text: &str) {
+        for c in text.chars() {
+            if c == '\n' {
+                self.line += 1;
+                self.character = 0;
+            } else {
+                self.character += c.len_utf16() as u32;
+            }
+        }
+    }
+
+    fn position(&self) -> Value {
+        json!({"line": self.line, "character": self.character})
+    }
+}
 
 fn ms(d: Duration) -> f64 {
     d.as_secs_f64() * 1e3
@@ -78,10 +136,9 @@ fn startup() {
     let (mut init, mut first, mut rss) = (Vec::new(), Vec::new(), Vec::new());
     let (mut first_hover, mut hover_ready) = (Vec::new(), Vec::new());
     for run in 0..20 {
-        let mut client = Client::start(BINARY, &cache);
-        let initialized = client.initialize(json!({}));
+        let (mut client, initialized) = start(&cache, json!({}));
         client.open(URI, &text);
-        let (at, diagnostics) = client.diagnostics(URI, 1);
+        let (at, diagnostics) = client.diagnostics_timed(URI, 1);
         assert!(!diagnostics.is_empty());
         let (t_init, t_diag) = (ms(initialized - client.started), ms(at - client.started));
         if run == 0 {
@@ -94,14 +151,14 @@ fn startup() {
         let hover = json!({"textDocument": {"uri": URI}, "position": {"line": 6, "character": 18}});
         for samples in [&mut first_hover, &mut hover_ready] {
             let asked = Instant::now();
-            let (answered, result) = client.request("textDocument/hover", hover.clone());
+            let (answered, result) = client.request_timed("textDocument/hover", hover.clone());
             assert!(result["contents"]["value"]
                 .as_str()
                 .is_some_and(|v| v.contains("两不愁三保障")));
             samples.push(ms(answered - asked));
         }
-        rss.push(client.peak_rss_kib() as f64 / 1024.0);
-        client.shutdown();
+        rss.push(peak_rss_kib(&client) as f64 / 1024.0);
+        shutdown(client);
     }
     summary("start → initialize answered", &init);
     summary("start → first diagnostics", &first);
@@ -122,8 +179,10 @@ fn startup() {
 /// latencies, diagnostics latencies of the changes made once the document had 18,000 chars).
 fn replay(chunks: &[String]) -> (Vec<f64>, Vec<f64>, Vec<f64>, u64) {
     let cache = temp_dir("typing-cache");
-    let mut client = Client::start(BINARY, &cache);
-    client.initialize(json!({"essayLsp": {"diagnostics": {"debounceMs": 0}}}));
+    let (mut client, _) = start(
+        &cache,
+        json!({"essayLsp": {"diagnostics": {"debounceMs": 0}}}),
+    );
     client.open(URI, "");
     client.diagnostics(URI, 1);
     let mut end = End::default();
@@ -150,21 +209,20 @@ fn replay(chunks: &[String]) -> (Vec<f64>, Vec<f64>, Vec<f64>, u64) {
             );
             (id, Instant::now())
         });
-        let (arrived, _) = client.diagnostics(URI, version);
+        let (arrived, _) = client.diagnostics_timed(URI, version);
         let latency = ms(arrived - sent);
         diag.push(latency);
         if typed >= 18_000 {
             late.push(latency);
         }
         if let Some((id, asked)) = request {
-            let (answered, _) =
-                client.wait_for(|m| m["id"] == json!(id) && m.get("method").is_none());
+            let (answered, _) = client.response_timed(id);
             completion.push(ms(answered - asked));
         }
         client.clear_backlog();
     }
-    let rss = client.peak_rss_kib();
-    client.shutdown();
+    let rss = peak_rss_kib(&client);
+    shutdown(client);
     let _ = std::fs::remove_dir_all(&cache);
     (diag, completion, late, rss)
 }
@@ -226,18 +284,20 @@ fn user_corpus_diagnostics(diagnostics: &[Value]) -> usize {
 /// One server start with a user corpus: prints start → first diagnostics → user index ready,
 /// then the copy check latency of a 20,000-character draft.
 fn large_start(label: &str, corpus: &Path, cache: &Path, draft: &str, edited: &str) {
-    let mut client = Client::start(BINARY, cache);
-    client.initialize(json!({"essayLsp": {
-        "corpus": {"paths": [corpus]},
-        "diagnostics": {"debounceMs": 0},
-    }}));
+    let (mut client, _) = start(
+        cache,
+        json!({"essayLsp": {
+            "corpus": {"paths": [corpus]},
+            "diagnostics": {"debounceMs": 0},
+        }}),
+    );
     client.open(URI, draft);
-    let (first, diagnostics) = client.diagnostics(URI, 1);
+    let (first, diagnostics) = client.diagnostics_timed(URI, 1);
     let mut ready = None;
     let mut user = user_corpus_diagnostics(&diagnostics);
     if user == 0 {
         // Served with the built-in corpus first; wait for the user index.
-        let (done, msg) = client.wait_for(|m| {
+        let (done, msg) = client.wait_for_timed(|m| {
             (m["method"] == "$/progress" && m["params"]["value"]["kind"] == "end")
                 || (m["method"] == "textDocument/publishDiagnostics"
                     && m["params"]["version"] == 1
@@ -247,7 +307,7 @@ fn large_start(label: &str, corpus: &Path, cache: &Path, draft: &str, edited: &s
         });
         ready = Some(done);
         if msg["method"] == "$/progress" {
-            let (_, again) = client.diagnostics(URI, 1);
+            let again = client.diagnostics(URI, 1);
             user = user_corpus_diagnostics(&again);
         } else {
             user = user_corpus_diagnostics(msg["params"]["diagnostics"].as_array().unwrap());
@@ -272,7 +332,7 @@ fn large_start(label: &str, corpus: &Path, cache: &Path, draft: &str, edited: &s
             "textDocument/didChange",
             json!({"textDocument": {"uri": URI, "version": version}, "contentChanges": [{"text": text}]}),
         );
-        let (at, _) = client.diagnostics(URI, version);
+        let (at, _) = client.diagnostics_timed(URI, version);
         latencies.push(ms(at - sent));
         client.clear_backlog();
     }
@@ -282,9 +342,9 @@ fn large_start(label: &str, corpus: &Path, cache: &Path, draft: &str, edited: &s
     );
     println!(
         "| {label}: peak RSS | {:.0} MB |",
-        client.peak_rss_kib() as f64 / 1024.0
+        peak_rss_kib(&client) as f64 / 1024.0
     );
-    client.shutdown();
+    shutdown(client);
 }
 
 fn large_mb() -> usize {

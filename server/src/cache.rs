@@ -86,6 +86,19 @@ impl CacheKey {
     }
 }
 
+/// A hash of `text` that stays the same across builds and toolchains (std's hashers promise no
+/// such thing), for generated data keyed by text.
+pub(crate) fn stable_hash(text: &str) -> u64 {
+    let mut hash = Hash2::new();
+    for chunk in text.as_bytes().chunks(8) {
+        let mut bytes = [0u8; 8];
+        bytes[..chunk.len()].copy_from_slice(chunk);
+        hash.add(u64::from_le_bytes(bytes));
+    }
+    hash.add(text.len() as u64);
+    hash.a_finish()
+}
+
 /// Two independent 64-bit multiply–rotate hashes, together 128 bits.
 #[derive(Clone, Copy)]
 struct Hash2 {

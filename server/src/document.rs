@@ -69,23 +69,16 @@ impl Document {
         let wanted = pos.character as usize;
         let in_line = match self.encoding {
             PositionEncoding::Utf32 => wanted.min(content_chars),
-            PositionEncoding::Utf16 => {
-                let units = line_slice.len_utf16_cu();
-                if wanted >= units {
-                    content_chars
-                } else {
-                    // A position inside a surrogate pair rounds down to the pair's start.
-                    line_slice.utf16_cu_to_char(wanted)
-                }
+            // A position inside a surrogate pair (or a UTF-8 sequence) rounds down to the
+            // character's start.
+            PositionEncoding::Utf16 if wanted < line_slice.len_utf16_cu() => {
+                line_slice.utf16_cu_to_char(wanted)
             }
-            PositionEncoding::Utf8 => {
-                let bytes = line_slice.len_bytes();
-                if wanted >= bytes {
-                    content_chars
-                } else {
-                    line_slice.byte_to_char(wanted)
-                }
+            PositionEncoding::Utf8 if wanted < line_slice.len_bytes() => {
+                line_slice.byte_to_char(wanted)
             }
+            // At or past the line's end.
+            PositionEncoding::Utf16 | PositionEncoding::Utf8 => content_chars,
         };
         line_start + in_line
     }

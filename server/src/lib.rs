@@ -28,3 +28,4 @@ pub mod project_edit;
 pub mod report;
 pub mod schema;
 pub mod segment;
+pub mod text;

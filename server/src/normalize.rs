@@ -146,31 +146,7 @@ fn is_common_han(c: char) -> bool {
     ('\u{4E00}'..='\u{9FFF}').contains(&c)
 }
 
-/// Characters that end a sentence or a clause in Chinese and mixed text.
-pub fn is_clause_break(c: char) -> bool {
-    matches!(
-        c,
-        '，' | '。'
-            | '！'
-            | '？'
-            | '；'
-            | '：'
-            | '、'
-            | ','
-            | '.'
-            | '!'
-            | '?'
-            | ';'
-            | ':'
-            | '\n'
-            | '\r'
-    )
-}
-
-/// Characters that end a sentence.
-pub fn is_sentence_end(c: char) -> bool {
-    matches!(c, '。' | '！' | '？' | '!' | '?' | '；' | ';' | '\n' | '\r')
-}
+pub use crate::text::{is_clause_break, is_statement_end as is_sentence_end};
 
 #[cfg(test)]
 mod tests {

@@ -26,6 +26,8 @@
 
 use std::ops::Range;
 
+use crate::text::is_cjk;
+
 /// 字数 of a stretch of text, and what it is made of.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Count {
@@ -103,20 +105,6 @@ fn count_chars(chars: &[char]) -> Count {
     }
     c.total = c.cjk + c.words + c.numbers;
     c
-}
-
-/// Han ideographs (all blocks, 〇 and 々), kana and hangul: each is one 字.
-pub fn is_cjk(c: char) -> bool {
-    matches!(c,
-        '\u{3005}' | '\u{3007}'
-        | '\u{3040}'..='\u{30FF}'   // hiragana, katakana
-        | '\u{3100}'..='\u{312F}'   // bopomofo
-        | '\u{3400}'..='\u{4DBF}'   // extension A
-        | '\u{4E00}'..='\u{9FFF}'   // unified ideographs
-        | '\u{AC00}'..='\u{D7AF}'   // hangul syllables
-        | '\u{F900}'..='\u{FAFF}'   // compatibility ideographs
-        | '\u{20000}'..='\u{323AF}' // extensions B–H
-    )
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

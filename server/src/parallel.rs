@@ -52,17 +52,7 @@ pub fn map<T: Sync, U: Send>(
     if slices.len() <= 1 {
         return items.iter().map(f).collect();
     }
-    let f = &f;
-    thread::scope(|s| {
-        let handles: Vec<_> = slices
-            .into_iter()
-            .map(|slice| s.spawn(move || slice.iter().map(f).collect::<Vec<U>>()))
-            .collect();
-        handles
-            .into_iter()
-            .flat_map(|h| h.join().expect("worker thread panicked"))
-            .collect()
-    })
+    in_order(slices, |slice| slice.iter().map(&f).collect())
 }
 
 /// `items.into_iter().map(f)`, on all cores, in order.
@@ -80,11 +70,16 @@ pub fn map_owned<T: Send, U: Send>(
     for size in sizes {
         groups.push(rest.by_ref().take(size).collect());
     }
-    let f = &f;
+    in_order(groups, |group| group.into_iter().map(&f).collect())
+}
+
+/// `work` on each group, one scoped thread a group; the results joined in group order.
+fn in_order<G: Send, U: Send>(groups: Vec<G>, work: impl Fn(G) -> Vec<U> + Sync) -> Vec<U> {
+    let work = &work;
     thread::scope(|s| {
         let handles: Vec<_> = groups
             .into_iter()
-            .map(|group| s.spawn(move || group.into_iter().map(f).collect::<Vec<U>>()))
+            .map(|group| s.spawn(move || work(group)))
             .collect();
         handles
             .into_iter()

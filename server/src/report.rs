@@ -3,11 +3,12 @@
 
 use crate::analysis::{Analyzer, Report};
 use crate::checks::Code;
+use crate::text::escape_markdown;
 
 pub fn markdown(analyzer: &Analyzer, name: &str, text: &str, report: &Report) -> String {
     let sim = &report.similarity;
     let corpus = &analyzer.corpus;
-    let mut out = format!("# 复制比报告：{}\n\n", escape(name));
+    let mut out = format!("# 复制比报告：{}\n\n", escape_markdown(name));
     out.push_str(&format!(
         "- 总字数（不计标点空白）：{}\n- 复制比（去除引用）：{:.1}%\n- 引用：{:.1}%\n",
         sim.total_chars,
@@ -18,7 +19,7 @@ pub fn markdown(analyzer: &Analyzer, name: &str, text: &str, report: &Report) ->
         out.push_str(&format!(
             "- 最大单篇：{:.1}%《{}》\n",
             ratio * 100.0,
-            escape(&corpus.essays[essay].title)
+            escape_markdown(&corpus.essays[essay].title)
         ));
     }
     if let Some(at) = report.truncated_at {
@@ -32,8 +33,8 @@ pub fn markdown(analyzer: &Analyzer, name: &str, text: &str, report: &Report) ->
             let e = &corpus.essays[essay];
             out.push_str(&format!(
                 "| 《{}》 | {} | {} | {:.1}% |\n",
-                escape(&e.title),
-                escape(&e.describe_origin()),
+                escape_markdown(&e.title),
+                escape_markdown(&e.describe_origin()),
                 chars,
                 chars as f64 * 100.0 / sim.total_chars.max(1) as f64
             ));
@@ -67,24 +68,9 @@ pub fn markdown(analyzer: &Analyzer, name: &str, text: &str, report: &Report) ->
         out.push_str(&format!(
             "\n### {}. 第 {line} 行 · {kind}\n\n> {}\n\n{}\n",
             n + 1,
-            escape(&passage).replace('\n', "\n> "),
-            escape(&f.message)
+            escape_markdown(&passage).replace('\n', "\n> "),
+            escape_markdown(&f.message)
         ));
-    }
-    out
-}
-
-/// Escapes the characters markdown would otherwise eat (习** would turn into bold).
-pub fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        if matches!(
-            c,
-            '*' | '_' | '`' | '[' | ']' | '<' | '>' | '#' | '|' | '\\'
-        ) {
-            out.push('\\');
-        }
-        out.push(c);
     }
     out
 }

@@ -140,29 +140,42 @@ impl Setting {
 
 /// The README's table of checks.
 pub fn readme_checks() -> String {
-    let mut out = String::from("| code | severity | what |\n| --- | --- | --- |\n");
-    for row in TABLE {
-        out.push_str(&format!(
-            "| `{}` | {} | {} |\n",
-            row.code,
-            row.severity.as_str(),
-            row.description
-        ));
-    }
-    out
+    markdown_table(
+        &["code", "severity", "what"],
+        TABLE.iter().map(|row| {
+            [
+                format!("`{}`", row.code),
+                row.severity.as_str().to_owned(),
+                row.description.to_owned(),
+            ]
+        }),
+    )
 }
 
 /// The README's table of settings.
 pub fn readme_settings() -> String {
-    let mut out = String::from("| key | type | default | meaning |\n| --- | --- | --- | --- |\n");
-    for s in SETTINGS {
-        out.push_str(&format!(
-            "| `{}` | {} | `{}` | {} |\n",
-            s.key,
-            s.type_name(),
-            s.default,
-            s.description
-        ));
+    markdown_table(
+        &["key", "type", "default", "meaning"],
+        SETTINGS.iter().map(|s| {
+            [
+                format!("`{}`", s.key),
+                s.type_name().to_owned(),
+                format!("`{}`", s.default),
+                s.description.to_owned(),
+            ]
+        }),
+    )
+}
+
+fn markdown_table<const N: usize>(
+    header: &[&str; N],
+    rows: impl Iterator<Item = [String; N]>,
+) -> String {
+    let line = |cells: &[&str]| format!("| {} |\n", cells.join(" | "));
+    let mut out = line(header);
+    out.push_str(&line(&[" --- "; N].map(str::trim)));
+    for row in rows {
+        out.push_str(&line(&row.each_ref().map(String::as_str)));
     }
     out
 }

@@ -1,11 +1,16 @@
 //! Word segmentation with jieba, loaded once per process.
 //!
-//! Loading jieba's dictionary takes a noticeable moment (≈0.3 s in a debug build), so there is one
-//! shared instance. Our glossary terms and curated phrases are added to its dictionary so that
+//! Loading jieba's dictionary takes a noticeable moment (≈0.15 s in a release build), so there is
+//! one shared instance. Our glossary terms and curated phrases are added to its dictionary so that
 //! policy terms such as 两不愁三保障 or 建档立卡 come out as one word instead of being cut apart.
+//!
+//! The built-in essays are segmented ahead of time (`corpus/seed-words.txt`, kept equal to what
+//! jieba gives by a test), so that mining the built-in corpus — the glossary and phrase book a
+//! server without user corpora answers hover and completion from — never waits for jieba.
 
+use std::collections::HashMap;
 use std::ops::Range;
-use std::sync::OnceLock;
+use std::sync::{LazyLock, OnceLock};
 
 use jieba_rs::Jieba;
 
@@ -47,9 +52,123 @@ fn domain_words() -> Vec<String> {
 
 /// Words of `text` with their char ranges.
 pub fn words(text: &str) -> Vec<(Range<usize>, &str)> {
-    jieba()
+    presegmented(text).unwrap_or_else(|| cut(jieba(), text))
+}
+
+/// `words`, without waiting for jieba's dictionary: None while it is still loading (the load is
+/// started then), for requests that must answer at once.
+pub fn words_if_ready(text: &str) -> Option<Vec<(Range<usize>, &str)>> {
+    if let Some(words) = presegmented(text) {
+        return Some(words);
+    }
+    match JIEBA.get() {
+        Some(jieba) => Some(cut(jieba, text)),
+        None => {
+            load_in_background();
+            None
+        }
+    }
+}
+
+/// Starts loading jieba's dictionary on another thread, once.
+pub fn load_in_background() {
+    static STARTED: OnceLock<()> = OnceLock::new();
+    STARTED.get_or_init(|| {
+        std::thread::spawn(jieba);
+    });
+}
+
+fn cut<'t>(jieba: &Jieba, text: &'t str) -> Vec<(Range<usize>, &'t str)> {
+    jieba
         .cut(text, true)
         .into_iter()
         .map(|token| (token.start..token.end, token.word))
         .collect()
+}
+
+/// The generated segmentation of the built-in essays.
+pub const SEED_WORDS: &str = "seed-words.txt";
+
+/// Texts segmented ahead of time, by hash of the text: each word's length in chars.
+static PRESEGMENTED: LazyLock<HashMap<u64, Vec<u32>>> = LazyLock::new(|| {
+    builtin::list(SEED_WORDS)
+        .filter_map(|line| {
+            let (hash, lengths) = line.split_once('\t')?;
+            let lengths = lengths
+                .split(' ')
+                .map(str::parse)
+                .collect::<Result<Vec<u32>, _>>()
+                .ok()?;
+            Some((u64::from_str_radix(hash, 16).ok()?, lengths))
+        })
+        .collect()
+});
+
+/// The words of `text` when it was segmented ahead of time (and the lengths still fit it).
+fn presegmented(text: &str) -> Option<Vec<(Range<usize>, &str)>> {
+    let lengths = PRESEGMENTED.get(&crate::cache::stable_hash(text))?;
+    let mut out = Vec::with_capacity(lengths.len());
+    let mut chars = 0;
+    let mut rest = text;
+    for &len in lengths {
+        let bytes = rest
+            .char_indices()
+            .nth(len as usize)
+            .map_or(rest.len(), |(i, _)| i);
+        let (word, tail) = rest.split_at(bytes);
+        out.push((chars..chars + len as usize, word));
+        chars += len as usize;
+        rest = tail;
+    }
+    rest.is_empty().then_some(out)
+}
+
+/// `corpus/seed-words.txt` for `texts`: one line per text, its hash and its words' lengths.
+pub fn presegment(texts: &[&str]) -> String {
+    let mut out = String::from(
+        "# Generated: jieba's segmentation of the built-in essays (server/src/segment.rs), so that\n\
+         # mining them never waits for jieba's dictionary. Each line: the essay text's hash, a tab,\n\
+         # and the length in chars of each word. Do not edit; regenerate with\n\
+         #   ESSAY_LSP_BLESS=1 cargo test -p essay-lsp --lib seed_words\n",
+    );
+    for text in texts {
+        let lengths: Vec<String> = cut(jieba(), text)
+            .iter()
+            .map(|(r, _)| r.len().to_string())
+            .collect();
+        out.push_str(&format!(
+            "{:016x}\t{}\n",
+            crate::cache::stable_hash(text),
+            lengths.join(" ")
+        ));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::corpus::Corpus;
+
+    /// Regenerate with `ESSAY_LSP_BLESS=1 cargo test -p essay-lsp --lib seed_words`.
+    #[test]
+    fn seed_words_file_is_up_to_date() {
+        let corpus = Corpus::builtin();
+        let texts: Vec<&str> = corpus.essays.iter().map(|e| e.text.as_str()).collect();
+        let want = presegment(&texts);
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../corpus/seed-words.txt");
+        if std::env::var_os("ESSAY_LSP_BLESS").is_some() {
+            std::fs::write(path, &want).unwrap();
+            return;
+        }
+        assert!(
+            builtin::text(SEED_WORDS) == want,
+            "corpus/seed-words.txt is stale: run \
+             ESSAY_LSP_BLESS=1 cargo test -p essay-lsp --lib seed_words"
+        );
+        for text in texts {
+            assert_eq!(presegmented(text), Some(cut(jieba(), text)));
+        }
+        assert_eq!(presegmented("不在预分词表中的句子"), None);
+    }
 }

@@ -11,12 +11,6 @@ fn repo(path: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("..").join(path)
 }
 
-fn bless() -> bool {
-    std::env::var_os("ESSAY_LSP_BLESS").is_some()
-}
-
-const BLESS: &str = "run ESSAY_LSP_BLESS=1 cargo test -p essay-lsp --test generated_docs";
-
 /// `text` with the generated block that starts with `marker`'s line replaced by `body`.
 fn replace_block(text: &str, marker: &str, body: &str) -> String {
     let start = text.find(marker).unwrap_or_else(|| panic!("no {marker:?}"));
@@ -42,14 +36,7 @@ fn readme_tables_are_generated_from_the_tables() {
         "<!-- generated from schema::SETTINGS",
         &schema::readme_settings(),
     );
-    if bless() {
-        std::fs::write(&path, &want).unwrap();
-    } else {
-        assert!(
-            text == want,
-            "README.md's generated tables are stale: {BLESS}"
-        );
-    }
+    check_or_bless(&path, &text, &want);
 }
 
 #[test]
@@ -62,19 +49,23 @@ fn vscode_settings_are_generated_from_the_schema() {
         .expect("package.json has configuration properties");
     let generated = schema::vscode_properties();
     // Settings of the extension itself (server.path, trace.server) stay as written.
-    properties.retain(|key, _| {
-        !key.starts_with("essayLsp.") || generated.contains_key(key) || !is_server_key(key)
-    });
+    properties.retain(|key, _| !is_server_key(key));
     for (key, value) in generated {
         properties.insert(key, value);
     }
     let want = serde_json::to_string_pretty(&json).unwrap() + "\n";
-    if bless() {
-        std::fs::write(&path, &want).unwrap();
+    check_or_bless(&path, &text, &want);
+}
+
+/// Fails when `path` (holding `text`) is not `want`; rewrites it under ESSAY_LSP_BLESS.
+fn check_or_bless(path: &Path, text: &str, want: &str) {
+    if std::env::var_os("ESSAY_LSP_BLESS").is_some() {
+        std::fs::write(path, want).unwrap();
     } else {
         assert!(
             text == want,
-            "editors/vscode/package.json's settings are stale: {BLESS}"
+            "{} is stale: run ESSAY_LSP_BLESS=1 cargo test -p essay-lsp --test generated_docs",
+            path.display()
         );
     }
 }

@@ -1,25 +1,47 @@
-//! A minimal LSP client over the server's stdio, for tests.
+//! A minimal LSP client over the server's stdio, shared by the end-to-end tests (`mod client`)
+//! and the end-to-end benchmarks (`server/benches/e2e.rs` includes this file as `mod lsp`).
+//!
+//! Every message is stamped with its arrival time: the tests use the plain methods, the
+//! benchmarks the `_timed` ones. Each crate uses part of the API, hence the `dead_code` allow.
+#![allow(dead_code)]
 
 use std::io::{BufRead, BufReader, Read, Write};
+use std::path::Path;
 use std::process::{Child, ChildStdin, Command, ExitStatus, Stdio};
 use std::sync::mpsc::{channel, Receiver, RecvTimeoutError};
 use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
 
+/// How long a wait lasts before it panics, unless `with_timeout` says otherwise.
 pub const TIMEOUT: Duration = Duration::from_secs(30);
 
 pub struct Client {
     child: Child,
     stdin: Option<ChildStdin>,
-    incoming: Receiver<Value>,
-    /// Messages read while waiting for something else.
-    backlog: Vec<Value>,
+    incoming: Receiver<(Instant, Value)>,
+    /// Messages read while waiting for something else, with their arrival times.
+    backlog: Vec<(Instant, Value)>,
     next_id: i64,
+    timeout: Duration,
+    /// When the process was started.
+    pub started: Instant,
 }
 
+/// The `essay-lsp` binary Cargo built for this test or benchmark.
 pub fn binary() -> &'static str {
     env!("CARGO_BIN_EXE_essay-lsp")
+}
+
+/// Client capabilities of a plain editor: UTF-16 positions, no snippets, versioned diagnostics.
+pub fn capabilities() -> Value {
+    json!({
+        "general": {"positionEncodings": ["utf-16"]},
+        "textDocument": {
+            "completion": {"completionItem": {"snippetSupport": false}},
+            "publishDiagnostics": {"relatedInformation": true, "versionSupport": true}
+        }
+    })
 }
 
 impl Client {
@@ -33,8 +55,10 @@ impl Client {
         Client::start_command(command)
     }
 
-    /// Starts the server from a prepared command (environment, working directory).
+    /// Starts the server from a prepared command (binary, arguments, environment, working
+    /// directory).
     pub fn start_command(mut command: Command) -> Client {
+        let started = Instant::now();
         let mut child = command
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
@@ -44,7 +68,7 @@ impl Client {
         let stdout = child.stdout.take().unwrap();
         let (tx, rx) = channel();
         std::thread::spawn(move || {
-            let mut reader = BufReader::new(stdout);
+            let mut reader = BufReader::with_capacity(1 << 20, stdout);
             loop {
                 let mut length = None;
                 loop {
@@ -65,7 +89,7 @@ impl Client {
                     return;
                 }
                 let value: Value = serde_json::from_slice(&body).expect("server sent valid JSON");
-                if tx.send(value).is_err() {
+                if tx.send((Instant::now(), value)).is_err() {
                     return;
                 }
             }
@@ -77,14 +101,26 @@ impl Client {
             incoming: rx,
             backlog: Vec::new(),
             next_id: 1,
+            timeout: TIMEOUT,
+            started,
         }
     }
 
+    /// How long `wait_for` and `wait_exit` wait before they panic.
+    pub fn with_timeout(mut self, timeout: Duration) -> Client {
+        self.timeout = timeout;
+        self
+    }
+
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    /// Writes one framed message (header and body in one write).
     pub fn send_raw(&mut self, body: &[u8]) {
-        let stdin = self.stdin.as_mut().expect("stdin open");
-        write!(stdin, "Content-Length: {}\r\n\r\n", body.len()).unwrap();
-        stdin.write_all(body).unwrap();
-        stdin.flush().unwrap();
+        let mut framed = format!("Content-Length: {}\r\n\r\n", body.len()).into_bytes();
+        framed.extend_from_slice(body);
+        self.send_bytes(&framed);
     }
 
     /// Writes bytes as they are, without framing.
@@ -94,86 +130,110 @@ impl Client {
         stdin.flush().unwrap();
     }
 
+    fn send(&mut self, msg: &Value) {
+        self.send_raw(msg.to_string().as_bytes());
+    }
+
+    /// Answers a request from the server (window/workDoneProgress/create …) with null, as a
+    /// client that supports it would.
+    fn answer_server_request(&mut self, msg: &Value) {
+        if msg.get("id").is_some() && msg.get("method").is_some() {
+            self.send(&json!({"jsonrpc": "2.0", "id": msg["id"].clone(), "result": null}));
+        }
+    }
+
     /// The next message, from the backlog or the wire, answering server requests as `wait_for`
     /// does; `None` if nothing arrives within `timeout`.
     pub fn next_message(&mut self, timeout: Duration) -> Option<Value> {
         if !self.backlog.is_empty() {
-            return Some(self.backlog.remove(0));
+            return Some(self.backlog.remove(0).1);
         }
-        let msg = self.incoming.recv_timeout(timeout).ok()?;
-        if msg.get("id").is_some() && msg.get("method").is_some() {
-            let reply = json!({"jsonrpc": "2.0", "id": msg["id"].clone(), "result": null});
-            self.send_raw(reply.to_string().as_bytes());
-        }
+        let (_, msg) = self.incoming.recv_timeout(timeout).ok()?;
+        self.answer_server_request(&msg);
         Some(msg)
     }
 
     pub fn notify(&mut self, method: &str, params: Value) {
-        let msg = json!({"jsonrpc": "2.0", "method": method, "params": params});
-        self.send_raw(msg.to_string().as_bytes());
+        self.send(&json!({"jsonrpc": "2.0", "method": method, "params": params}));
     }
 
     pub fn send_request(&mut self, method: &str, params: Value) -> i64 {
         let id = self.next_id;
         self.next_id += 1;
-        let msg = json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params});
-        self.send_raw(msg.to_string().as_bytes());
+        self.send(&json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params}));
         id
+    }
+
+    /// Waits for the response to request `id`: (arrival time, whole response).
+    pub fn response_timed(&mut self, id: i64) -> (Instant, Value) {
+        self.wait_for_timed(|m| m.get("id") == Some(&json!(id)) && m.get("method").is_none())
     }
 
     /// Sends a request and waits for its response; panics on timeout. Returns the whole response.
     pub fn request_full(&mut self, method: &str, params: Value) -> Value {
         let id = self.send_request(method, params);
-        self.wait_for(|m| m.get("id") == Some(&json!(id)) && m.get("method").is_none())
+        self.response_timed(id).1
+    }
+
+    /// Sends a request and waits for its `result`, panicking on an error response:
+    /// (arrival time, result).
+    pub fn request_timed(&mut self, method: &str, params: Value) -> (Instant, Value) {
+        let id = self.send_request(method, params.clone());
+        let (at, response) = self.response_timed(id);
+        if let Some(error) = response.get("error") {
+            panic!("{method} failed: {error} (params {params})");
+        }
+        (at, response["result"].clone())
     }
 
     /// Sends a request and returns its `result`, panicking on an error response.
     pub fn request(&mut self, method: &str, params: Value) -> Value {
-        let response = self.request_full(method, params.clone());
-        if let Some(error) = response.get("error") {
-            panic!("{method} failed: {error} (params {params})");
-        }
-        response["result"].clone()
+        self.request_timed(method, params).1
     }
 
-    /// The next message matching `pred`, from the backlog or the wire. Server requests
-    /// (window/workDoneProgress/create …) are answered with null as a client would.
-    pub fn wait_for(&mut self, pred: impl Fn(&Value) -> bool) -> Value {
-        if let Some(i) = self.backlog.iter().position(&pred) {
+    /// The next message matching `pred`, from the backlog or the wire, with its arrival time.
+    /// Server requests are answered with null as a client would.
+    pub fn wait_for_timed(&mut self, pred: impl Fn(&Value) -> bool) -> (Instant, Value) {
+        if let Some(i) = self.backlog.iter().position(|(_, m)| pred(m)) {
             return self.backlog.remove(i);
         }
-        let deadline = Instant::now() + TIMEOUT;
+        let deadline = Instant::now() + self.timeout;
         loop {
             let left = deadline.saturating_duration_since(Instant::now());
             match self.incoming.recv_timeout(left) {
-                Ok(msg) => {
-                    if msg.get("id").is_some() && msg.get("method").is_some() {
-                        let id = msg["id"].clone();
-                        let reply = json!({"jsonrpc": "2.0", "id": id, "result": null});
-                        self.send_raw(reply.to_string().as_bytes());
-                    }
+                Ok((at, msg)) => {
+                    self.answer_server_request(&msg);
                     if pred(&msg) {
-                        return msg;
+                        return (at, msg);
                     }
-                    self.backlog.push(msg);
+                    self.backlog.push((at, msg));
                 }
-                Err(RecvTimeoutError::Timeout) => panic!(
-                    "timed out; messages seen: {}",
-                    serde_json::to_string_pretty(&self.backlog).unwrap()
-                ),
+                Err(RecvTimeoutError::Timeout) => {
+                    panic!("timed out; messages seen: {}", self.backlog_json())
+                }
                 Err(RecvTimeoutError::Disconnected) => panic!(
                     "server closed stdout; messages seen: {}",
-                    serde_json::to_string_pretty(&self.backlog).unwrap()
+                    self.backlog_json()
                 ),
             }
         }
+    }
+
+    /// The next message matching `pred`, from the backlog or the wire (see `wait_for_timed`).
+    pub fn wait_for(&mut self, pred: impl Fn(&Value) -> bool) -> Value {
+        self.wait_for_timed(pred).1
+    }
+
+    fn backlog_json(&self) -> String {
+        let seen: Vec<&Value> = self.backlog.iter().map(|(_, m)| m).collect();
+        serde_json::to_string_pretty(&seen).unwrap()
     }
 
     /// Messages that arrive within `window` from now (earlier unread ones are not included).
     pub fn drain(&mut self, window: Duration) -> Vec<Value> {
         let deadline = Instant::now() + window;
         let mut out = Vec::new();
-        while let Ok(msg) = self
+        while let Ok((_, msg)) = self
             .incoming
             .recv_timeout(deadline.saturating_duration_since(Instant::now()))
         {
@@ -182,47 +242,50 @@ impl Client {
         out
     }
 
-    pub fn initialize(&mut self, options: Value) -> Value {
-        let result = self.request(
-            "initialize",
-            json!({
-                "processId": null,
-                "rootUri": null,
-                "capabilities": {
-                    "general": {"positionEncodings": ["utf-16"]},
-                    "textDocument": {
-                        "completion": {"completionItem": {"snippetSupport": false}},
-                        "publishDiagnostics": {"relatedInformation": true, "versionSupport": true}
-                    }
-                },
-                "initializationOptions": options,
-            }),
-        );
+    /// Drops everything received so far, answering server requests among it.
+    pub fn clear_backlog(&mut self) {
+        while let Ok((_, msg)) = self.incoming.try_recv() {
+            self.answer_server_request(&msg);
+        }
+        self.backlog.clear();
+    }
+
+    /// `initialize` with `params`, then `initialized`: (arrival time, result).
+    fn handshake(&mut self, params: Value) -> (Instant, Value) {
+        let answer = self.request_timed("initialize", params);
         self.notify("initialized", json!({}));
-        result
+        answer
+    }
+
+    /// `initialize` without a workspace folder, with the given client capabilities, then
+    /// `initialized`: (arrival time, result).
+    pub fn initialize_timed(&mut self, capabilities: Value, options: Value) -> (Instant, Value) {
+        self.handshake(json!({
+            "processId": null,
+            "rootUri": null,
+            "capabilities": capabilities,
+            "initializationOptions": options,
+        }))
+    }
+
+    /// `initialize` as a plain editor (`capabilities()`) without a workspace folder, then
+    /// `initialized`.
+    pub fn initialize(&mut self, options: Value) -> Value {
+        self.initialize_timed(capabilities(), options).1
     }
 
     /// `initialize` with the given client capabilities and workspace folder (a path), then
     /// `initialized`.
-    pub fn initialize_in(
-        &mut self,
-        root: &std::path::Path,
-        capabilities: Value,
-        options: Value,
-    ) -> Value {
+    pub fn initialize_in(&mut self, root: &Path, capabilities: Value, options: Value) -> Value {
         let root_uri = file_uri(root);
-        let result = self.request(
-            "initialize",
-            json!({
-                "processId": null,
-                "rootUri": root_uri,
-                "workspaceFolders": [{"uri": root_uri, "name": "essays"}],
-                "capabilities": capabilities,
-                "initializationOptions": options,
-            }),
-        );
-        self.notify("initialized", json!({}));
-        result
+        self.handshake(json!({
+            "processId": null,
+            "rootUri": root_uri,
+            "workspaceFolders": [{"uri": root_uri, "name": "essays"}],
+            "capabilities": capabilities,
+            "initializationOptions": options,
+        }))
+        .1
     }
 
     pub fn open(&mut self, uri: &str, text: &str) {
@@ -232,37 +295,64 @@ impl Client {
         );
     }
 
-    /// Waits for diagnostics of `uri` at `version`.
-    pub fn diagnostics(&mut self, uri: &str, version: i64) -> Vec<Value> {
-        let msg = self.wait_for(|m| {
+    /// Waits for diagnostics of `uri` at `version`: (arrival time, diagnostics).
+    pub fn diagnostics_timed(&mut self, uri: &str, version: i64) -> (Instant, Vec<Value>) {
+        let (at, msg) = self.wait_for_timed(|m| {
             m["method"] == "textDocument/publishDiagnostics"
                 && m["params"]["uri"] == uri
                 && m["params"]["version"] == version
         });
-        msg["params"]["diagnostics"].as_array().unwrap().clone()
+        (at, msg["params"]["diagnostics"].as_array().unwrap().clone())
     }
 
-    pub fn shutdown_and_exit(mut self) -> ExitStatus {
+    /// Waits for diagnostics of `uri` at `version`.
+    pub fn diagnostics(&mut self, uri: &str, version: i64) -> Vec<Value> {
+        self.diagnostics_timed(uri, version).1
+    }
+
+    fn shutdown_request(&mut self) {
         self.request("shutdown", Value::Null);
         self.notify("exit", Value::Null);
+    }
+
+    /// `shutdown` and `exit`; panics unless the server exits within the timeout.
+    pub fn shutdown_and_exit(mut self) -> ExitStatus {
+        self.shutdown_request();
         self.wait_exit()
+    }
+
+    /// `shutdown` and `exit`, giving the server `grace` to exit; one that has not is killed
+    /// when the client is dropped.
+    pub fn shutdown_within(mut self, grace: Duration) {
+        self.shutdown_request();
+        self.exit_status_within(grace);
     }
 
     pub fn close_stdin(&mut self) {
         self.stdin.take();
     }
 
-    pub fn wait_exit(mut self) -> ExitStatus {
-        let deadline = Instant::now() + TIMEOUT;
+    fn exit_status_within(&mut self, wait: Duration) -> Option<ExitStatus> {
+        let deadline = Instant::now() + wait;
         loop {
             if let Some(status) = self.child.try_wait().unwrap() {
-                return status;
+                return Some(status);
             }
             if Instant::now() > deadline {
+                return None;
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        }
+    }
+
+    /// Waits for the server to exit; panics (after killing it) when it does not in time.
+    pub fn wait_exit(mut self) -> ExitStatus {
+        match self.exit_status_within(self.timeout) {
+            Some(status) => status,
+            None => {
                 let _ = self.child.kill();
                 panic!("server did not exit");
             }
-            std::thread::sleep(Duration::from_millis(20));
         }
     }
 }
@@ -281,7 +371,27 @@ pub fn codes(diagnostics: &[Value]) -> Vec<String> {
         .collect()
 }
 
+/// A diagnostic's range as (start line, start character, end line, end character).
+pub fn range(d: &Value) -> (u64, u64, u64, u64) {
+    let r = &d["range"];
+    (
+        r["start"]["line"].as_u64().unwrap(),
+        r["start"]["character"].as_u64().unwrap(),
+        r["end"]["line"].as_u64().unwrap(),
+        r["end"]["character"].as_u64().unwrap(),
+    )
+}
+
 /// `file://` URI of an absolute path made of URI-safe characters (test temp folders are).
-pub fn file_uri(path: &std::path::Path) -> String {
+pub fn file_uri(path: &Path) -> String {
     format!("file://{}", path.display())
+}
+
+/// The ranges (see `range`) of the diagnostics with `code`, in the order published.
+pub fn ranges_of(diagnostics: &[Value], code: &str) -> Vec<(u64, u64, u64, u64)> {
+    diagnostics
+        .iter()
+        .filter(|d| d["code"] == code)
+        .map(range)
+        .collect()
 }

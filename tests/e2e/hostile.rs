@@ -14,20 +14,10 @@ use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
 
-use crate::client::{binary, codes, file_uri, Client};
+use crate::client::{binary, codes, file_uri, range, ranges_of, Client};
 
 fn hover(uri: &str, line: u64, character: u64) -> Value {
     json!({"textDocument": {"uri": uri}, "position": {"line": line, "character": character}})
-}
-
-fn range(d: &Value) -> (u64, u64, u64, u64) {
-    let r = &d["range"];
-    (
-        r["start"]["line"].as_u64().unwrap(),
-        r["start"]["character"].as_u64().unwrap(),
-        r["end"]["line"].as_u64().unwrap(),
-        r["end"]["character"].as_u64().unwrap(),
-    )
 }
 
 fn change(client: &mut Client, uri: &str, version: i64, range: Option<Value>, text: &str) {
@@ -210,11 +200,7 @@ fn unopened_documents_wild_positions_cancellation_and_malformed_messages() {
     );
     client.send_raw(negative.as_bytes());
     let diagnostics = client.diagnostics(URI, 5);
-    let mut slots: Vec<(u64, u64, u64, u64)> = diagnostics
-        .iter()
-        .filter(|d| d["code"] == "placeholder")
-        .map(range)
-        .collect();
+    let mut slots = ranges_of(&diagnostics, "placeholder");
     slots.sort();
     // Now "两不愁三保障。\r\nX𠀀😀20xx年\n20xx".
     assert_eq!(slots, [(1, 5, 1, 9), (2, 0, 2, 4)], "{diagnostics:?}");
@@ -322,11 +308,7 @@ fn stale_versions_are_dropped_and_a_burst_of_a_thousand_changes_ends_on_the_fina
     change(&mut client, &stale, 3, None, "另一句干净的话。");
     let diagnostics = client.diagnostics(&stale, 3);
     assert_eq!(
-        diagnostics
-            .iter()
-            .filter(|d| d["code"] == "placeholder")
-            .map(range)
-            .collect::<Vec<_>>(),
+        ranges_of(&diagnostics, "placeholder"),
         [(0, 0, 0, 4)],
         "{diagnostics:?}"
     );
@@ -337,11 +319,7 @@ fn stale_versions_are_dropped_and_a_burst_of_a_thousand_changes_ends_on_the_fina
     );
     let diagnostics = client.diagnostics(&stale, 5);
     assert_eq!(
-        diagnostics
-            .iter()
-            .filter(|d| d["code"] == "placeholder")
-            .map(range)
-            .collect::<Vec<_>>(),
+        ranges_of(&diagnostics, "placeholder"),
         [(0, 8, 0, 10)],
         "{diagnostics:?}"
     );

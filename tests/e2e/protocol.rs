@@ -4,18 +4,20 @@ use std::time::Duration;
 
 use serde_json::{json, Value};
 
-use crate::client::{codes, Client};
+use crate::client::{codes, range, Client};
 
 const URI: &str = "file:///tmp/essay-lsp-test/draft.md";
 
-fn range(d: &Value) -> (u64, u64, u64, u64) {
-    let r = &d["range"];
-    (
-        r["start"]["line"].as_u64().unwrap(),
-        r["start"]["character"].as_u64().unwrap(),
-        r["end"]["line"].as_u64().unwrap(),
-        r["end"]["character"].as_u64().unwrap(),
-    )
+/// Opens a line that starts with two characters outside the BMP (𠀀😀) followed by a
+/// placeholder; the placeholder's range.
+fn placeholder_after_astral_chars(client: &mut Client) -> (u64, u64, u64, u64) {
+    client.open(URI, "𠀀😀20xx年的工作");
+    let diagnostics = client.diagnostics(URI, 1);
+    let placeholder = diagnostics
+        .iter()
+        .find(|d| d["code"] == "placeholder")
+        .expect("placeholder");
+    range(placeholder)
 }
 
 #[test]
@@ -94,13 +96,7 @@ fn exit_without_shutdown_is_status_one_and_closing_stdin_ends_the_server() {
 fn utf16_ranges_count_characters_outside_the_bmp_as_two_units() {
     let mut client = Client::start();
     client.initialize(json!({}));
-    client.open(URI, "𠀀😀20xx年的工作");
-    let diagnostics = client.diagnostics(URI, 1);
-    let placeholder = diagnostics
-        .iter()
-        .find(|d| d["code"] == "placeholder")
-        .expect("placeholder");
-    assert_eq!(range(placeholder), (0, 4, 0, 8));
+    assert_eq!(placeholder_after_astral_chars(&mut client), (0, 4, 0, 8));
 }
 
 #[test]
@@ -112,13 +108,7 @@ fn utf32_is_used_when_the_client_prefers_it() {
     );
     client.notify("initialized", json!({}));
     assert_eq!(init["capabilities"]["positionEncoding"], "utf-32");
-    client.open(URI, "𠀀😀20xx年的工作");
-    let diagnostics = client.diagnostics(URI, 1);
-    let placeholder = diagnostics
-        .iter()
-        .find(|d| d["code"] == "placeholder")
-        .expect("placeholder");
-    assert_eq!(range(placeholder), (0, 2, 0, 6));
+    assert_eq!(placeholder_after_astral_chars(&mut client), (0, 2, 0, 6));
 }
 
 #[test]

@@ -22,6 +22,14 @@ fn folder() -> (tempfile::TempDir, PathBuf) {
     (dir, path)
 }
 
+/// A temp folder whose `essay-lsp.toml` holds `project`: (folder guard, root, project file).
+fn project(project: &str) -> (tempfile::TempDir, PathBuf, PathBuf) {
+    let (tmp, root) = folder();
+    let toml = root.join("essay-lsp.toml");
+    write(&toml, project);
+    (tmp, root, toml)
+}
+
 fn write(path: &Path, text: &str) {
     if let Some(parent) = path.parent() {
         std::fs::create_dir_all(parent).unwrap();
@@ -73,6 +81,13 @@ fn has(diagnostics: &[Value], code: &str) -> bool {
     codes(diagnostics).iter().any(|c| c == code)
 }
 
+/// Opens `BOILERPLATE_DRAFT` (a placeholder and web-page residue) as `uri`: its first
+/// diagnostics.
+fn open_draft(client: &mut Client, uri: &str) -> Vec<Value> {
+    client.open(uri, BOILERPLATE_DRAFT);
+    client.diagnostics(uri, 1)
+}
+
 fn watched_change(client: &mut Client, path: &Path, kind: u8) {
     client.notify(
         "workspace/didChangeWatchedFiles",
@@ -85,6 +100,23 @@ fn execute(client: &mut Client, command: &str, arguments: Value) -> Value {
         "workspace/executeCommand",
         json!({"command": command, "arguments": arguments}),
     )
+}
+
+/// Hovers at the position until the hover text contains `wanted` (a file reloaded in the
+/// background); panics after 20 s.
+fn hover_until(client: &mut Client, uri: &str, line: u32, character: u32, wanted: &str) {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let hover = hover_text(client, uri, line, character);
+        if hover.contains(wanted) {
+            return;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "hover still lacks {wanted}: {hover}"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
 }
 
 fn hover_text(client: &mut Client, uri: &str, line: u32, character: u32) -> String {
@@ -100,9 +132,7 @@ fn hover_text(client: &mut Client, uri: &str, line: u32, character: u32) -> Stri
 
 #[test]
 fn project_file_is_found_above_the_essay_and_overrides_editor_settings() {
-    let (_tmp, root) = folder();
-    write(
-        &root.join("essay-lsp.toml"),
+    let (_tmp, root, _) = project(
         "# 本项目要求检查占位符，并把网页残留当作错误\n[checks]\ndisabled = []\nseverity = { boilerplate = \"error\" }\n",
     );
     let inside = root.join("2024/sub/draft.md");
@@ -118,8 +148,7 @@ fn project_file_is_found_above_the_essay_and_overrides_editor_settings() {
     );
 
     let (inside_uri, outside_uri) = (file_uri(&inside), file_uri(&outside));
-    client.open(&inside_uri, BOILERPLATE_DRAFT);
-    let d = client.diagnostics(&inside_uri, 1);
+    let d = open_draft(&mut client, &inside_uri);
     assert!(
         has(&d, "placeholder"),
         "project re-enables placeholder: {d:?}"
@@ -127,8 +156,7 @@ fn project_file_is_found_above_the_essay_and_overrides_editor_settings() {
     let b = d.iter().find(|x| x["code"] == "boilerplate").unwrap();
     assert_eq!(b["severity"], 1, "project severity wins: {b}");
 
-    client.open(&outside_uri, BOILERPLATE_DRAFT);
-    let d = client.diagnostics(&outside_uri, 1);
+    let d = open_draft(&mut client, &outside_uri);
     assert!(
         !has(&d, "placeholder"),
         "editor setting outside the project: {d:?}"
@@ -139,9 +167,7 @@ fn project_file_is_found_above_the_essay_and_overrides_editor_settings() {
 
 #[test]
 fn watcher_is_registered_and_a_changed_project_file_applies_without_restart() {
-    let (_tmp, root) = folder();
-    let toml = root.join("essay-lsp.toml");
-    write(&toml, "[copy]\nminLength = 13\n");
+    let (_tmp, root, toml) = project("[copy]\nminLength = 13\n");
     let essay = root.join("draft.md");
     write(&essay, BOILERPLATE_DRAFT);
     let mut client = start(&root, watching_client(), json!({}));
@@ -157,8 +183,7 @@ fn watcher_is_registered_and_a_changed_project_file_applies_without_restart() {
     assert_eq!(globs, ["**/essay-lsp.toml", "**/essay-lsp.glossary.toml"]);
 
     let uri = file_uri(&essay);
-    client.open(&uri, BOILERPLATE_DRAFT);
-    assert!(has(&client.diagnostics(&uri, 1), "placeholder"));
+    assert!(has(&open_draft(&mut client, &uri), "placeholder"));
 
     write(
         &toml,
@@ -176,15 +201,11 @@ fn watcher_is_registered_and_a_changed_project_file_applies_without_restart() {
 
 #[test]
 fn broken_project_file_is_a_diagnostic_on_it_and_the_last_good_settings_stay() {
-    let (_tmp, root) = folder();
-    let toml = root.join("essay-lsp.toml");
+    let (_tmp, root, toml) = project("[checks]\ndisabled = [\"placeholder\"]\n");
     let toml_uri = file_uri(&toml);
-    write(&toml, "[checks]\ndisabled = [\"placeholder\"]\n");
-    let essay = root.join("draft.md");
-    let uri = file_uri(&essay);
+    let uri = file_uri(&root.join("draft.md"));
     let mut client = start(&root, watching_client(), json!({}));
-    client.open(&uri, BOILERPLATE_DRAFT);
-    assert!(!has(&client.diagnostics(&uri, 1), "placeholder"));
+    assert!(!has(&open_draft(&mut client, &uri), "placeholder"));
 
     // A syntax error on line 4 (0-based 3).
     write(
@@ -231,15 +252,11 @@ fn broken_project_file_is_a_diagnostic_on_it_and_the_last_good_settings_stay() {
 
 #[test]
 fn an_open_project_file_is_checked_as_it_is_typed_without_watchers() {
-    let (_tmp, root) = folder();
-    let toml = root.join("essay-lsp.toml");
+    let (_tmp, root, toml) = project("");
     let toml_uri = file_uri(&toml);
-    write(&toml, "");
-    let essay = root.join("draft.md");
-    let uri = file_uri(&essay);
+    let uri = file_uri(&root.join("draft.md"));
     let mut client = start(&root, plain_client(), json!({}));
-    client.open(&uri, BOILERPLATE_DRAFT);
-    assert!(has(&client.diagnostics(&uri, 1), "placeholder"));
+    assert!(has(&open_draft(&mut client, &uri), "placeholder"));
 
     client.notify(
         "textDocument/didOpen",
@@ -266,17 +283,10 @@ fn an_open_project_file_is_checked_as_it_is_typed_without_watchers() {
 
 #[test]
 fn ignore_phrase_command_writes_the_project_file_and_the_phrase_goes_quiet() {
-    let (_tmp, root) = folder();
-    let toml = root.join("essay-lsp.toml");
-    write(
-        &toml,
-        "# 我的项目设置\n[copy]\nminLength = 13 # 知网的标准\n",
-    );
-    let essay = root.join("sub/draft.md");
-    let uri = file_uri(&essay);
+    let (_tmp, root, toml) = project("# 我的项目设置\n[copy]\nminLength = 13 # 知网的标准\n");
+    let uri = file_uri(&root.join("sub/draft.md"));
     let mut client = start(&root, plain_client(), json!({}));
-    client.open(&uri, BOILERPLATE_DRAFT);
-    let d = client.diagnostics(&uri, 1);
+    let d = open_draft(&mut client, &uri);
     let residue = d.iter().find(|x| x["code"] == "boilerplate").unwrap();
 
     // Offered as a code action with the command and its arguments.
@@ -313,8 +323,7 @@ fn ignore_phrase_command_writes_the_project_file_and_the_phrase_goes_quiet() {
     let (_tmp2, bare) = folder();
     let lone = bare.join("lone.md");
     let lone_uri = file_uri(&lone);
-    client.open(&lone_uri, BOILERPLATE_DRAFT);
-    client.diagnostics(&lone_uri, 1);
+    open_draft(&mut client, &lone_uri);
     let response = execute(
         &mut client,
         "essayLsp.ignorePhrase",
@@ -344,8 +353,7 @@ fn ignore_phrase_command_writes_the_project_file_and_the_phrase_goes_quiet() {
 #[test]
 fn add_to_glossary_command_writes_the_glossary_and_hover_uses_it() {
     let (_tmp, root) = folder();
-    let essay = root.join("draft.md");
-    let uri = file_uri(&essay);
+    let uri = file_uri(&root.join("draft.md"));
     let text = "我们对照两不愁三保障逐户核实，实行挂图作业。\n";
     let mut client = start(&root, watching_client(), json!({}));
     client.open(&uri, text);
@@ -404,18 +412,7 @@ fn add_to_glossary_command_writes_the_glossary_and_hover_uses_it() {
     );
 
     // Hover over 逐户核实 shows the definition once the glossary is rebuilt.
-    let deadline = Instant::now() + Duration::from_secs(20);
-    loop {
-        let hover = hover_text(&mut client, &uri, 0, 11);
-        if hover.contains(definition) {
-            break;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "hover lacks the definition: {hover}"
-        );
-        std::thread::sleep(Duration::from_millis(100));
-    }
+    hover_until(&mut client, &uri, 0, 11, definition);
     // …and it is a semantic token without the built-in modifier.
     let tokens = client.request(
         "textDocument/semanticTokens/full",
@@ -574,11 +571,7 @@ fn capabilities_and_semantic_tokens_for_glossary_terms() {
 
 #[test]
 fn workspace_essays_are_a_corpus_and_an_essay_never_matches_itself() {
-    let (_tmp, root) = folder();
-    write(
-        &root.join("essay-lsp.toml"),
-        "[corpus]\nincludeWorkspace = true\nincludeBuiltin = false\n",
-    );
+    let (_tmp, root, _) = project("[corpus]\nincludeWorkspace = true\nincludeBuiltin = false\n");
     let old = "去年我们村的香菇大棚带动四十二户脱贫户就近务工，户均增收六千元。\n";
     write(&root.join("2023/old.md"), old);
     let new_text = format!("回顾今年，{old}明年继续扩建。\n");
@@ -667,12 +660,8 @@ fn check_stats_prints_counts_per_section() {
 
 #[test]
 fn check_reads_the_project_file_and_flags_go_on_top() {
-    let (_tmp, root) = folder();
+    let (_tmp, root, toml) = project("[checks]\ndisabled = [\"placeholder\"]\n");
     write(&root.join("essays/draft.md"), BOILERPLATE_DRAFT);
-    write(
-        &root.join("essay-lsp.toml"),
-        "[checks]\ndisabled = [\"placeholder\"]\n",
-    );
     let (code, stdout, _) = check(&["essays/draft.md"], &root);
     assert_eq!(code, 1, "{stdout}");
     assert!(!stdout.contains("placeholder"), "{stdout}");
@@ -683,7 +672,7 @@ fn check_reads_the_project_file_and_flags_go_on_top() {
     assert!(stdout.contains("placeholder"), "{stdout}");
 
     write(
-        &root.join("essay-lsp.toml"),
+        &toml,
         "[checks]\ndisabled = [\"placeholder\"]\n[copy]\nminLength = 2\n",
     );
     let (code, stdout, stderr) = check(&["essays/draft.md"], &root);
@@ -696,8 +685,7 @@ fn check_reads_the_project_file_and_flags_go_on_top() {
 
 #[test]
 fn without_watchers_the_server_notices_changed_project_and_glossary_files() {
-    let (_tmp, root) = folder();
-    let toml = root.join("essay-lsp.toml");
+    let (_tmp, root, toml) = project("[glossary]\npaths = [\"terms.toml\"]\n");
     let terms = root.join("terms.toml");
     let entry = |definition: &str| {
         format!(
@@ -705,13 +693,12 @@ fn without_watchers_the_server_notices_changed_project_and_glossary_files() {
         )
     };
     write(&terms, &entry("旧的释义"));
-    write(&toml, "[glossary]\npaths = [\"terms.toml\"]\n");
     let uri = file_uri(&root.join("draft.md"));
     let mut client = start(&root, plain_client(), json!({}));
-    client.open(&uri, BOILERPLATE_DRAFT);
-    assert!(has(&client.diagnostics(&uri, 1), "placeholder"));
-    client.open(&file_uri(&root.join("b.md")), "逐户核实");
-    assert!(hover_text(&mut client, &file_uri(&root.join("b.md")), 0, 1).contains("旧的释义"));
+    assert!(has(&open_draft(&mut client, &uri), "placeholder"));
+    let b_uri = file_uri(&root.join("b.md"));
+    client.open(&b_uri, "逐户核实");
+    assert!(hover_text(&mut client, &b_uri, 0, 1).contains("旧的释义"));
 
     // Edited on disk, no notification: picked up within the poll interval.
     write(
@@ -720,13 +707,5 @@ fn without_watchers_the_server_notices_changed_project_and_glossary_files() {
     );
     diagnostics_where(&mut client, &uri, |d| !has(d, "placeholder"));
     write(&terms, &entry("新的、更长一些的释义"));
-    let deadline = Instant::now() + Duration::from_secs(20);
-    loop {
-        let hover = hover_text(&mut client, &file_uri(&root.join("b.md")), 0, 1);
-        if hover.contains("新的、更长一些的释义") {
-            break;
-        }
-        assert!(Instant::now() < deadline, "glossary not reloaded: {hover}");
-        std::thread::sleep(Duration::from_millis(200));
-    }
+    hover_until(&mut client, &b_uri, 0, 1, "新的、更长一些的释义");
 }

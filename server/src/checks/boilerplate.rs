@@ -13,6 +13,7 @@ use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 
 use crate::builtin;
 use crate::checks::{Code, Edit, Finding, Fix};
+use crate::text::is_sentence_end;
 
 /// Longest gap inside a `…` pattern (更多…请关注), in chars.
 const MAX_GAP: usize = 20;
@@ -368,11 +369,6 @@ fn closing_bracket(open: char) -> Option<char> {
         '〔' => Some('〕'),
         _ => None,
     }
-}
-
-/// Folded sentence ends.
-fn is_sentence_end(c: char) -> bool {
-    matches!(c, '。' | '!' | '?')
 }
 
 fn is_sentence_boundary(c: char) -> bool {

@@ -17,6 +17,7 @@ use std::sync::OnceLock;
 
 use crate::builtin;
 use crate::checks::{Code, Finding};
+use crate::text::is_han;
 
 /// Han chars that often stand before a masked number or word but are no surname.
 const NOT_SURNAMES: &str = "第在的是和与及对为于了共约达有等每各该本近超由向从到将把被";
@@ -405,10 +406,6 @@ fn is_blank_mark(c: char) -> bool {
 /// Folded Latin letters and digits: the stuff of words, codes and numbers.
 fn is_latin(c: char) -> bool {
     c.is_ascii_alphanumeric()
-}
-
-fn is_han(c: char) -> bool {
-    ('\u{4E00}'..='\u{9FFF}').contains(&c) || ('\u{3400}'..='\u{4DBF}').contains(&c)
 }
 
 fn is_line_break(c: char) -> bool {

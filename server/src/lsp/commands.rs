@@ -18,8 +18,8 @@ use tower_lsp_server::ls_types::*;
 
 use essay_lsp::glossary::CATEGORIES;
 use essay_lsp::normalize::normalize_str;
-use essay_lsp::outline::is_cjk;
 use essay_lsp::project;
+use essay_lsp::text::is_cjk;
 
 pub const REPORT: &str = "essayLsp.report";
 pub const IGNORE_PHRASE: &str = "essayLsp.ignorePhrase";

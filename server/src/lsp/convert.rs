@@ -2,8 +2,12 @@
 
 use tower_lsp_server::ls_types as lsp;
 
-use essay_lsp::checks::{Finding, Place, Severity};
+use essay_lsp::analysis::Analyzer;
+use essay_lsp::checks::{Finding, Fix, Place, Severity};
 use essay_lsp::document::{Document, Position, PositionEncoding};
+use essay_lsp::glossary::HoverInfo;
+use essay_lsp::phrases::{Completion, SuggestionKind};
+use essay_lsp::project::Problem;
 
 pub fn position(p: Position) -> lsp::Position {
     lsp::Position::new(p.line, p.character)
@@ -88,6 +92,147 @@ pub fn diagnostic(
         source: Some("essay-lsp".to_owned()),
         message: finding.message.clone(),
         related_information: (!related.is_empty()).then_some(related),
+        ..lsp::Diagnostic::default()
+    }
+}
+
+/// A place in a corpus file as an LSP location.
+pub fn corpus_location(
+    analyzer: &Analyzer,
+    place: &Place,
+    encoding: PositionEncoding,
+) -> Option<lsp::Location> {
+    let Place::File {
+        path,
+        essay,
+        range: chars,
+    } = place
+    else {
+        return None;
+    };
+    let text = &analyzer.corpus.essays.get(*essay)?.text;
+    let file = Document::new(text, encoding);
+    Some(lsp::Location::new(
+        lsp::Uri::from_file_path(path)?,
+        range(&file, chars.clone()),
+    ))
+}
+
+/// A hover on `document` for glossary information found on the line starting at `line_start`.
+pub fn hover(document: &Document, line_start: usize, info: HoverInfo) -> lsp::Hover {
+    lsp::Hover {
+        contents: lsp::HoverContents::Markup(markdown(info.markdown)),
+        range: Some(range(
+            document,
+            line_start + info.range.start..line_start + info.range.end,
+        )),
+    }
+}
+
+fn markdown(value: String) -> lsp::MarkupContent {
+    lsp::MarkupContent {
+        kind: lsp::MarkupKind::Markdown,
+        value,
+    }
+}
+
+/// Completion items that replace the typed prefix: every item's edit starts at the same place
+/// (the prefix start) and ends at the cursor, `sortText` is the zero-padded rank, snippets only
+/// when the client supports them.
+pub fn completion_list(
+    document: &Document,
+    line_start: usize,
+    cursor: usize,
+    completion: Completion,
+    snippets: bool,
+) -> lsp::CompletionList {
+    let edit_range = range(document, line_start + completion.replace_from..cursor);
+    let width = completion.items.len().to_string().len().max(2);
+    let items = completion
+        .items
+        .into_iter()
+        .enumerate()
+        .map(|(rank, s)| {
+            let (new_text, format) = match (&s.snippet, snippets) {
+                (Some(snippet), true) => (snippet.clone(), lsp::InsertTextFormat::SNIPPET),
+                _ => (s.new_text.clone(), lsp::InsertTextFormat::PLAIN_TEXT),
+            };
+            lsp::CompletionItem {
+                label: s.label.clone(),
+                kind: Some(match s.kind {
+                    SuggestionKind::Term => lsp::CompletionItemKind::KEYWORD,
+                    SuggestionKind::Continuation => lsp::CompletionItemKind::TEXT,
+                    SuggestionKind::Parallel => lsp::CompletionItemKind::SNIPPET,
+                    _ => lsp::CompletionItemKind::TEXT,
+                }),
+                detail: Some(s.detail.clone()),
+                documentation: s
+                    .documentation
+                    .clone()
+                    .map(|d| lsp::Documentation::MarkupContent(markdown(d))),
+                sort_text: Some(format!("{rank:0width$}")),
+                insert_text_format: Some(format),
+                text_edit: Some(lsp::CompletionTextEdit::Edit(lsp::TextEdit::new(
+                    edit_range, new_text,
+                ))),
+                ..lsp::CompletionItem::default()
+            }
+        })
+        .collect();
+    lsp::CompletionList {
+        is_incomplete: completion.incomplete,
+        items,
+    }
+}
+
+/// A fix as a quick-fix code action on version `version` of the document at `uri`.
+pub fn quick_fix(
+    document: &Document,
+    uri: &lsp::Uri,
+    version: i32,
+    fix: &Fix,
+    diagnostic: lsp::Diagnostic,
+) -> lsp::CodeAction {
+    let edits = fix
+        .edits
+        .iter()
+        .map(|e| {
+            lsp::OneOf::Left(lsp::TextEdit::new(
+                range(document, e.range.clone()),
+                e.new_text.clone(),
+            ))
+        })
+        .collect();
+    lsp::CodeAction {
+        title: fix.title.clone(),
+        kind: Some(lsp::CodeActionKind::QUICKFIX),
+        diagnostics: Some(vec![diagnostic]),
+        edit: Some(lsp::WorkspaceEdit {
+            document_changes: Some(lsp::DocumentChanges::Edits(vec![lsp::TextDocumentEdit {
+                text_document: lsp::OptionalVersionedTextDocumentIdentifier {
+                    uri: uri.clone(),
+                    version: Some(version),
+                },
+                edits,
+            }])),
+            ..lsp::WorkspaceEdit::default()
+        }),
+        ..lsp::CodeAction::default()
+    }
+}
+
+/// A problem of a project file as a diagnostic on that file (`file` holds its text).
+pub fn project_problem(file: &Document, p: &Problem) -> lsp::Diagnostic {
+    lsp::Diagnostic {
+        range: range(file, p.range.clone()),
+        severity: Some(severity(p.severity)),
+        code: Some(lsp::NumberOrString::String("project-file".to_owned())),
+        source: Some("essay-lsp".to_owned()),
+        message: if p.severity == Severity::Error {
+            format!("{}（本文件有误，仍使用上次正确的设置）", p.message)
+        } else {
+            p.message.clone()
+        },
         ..lsp::Diagnostic::default()
     }
 }

@@ -4,6 +4,7 @@
 mod backend;
 mod commands;
 mod convert;
+mod handlers;
 mod symbols;
 mod transport;
 mod workspace;

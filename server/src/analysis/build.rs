@@ -1,0 +1,430 @@
+//! Building an analyzer: reading the corpus, the fingerprint index (or the cache's copy),
+//! and mining the glossary, the phrase book and the corpus stock phrases.
+
+use std::ops::Deref;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, LazyLock};
+
+use super::line_cache::LineCache;
+use super::Analyzer;
+use crate::cache::{CacheKey, IndexCache, MIN_CACHED_CHARS};
+use crate::checks::formulaic::StockPhrases;
+use crate::config::Settings;
+use crate::corpus::{Corpus, LoadProblem};
+use crate::fingerprint::Index;
+use crate::glossary::Glossary;
+use crate::normalize::{normalize, Normalized};
+use crate::parallel;
+use crate::phrases::PhraseBook;
+
+/// What mining the corpus gives: the glossary and the phrase book.
+struct Mined {
+    glossary: Glossary,
+    phrases: PhraseBook,
+    problems: Vec<LoadProblem>,
+}
+
+type MineFn = Box<dyn FnOnce() -> Mined + Send>;
+
+/// A part of the analyzer that may still be being built on another thread; dereferencing it
+/// waits until it is there.
+pub struct Deferred<T: 'static> {
+    cell: Arc<LazyLock<Mined, MineFn>>,
+    /// Set once the cell holds its value.
+    ready: Arc<AtomicBool>,
+    get: fn(&Mined) -> &T,
+}
+
+impl<T> Deref for Deferred<T> {
+    type Target = T;
+
+    fn deref(&self) -> &T {
+        (self.get)(LazyLock::force(&self.cell))
+    }
+}
+
+/// The glossary, the phrase book and the corpus stock phrases are mined from the built-in essays
+/// and at most this many characters of the user's (an evenly spread sample of the essays, the
+/// whole corpus when it is smaller). Mining runs jieba over every essay and costs ~4 µs a
+/// character: all of a 100 MB corpus would take minutes, while a few hundred essays already show
+/// which phrases the writer's corpus repeats. Copy detection always uses every essay.
+pub const MINING_BUDGET_CHARS: usize = 200_000;
+
+/// User corpora larger than this (bytes on disk) take long enough to read and index that a
+/// language server should check documents with the built-in corpus meanwhile.
+pub const LARGE_CORPUS_BYTES: u64 = 1 << 20;
+
+/// Whether the user corpus `settings` name is larger than `LARGE_CORPUS_BYTES`.
+pub fn has_large_user_corpus(settings: &Settings) -> bool {
+    let mut paths = settings.corpus_paths.clone();
+    if settings.include_workspace {
+        paths.extend(settings.workspace_dir.clone());
+    }
+    crate::corpus::files_exceed(&paths, LARGE_CORPUS_BYTES)
+}
+
+/// What a build did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct BuildInfo {
+    /// The fingerprint index was read from the on-disk cache.
+    pub index_from_cache: bool,
+    /// The cache could not be written (the index works all the same).
+    pub cache_error: Option<String>,
+    /// Essays and characters the glossary, phrase book and stock phrases were mined from.
+    pub mined_essays: usize,
+    pub mined_chars: usize,
+}
+
+/// Where a build is, for progress bars: `done` of `total` steps of `stage`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Progress {
+    pub stage: Stage,
+    pub done: usize,
+    pub total: usize,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stage {
+    /// Reading and decoding corpus files (steps: files).
+    Reading,
+    /// Normalising the essays and building or loading the fingerprint index.
+    Indexing,
+    /// Mining the glossary, phrase book and stock phrases.
+    Mining,
+}
+
+impl Progress {
+    /// Overall completion, 0–100: reading is the first half, indexing the next 40 %.
+    pub fn percent(&self) -> u32 {
+        let part = if self.total == 0 {
+            1.0
+        } else {
+            self.done.min(self.total) as f64 / self.total as f64
+        };
+        let (from, span) = match self.stage {
+            Stage::Reading => (0.0, 50.0),
+            Stage::Indexing => (50.0, 40.0),
+            Stage::Mining => (90.0, 10.0),
+        };
+        (from + span * part).round() as u32
+    }
+
+    /// `读取语料 120/9214 个文件` and the like.
+    pub fn message(&self) -> String {
+        match self.stage {
+            Stage::Reading => format!("读取语料 {}/{} 个文件", self.done, self.total),
+            Stage::Indexing => "建立查重索引".to_owned(),
+            Stage::Mining => "整理术语与常用语".to_owned(),
+        }
+    }
+}
+
+/// How to build an analyzer.
+pub struct BuildOptions<'a> {
+    /// Called as the build advances, from several threads.
+    pub progress: &'a (dyn Fn(Progress) + Sync),
+    /// Where the indexes of large corpora are cached; None: never.
+    pub cache: Option<IndexCache>,
+}
+
+impl Default for BuildOptions<'_> {
+    /// No progress reports; the user's cache folder.
+    fn default() -> Self {
+        BuildOptions {
+            progress: &|_| {},
+            cache: IndexCache::user(),
+        }
+    }
+}
+
+impl Analyzer {
+    /// Loads the corpora and glossaries the settings name; unreadable files are returned as
+    /// problems and skipped.
+    pub fn new(settings: &Settings) -> (Analyzer, Vec<LoadProblem>) {
+        Analyzer::build(settings, &BuildOptions::default())
+    }
+
+    /// `new`, with progress reports and a choice of index cache.
+    pub fn build(settings: &Settings, options: &BuildOptions) -> (Analyzer, Vec<LoadProblem>) {
+        // jieba's dictionary takes ~0.15 s to load and only mining user essays needs it (the
+        // built-in ones are segmented ahead of time): load it while the files are read and
+        // indexed (not waited for: checking does not need it).
+        if !settings.corpus_paths.is_empty() || settings.include_workspace {
+            crate::segment::load_in_background();
+        }
+        let reading = |done, total| {
+            (options.progress)(Progress {
+                stage: Stage::Reading,
+                done,
+                total,
+            })
+        };
+        let (mut corpus, mut problems) =
+            Corpus::load_with_progress(&settings.corpus_paths, settings.include_builtin, &reading);
+        crate::corpus::add_workspace_essays(&mut corpus, settings, &mut problems);
+        let (analyzer, more) = Analyzer::from_corpus_with(corpus, settings, options);
+        problems.extend(more);
+        (analyzer, problems)
+    }
+
+    pub fn from_corpus(corpus: Corpus, settings: &Settings) -> (Analyzer, Vec<LoadProblem>) {
+        Analyzer::from_corpus_with(corpus, settings, &BuildOptions::default())
+    }
+
+    /// Builds the index and mines the corpus at the same time, on all cores.
+    ///
+    /// What checking needs (index, stock phrases, residue) is ready when this returns. The
+    /// glossary and the phrase book (hover, completion) are mined on a background thread when
+    /// nothing waits for their problems (no user glossary files): the first diagnostics need not
+    /// wait for jieba's dictionary, and the first hover or completion waits for the rest.
+    pub fn from_corpus_with(
+        corpus: Corpus,
+        settings: &Settings,
+        options: &BuildOptions,
+    ) -> (Analyzer, Vec<LoadProblem>) {
+        let report = |stage, done| {
+            (options.progress)(Progress {
+                stage,
+                done,
+                total: 1,
+            })
+        };
+        let mined = mining_sample(&corpus, MINING_BUDGET_CHARS).unwrap_or_else(|| corpus.clone());
+        let mut build = BuildInfo {
+            mined_essays: mined.essays.len(),
+            mined_chars: mined.essays.iter().map(|e| e.text.chars().count()).sum(),
+            ..BuildInfo::default()
+        };
+        let premined = premined_corpus_phrases(&corpus);
+        let glossary_paths = settings.glossary_paths.clone();
+        let eager = !glossary_paths.is_empty();
+        let mined = Arc::new(mined);
+        let for_mining = mined.clone();
+        let ready = Arc::new(AtomicBool::new(false));
+        let set_ready = ready.clone();
+        let mining: Arc<LazyLock<Mined, MineFn>> = Arc::new(LazyLock::new(Box::new(move || {
+            let (glossary, problems) = Glossary::load(&for_mining, &glossary_paths);
+            let terms: Vec<String> = glossary
+                .entries()
+                .iter()
+                .flat_map(|e| std::iter::once(e.term.clone()).chain(e.variants.iter().cloned()))
+                .collect();
+            let phrases = PhraseBook::build(&for_mining, &terms);
+            set_ready.store(true, Ordering::Release);
+            Mined {
+                glossary,
+                phrases,
+                problems,
+            }
+        })));
+        let (stock, index) = std::thread::scope(|s| {
+            let stock = s.spawn(|| match premined {
+                Some(phrases) => {
+                    StockPhrases::with_corpus_phrases(phrases, &settings.extra_stock_phrases)
+                }
+                None => StockPhrases::build(&mined, &settings.extra_stock_phrases),
+            });
+            if eager {
+                let mining = mining.clone();
+                s.spawn(move || {
+                    LazyLock::force(&mining);
+                });
+            }
+            report(Stage::Indexing, 0);
+            let index = build_index(&corpus, options.cache.as_ref(), &mut build);
+            report(Stage::Mining, 0);
+            let stock = stock.join().expect("stock phrases build");
+            (stock, index)
+        });
+        let problems = if eager {
+            LazyLock::force(&mining).problems.clone()
+        } else {
+            let background = mining.clone();
+            std::thread::spawn(move || {
+                LazyLock::force(&background);
+            });
+            Vec::new()
+        };
+        report(Stage::Mining, 1);
+        let analyzer = Analyzer {
+            corpus,
+            index,
+            glossary: Deferred {
+                cell: mining.clone(),
+                ready: ready.clone(),
+                get: |m| &m.glossary,
+            },
+            phrases: Deferred {
+                cell: mining,
+                ready,
+                get: |m| &m.phrases,
+            },
+            checks: crate::checks::all(stock),
+            lines: LineCache::new(),
+            build,
+        };
+        (analyzer, problems)
+    }
+
+    /// Whether the glossary and the phrase book are mined (else a hover or completion waits).
+    pub fn is_mined(&self) -> bool {
+        self.glossary.ready.load(Ordering::Acquire)
+    }
+
+    /// Blocks until the glossary and the phrase book are mined.
+    pub fn wait_mined(&self) {
+        LazyLock::force(&self.glossary.cell);
+    }
+}
+
+/// `corpus/stock-phrases-mined.txt`: `formulaic::corpus_phrases` of the built-in corpus, mined
+/// ahead of time so that a server with the built-in corpus alone can check a draft before jieba's
+/// dictionary has loaded. A test keeps the file equal to what mining gives.
+pub const MINED_STOCK_PHRASES: &str = "stock-phrases-mined.txt";
+
+/// The corpus phrases of `corpus` when they are known without mining: for the built-in corpus
+/// exactly.
+fn premined_corpus_phrases(corpus: &Corpus) -> Option<Vec<String>> {
+    let builtin_only = !corpus.essays.is_empty() && corpus.essays.iter().all(|e| e.is_builtin());
+    (builtin_only && corpus.essays.len() == Corpus::builtin().essays.len()).then(|| {
+        crate::builtin::list(MINED_STOCK_PHRASES)
+            .map(str::to_owned)
+            .collect()
+    })
+}
+
+/// The essays mined when the corpus is larger than `budget` user characters: every built-in
+/// essay and an evenly spread sample of the others. None: mine the whole corpus.
+fn mining_sample(corpus: &Corpus, budget: usize) -> Option<Corpus> {
+    let user: Vec<&crate::corpus::Essay> =
+        corpus.essays.iter().filter(|e| !e.is_builtin()).collect();
+    let total: usize = user.iter().map(|e| e.text.chars().count()).sum();
+    if total <= budget {
+        return None;
+    }
+    let mut sample = Corpus::default();
+    for essay in corpus.essays.iter().filter(|e| e.is_builtin()) {
+        sample.push(
+            essay.title.clone(),
+            essay.text.clone(),
+            essay.origin.clone(),
+        );
+    }
+    let stride = total.div_ceil(budget).max(1);
+    let mut taken = 0;
+    for essay in user.iter().step_by(stride) {
+        let chars = essay.text.chars().count();
+        if taken + chars > budget && taken > 0 {
+            break;
+        }
+        taken += chars;
+        sample.push(
+            essay.title.clone(),
+            essay.text.clone(),
+            essay.origin.clone(),
+        );
+    }
+    Some(sample)
+}
+
+/// The corpus's fingerprint index: from the cache when the corpus is large and was indexed
+/// before, else built (and cached when large).
+fn build_index(corpus: &Corpus, cache: Option<&IndexCache>, info: &mut BuildInfo) -> Index {
+    let essays: Vec<Normalized> =
+        parallel::map(&corpus.essays, |e| e.text.len(), |e| normalize(&e.text));
+    let chars: usize = essays.iter().map(Normalized::len).sum();
+    let Some(cache) = cache.filter(|_| chars >= MIN_CACHED_CHARS) else {
+        return Index::from_normalized(essays);
+    };
+    let key = CacheKey::of(&essays);
+    match cache.load(&key, essays) {
+        Ok(index) => {
+            info.index_from_cache = true;
+            index
+        }
+        Err((essays, _)) => {
+            let index = Index::from_normalized(essays);
+            if let Err(e) = cache.store(&key, &index) {
+                info.cache_error = Some(format!("{}: {e}", cache.dir().display()));
+            }
+            index
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Regenerate with `ESSAY_LSP_BLESS=1 cargo test -p essay-lsp --lib mined_stock_phrases`.
+    #[test]
+    fn mined_stock_phrases_file_is_up_to_date() {
+        let mined = crate::checks::formulaic::corpus_phrases(&Corpus::builtin());
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../corpus/stock-phrases-mined.txt"
+        );
+        if std::env::var_os("ESSAY_LSP_BLESS").is_some() {
+            let mut text = String::from(
+                "# Generated: the corpus stock phrases the formulaic check mines from the built-in\n\
+                 # corpus (checks/formulaic.rs, corpus_phrases), kept here so the server can check\n\
+                 # drafts before jieba has loaded. Do not edit; regenerate with\n\
+                 #   ESSAY_LSP_BLESS=1 cargo test -p essay-lsp --lib mined_stock_phrases\n",
+            );
+            for phrase in &mined {
+                text.push_str(phrase);
+                text.push('\n');
+            }
+            std::fs::write(path, text).unwrap();
+            return;
+        }
+        let stored: Vec<String> = crate::builtin::list(MINED_STOCK_PHRASES)
+            .map(str::to_owned)
+            .collect();
+        assert_eq!(
+            stored, mined,
+            "corpus/stock-phrases-mined.txt is stale: run \
+             ESSAY_LSP_BLESS=1 cargo test -p essay-lsp --lib mined_stock_phrases"
+        );
+        assert_eq!(
+            premined_corpus_phrases(&Corpus::builtin()).as_deref(),
+            Some(&mined[..])
+        );
+        let mut with_user = Corpus::builtin();
+        with_user.push(
+            "mine".to_owned(),
+            "我的文章".to_owned(),
+            crate::corpus::Origin::File("mine.txt".into()),
+        );
+        assert_eq!(premined_corpus_phrases(&with_user), None);
+    }
+
+    #[test]
+    fn large_corpora_are_mined_from_an_even_sample() {
+        let mut corpus = Corpus::builtin();
+        let builtin = corpus.essays.len();
+        assert!(
+            mining_sample(&corpus, 1000).is_none(),
+            "no user essays: mine all"
+        );
+        for i in 0..400 {
+            corpus.push(
+                format!("user{i}"),
+                "脱贫攻坚是全面建成小康社会的底线任务。".repeat(50),
+                crate::corpus::Origin::File(format!("user{i}.txt").into()),
+            );
+        }
+        let per_essay = corpus.essays[builtin].text.chars().count();
+        assert!(mining_sample(&corpus, 400 * per_essay).is_none());
+        let sample = mining_sample(&corpus, 40 * per_essay).unwrap();
+        let user: Vec<&str> = sample.essays[builtin..]
+            .iter()
+            .map(|e| e.title.as_str())
+            .collect();
+        assert_eq!(user.len(), 40);
+        assert_eq!(user[..3], ["user0", "user10", "user20"]);
+        assert!(sample.essays[..builtin].iter().all(|e| e.is_builtin()));
+        // Ids are the sample's own: the glossary and phrase book index into it.
+        assert!(sample.essays.iter().enumerate().all(|(i, e)| e.id == i));
+    }
+}

@@ -1,0 +1,113 @@
+//! Character classes and markdown escaping, shared by normalisation, the checks, mining,
+//! completion and every report that shows a writer's or a corpus's text.
+
+/// Han ideographs (CJK Unified Ideographs and every extension, compatibility ideographs) and 〇.
+pub fn is_han(c: char) -> bool {
+    matches!(c,
+        '\u{3007}'
+        | '\u{3400}'..='\u{4DBF}'
+        | '\u{4E00}'..='\u{9FFF}'
+        | '\u{F900}'..='\u{FAFF}'
+        | '\u{20000}'..='\u{2FA1F}'
+        | '\u{30000}'..='\u{323AF}')
+}
+
+/// What counts as one 字: Han ideographs, 々, kana, bopomofo and hangul.
+pub fn is_cjk(c: char) -> bool {
+    is_han(c)
+        || matches!(c,
+            '\u{3005}'
+            | '\u{3040}'..='\u{30FF}'   // hiragana, katakana
+            | '\u{3100}'..='\u{312F}'   // bopomofo
+            | '\u{AC00}'..='\u{D7AF}'   // hangul syllables
+        )
+}
+
+/// Ends a sentence: nothing is carried across it (completion context, sentence windows).
+pub fn is_sentence_end(c: char) -> bool {
+    matches!(
+        c,
+        '。' | '！' | '？' | '!' | '?' | '…' | '\n' | '\r' | '\u{2028}' | '\u{2029}'
+    )
+}
+
+/// Ends a statement of official prose: a sentence end or a semicolon, which in 一是…；二是…
+/// separates statements as a full stop would. The unit the 套话 check judges and excerpts show.
+pub fn is_statement_end(c: char) -> bool {
+    matches!(c, '。' | '！' | '？' | '!' | '?' | '；' | ';' | '\n' | '\r')
+}
+
+/// Ends a sentence or a clause in Chinese and mixed text.
+pub fn is_clause_break(c: char) -> bool {
+    matches!(
+        c,
+        '，' | '。'
+            | '！'
+            | '？'
+            | '；'
+            | '：'
+            | '、'
+            | ','
+            | '.'
+            | '!'
+            | '?'
+            | ';'
+            | ':'
+            | '\n'
+            | '\r'
+    )
+}
+
+/// Escapes inline markdown (emphasis, code, links, HTML, tables, strike-through, math), so that
+/// text such as 习** or [范文] shows as written.
+pub fn escape_markdown(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if matches!(
+            c,
+            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '~' | '&' | '#' | '$'
+        ) {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// `escape_markdown` for text that starts a paragraph or list item, where `- `, `+ `, `= `,
+/// `1. ` or leading spaces would change the block.
+pub fn escape_markdown_block(text: &str) -> String {
+    let text = text.trim_start();
+    let escaped = escape_markdown(text);
+    let first = text.chars().next();
+    let digits = text.len() - text.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+    let ordered = digits > 0 && matches!(text[digits..].chars().next(), Some('.' | ')'));
+    if ordered {
+        return format!("{}\\{}", &escaped[..digits], &escaped[digits..]);
+    }
+    if matches!(first, Some('-' | '+' | '=')) {
+        return format!("\\{escaped}");
+    }
+    escaped
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn classes() {
+        assert!(is_han('中') && is_han('𠀀') && is_han('〇') && !is_han('あ'));
+        assert!(is_cjk('あ') && is_cjk('々') && is_cjk('한') && !is_cjk('a'));
+        assert!(is_statement_end('；') && !is_sentence_end('；') && is_sentence_end('…'));
+        assert!(is_clause_break('、') && !is_clause_break('“'));
+    }
+
+    #[test]
+    fn markdown_is_escaped_inline_and_at_block_starts() {
+        assert_eq!(escape_markdown("习**同志[范文]"), "习\\*\\*同志\\[范文\\]");
+        assert_eq!(escape_markdown_block("1. 第一"), "1\\. 第一");
+        assert_eq!(escape_markdown_block("- 列表"), "\\- 列表");
+        assert_eq!(escape_markdown_block("脱贫"), "脱贫");
+    }
+}

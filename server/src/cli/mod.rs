@@ -401,14 +401,18 @@ fn check_each(options: &Options, essays: &[Essay], analyzers: &mut Analyzers) ->
                 text_out.push_str(&format!("{shown}: 文档过长，只检查了前 {at} 字\n"));
             }
             if let Some(outline) = &stats {
-                text_out.push_str(&format!(
-                    "{shown}: {}；复制比按字符计 {} 字（字母、数字逐个计）\n",
-                    describe_count(&outline.total),
-                    sim.total_chars
-                ));
+                text_out.push_str(&format!("{shown}: {}\n", describe_count(&outline.total)));
                 print_sections(&mut text_out, shown, &outline.sections, 0, essay.paragraphs);
             }
-            text_out.push_str(&format!("{shown}: {summary}\n"));
+            if stats.is_some() {
+                // 字数 counts a word or number as one; 复制比 counts every letter and digit.
+                text_out.push_str(&format!(
+                    "{shown}: {summary}（复制比按 {} 字计：字母、数字逐个计）\n",
+                    sim.total_chars
+                ));
+            } else {
+                text_out.push_str(&format!("{shown}: {summary}\n"));
+            }
         } else {
             let findings: Vec<_> = report
                 .findings

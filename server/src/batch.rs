@@ -280,13 +280,16 @@ impl<'a> BatchIndex<'a> {
 }
 
 impl BatchIndex<'_> {
-    /// What essay `essay` (its `text`, with `settings`) shares with essay `other` alone,
-    /// whoever else holds the same passages; quotations included. Needs `cross`.
+    /// What essay `essay` (its `text`, with `settings`, checked as `result`) shares with essay
+    /// `other` alone, whoever else of the batch holds the same passages; quotations included.
+    /// Stretches `result` credits to the corpus are left out: two essays that copied the same
+    /// web page are not copying each other. Needs `cross`.
     pub fn shared(
         &self,
         essay: usize,
         text: &str,
         settings: &Settings,
+        result: &EssayResult,
         other: usize,
     ) -> Vec<Shared> {
         let Some(index) = &self.combined else {
@@ -296,12 +299,29 @@ impl BatchIndex<'_> {
         let skip: Vec<usize> = (0..index.essays.len()).filter(|&i| i != keep).collect();
         let draft = self.draft(essay);
         let theirs = self.draft(other);
+        let from_corpus: Vec<&Range<usize>> = result
+            .passages
+            .iter()
+            .filter(|p| matches!(p.source, Source::Corpus(_)))
+            .map(|p| &p.range)
+            .collect();
         copied::find_copies_skipping(index, draft, text, settings.min_match_chars, &skip)
             .into_iter()
             .map(|span| Shared {
                 range: draft.source_range(span.draft.start, span.draft.end),
                 other: theirs.source_range(span.source.start, span.source.end),
                 chars: span.draft.len(),
+            })
+            .filter(|s| {
+                let covered: usize = from_corpus
+                    .iter()
+                    .map(|c| {
+                        c.end
+                            .min(s.range.end)
+                            .saturating_sub(c.start.max(s.range.start))
+                    })
+                    .sum();
+                covered * 2 < s.range.len()
             })
             .collect()
     }
@@ -384,6 +404,10 @@ pub fn candidate_pairs(results: &[EssayResult]) -> Vec<(usize, usize)> {
     let mut out: Vec<(usize, usize)> = Vec::new();
     for (a, result) in results.iter().enumerate() {
         for passage in &result.passages {
+            // Both copied the corpus: not a pair.
+            if matches!(passage.source, Source::Corpus(_)) {
+                continue;
+            }
             for source in std::iter::once(&passage.source).chain(&passage.also_in) {
                 if let Source::Essay(b) = *source {
                     let pair = (a.min(b), a.max(b));
@@ -478,8 +502,8 @@ mod tests {
         // 丙 quoted and 乙 did not: at 0.0% both, the quotation ranks first.
         assert_eq!(ranking(&results), [0, 2, 1]);
         assert_eq!(candidate_pairs(&results), [(0, 2)]);
-        let a_in_c = index.shared(0, &essays[0].text, &settings, 2);
-        let c_in_a = index.shared(2, &essays[2].text, &settings, 0);
+        let a_in_c = index.shared(0, &essays[0].text, &settings, &results[0], 2);
+        let c_in_a = index.shared(2, &essays[2].text, &settings, &results[2], 0);
         let pair = Pair::new(0, 2, &a_in_c, &c_in_a);
         assert_eq!(pair.chars_in_a, results[0].copied_chars);
         // 丙 quoted 甲: shared text all the same.

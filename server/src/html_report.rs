@@ -12,6 +12,10 @@ use std::ops::Range;
 
 use crate::batch::{ratio, BatchReport, Source};
 
+/// Pairs shown side by side, most shared first; the rest are listed in the table only (a
+/// class of 200 gives thousands of pairs, and a report of hundreds of MB helps nobody).
+pub const MAX_PAIR_VIEWS: usize = 200;
+
 /// Highlight colours; passage `n` gets colour `n % COLOURS`.
 const COLOURS: usize = 8;
 
@@ -103,7 +107,7 @@ pub fn render(report: &BatchReport) -> String {
     if report.cross {
         pairs(&mut out, report);
     }
-    for (k, pair) in report.pairs.iter().enumerate() {
+    for (k, pair) in report.pairs.iter().enumerate().take(MAX_PAIR_VIEWS) {
         pair_view(&mut out, report, k, pair.a, pair.b);
     }
     for &i in &report.ranking {
@@ -157,9 +161,14 @@ fn ranking(out: &mut String, report: &BatchReport) {
     out.push_str("</tbody></table></div>\n");
 }
 
+/// The side-by-side view of essays `x` and `y`, when the report has one.
 fn pair_index(report: &BatchReport, x: usize, y: usize) -> Option<usize> {
     let (a, b) = (x.min(y), x.max(y));
-    report.pairs.iter().position(|p| p.a == a && p.b == b)
+    report
+        .pairs
+        .iter()
+        .take(MAX_PAIR_VIEWS)
+        .position(|p| p.a == a && p.b == b)
 }
 
 /// The table of pairs.
@@ -169,11 +178,23 @@ fn pairs(out: &mut String, report: &BatchReport) {
         out.push_str("<p>各篇之间未发现重复段落。</p>\n");
         return;
     }
-    out.push_str("<div class=\"scroll\"><table>\n<thead><tr><th class=\"num\">名次</th><th>文稿甲</th><th>文稿乙</th><th class=\"num\">共有字数</th><th class=\"num\">占甲</th><th class=\"num\">占乙</th></tr></thead>\n<tbody>\n");
-    for (k, p) in report.pairs.iter().enumerate() {
+    if report.pairs.len() > MAX_PAIR_VIEWS {
         let _ = writeln!(
             out,
-            "<tr class=\"pair-row\"><td class=\"num\">{}</td><td><a href=\"#pair-{k}\">{}</a></td><td><a href=\"#pair-{k}\">{}</a></td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>",
+            "<p class=\"note\">共 {} 对；对照视图只给出重复最多的前 {MAX_PAIR_VIEWS} 对，其余的文稿链接到各篇的详情。</p>",
+            report.pairs.len()
+        );
+    }
+    out.push_str("<div class=\"scroll\"><table>\n<thead><tr><th class=\"num\">名次</th><th>文稿甲</th><th>文稿乙</th><th class=\"num\">共有字数</th><th class=\"num\">占甲</th><th class=\"num\">占乙</th></tr></thead>\n<tbody>\n");
+    for (k, p) in report.pairs.iter().enumerate() {
+        let (link_a, link_b) = if k < MAX_PAIR_VIEWS {
+            (format!("#pair-{k}"), format!("#pair-{k}"))
+        } else {
+            (format!("#essay-{}", p.a), format!("#essay-{}", p.b))
+        };
+        let _ = writeln!(
+            out,
+            "<tr class=\"pair-row\"><td class=\"num\">{}</td><td><a href=\"{link_a}\">{}</a></td><td><a href=\"{link_b}\">{}</a></td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>",
             k + 1,
             escape(&report.essays[p.a].name),
             escape(&report.essays[p.b].name),

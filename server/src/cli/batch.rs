@@ -109,7 +109,7 @@ pub fn run(
     // Each pair that shares text, matched in both directions against the other alone.
     let candidates = candidate_pairs(&results);
     let shared = |x: usize, y: usize| {
-        indexes[group_of[x]].shared(x, &essays[x].text, &essays[x].settings, y)
+        indexes[group_of[x]].shared(x, &essays[x].text, &essays[x].settings, &results[x], y)
     };
     let pairs: Vec<Pair> = essay_lsp::parallel::map(
         &candidates,

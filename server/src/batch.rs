@@ -166,6 +166,9 @@ pub struct BatchIndex<'a> {
     combined: Option<Index>,
     /// The batch's essays normalised (when not in `combined`).
     drafts: Vec<Normalized>,
+    /// Corpus essays that are files of the batch (a folder given both ways): with `cross`
+    /// they are matched as essays of the batch, not again as the corpus.
+    in_batch: Vec<usize>,
 }
 
 impl<'a> BatchIndex<'a> {
@@ -180,8 +183,15 @@ impl<'a> BatchIndex<'a> {
                 essays,
                 combined: None,
                 drafts,
+                in_batch: Vec::new(),
             };
         }
+        let files: Vec<PathBuf> = essays
+            .iter()
+            .filter_map(|e| e.path.as_deref())
+            .flat_map(crate::context::skip_paths)
+            .collect();
+        let in_batch = crate::corpus::essays_from_files(&analyzer.corpus, &files);
         let mut all = analyzer.index.essays.clone();
         all.extend(drafts);
         BatchIndex {
@@ -189,6 +199,7 @@ impl<'a> BatchIndex<'a> {
             essays,
             combined: Some(Index::from_normalized(all)),
             drafts: Vec::new(),
+            in_batch,
         }
     }
 
@@ -238,6 +249,7 @@ impl<'a> BatchIndex<'a> {
         let mut skip = crate::corpus::essays_from_files(self.corpus(), &settings.skip_corpus_files);
         if self.combined.is_some() {
             skip.push(self.corpus().essays.len() + essay);
+            skip.extend(&self.in_batch);
         }
         let spans = copied::find_copies_skipping(
             self.index(),

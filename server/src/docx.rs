@@ -427,6 +427,28 @@ mod tests {
     }
 
     #[test]
+    fn fuzz_seeds_read_and_every_truncation_or_flipped_byte_answers() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../fuzz/seeds/docx");
+        let mut seeds = 0;
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let bytes = std::fs::read(entry.unwrap().path()).unwrap();
+            let text = read(Cursor::new(bytes.clone())).unwrap();
+            assert_eq!(text, "学习心得\n脱贫攻坚 & 乡村振兴\t𠀀\n表格");
+            seeds += 1;
+            // Damaged copies: an answer (text or a reason), never a panic.
+            for cut in (0..bytes.len()).step_by(37) {
+                let _ = read(Cursor::new(bytes[..cut].to_vec()));
+            }
+            for at in (0..bytes.len()).step_by(11) {
+                let mut flipped = bytes.clone();
+                flipped[at] ^= 0x5a;
+                let _ = read(Cursor::new(flipped));
+            }
+        }
+        assert_eq!(seeds, 2);
+    }
+
+    #[test]
     fn messages_are_chinese_and_name_the_fix() {
         assert!(DocxError::OleFile.to_string().contains("另存为"));
         assert!(DocxError::TooLarge.to_string().contains("压缩炸弹"));

@@ -425,6 +425,10 @@ fn cross_check_ranks_essays_and_pairs_worst_first() {
     let pair = &value["pairs"][0];
     assert!(pair["sharedChars"].as_u64().unwrap() >= 40, "{pair}");
 
+    // The same folder given as the corpus too: its essays are still paired as essays.
+    let (_, stdout, _) = check(&["--cross", "--no-builtin", "--corpus", d, d]);
+    assert!(stdout.contains("相互重复的文稿（1 对"), "{stdout}");
+
     // Without --cross, essays are not compared with each other.
     let (code, stdout, _) = check(&["--no-builtin", "--format", "json", d]);
     assert_eq!(code, 0, "{stdout}");

@@ -1,7 +1,7 @@
 //! essay-lsp's analysis core: corpus, normalisation, matching, glossary, phrases and checks.
 //!
 //! Nothing here knows about LSP or async runtimes: functions take text and return findings with
-//! char ranges. The language server (`src/lsp/`) and the command line (`src/cli.rs`) are thin
+//! char ranges. The language server (`src/lsp/`) and the command line (`src/cli/`) are thin
 //! layers over this crate. See ARCHITECTURE.md for the map.
 
 pub mod analysis;

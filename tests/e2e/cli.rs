@@ -205,6 +205,10 @@ fn every_usage_error_is_in_chinese() {
         ),
         (&["--stats=yes", "examples/draft.md"], "--stats 不接受取值"),
         (&["--format", "html", "examples/draft.md"], "--output"),
+        (
+            &["--cross", "--stats", "examples/draft.md"],
+            "--stats 用于逐篇检查",
+        ),
     ];
     for (args, expected) in cases {
         let (code, stdout, stderr) = check(args);

@@ -199,6 +199,9 @@ fn parse(args: Vec<String>) -> Result<Parsed, String> {
     if options.inputs.is_empty() {
         return Err("请给出要检查的文件或文件夹".into());
     }
+    if options.stats && options.batch() {
+        return Err("--stats 用于逐篇检查，不能与 --cross 或 html 报告同用".into());
+    }
     if options.format == Format::Html && options.output.is_none() {
         return Err("html 报告需要用 --output 指定写入的文件".into());
     }

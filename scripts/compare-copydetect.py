@@ -20,7 +20,7 @@ Setup (once), then run from the repository root:
     /tmp/copydetect-venv/bin/pip install copydetect
     /tmp/copydetect-venv/bin/python scripts/compare-copydetect.py --mb 10
 
-Options: --mb N (corpus size, default 10), --seed N (default 1), --keep DIR (keep the generated
+Options: --mb N (corpus size in MB, default 10; 0.5 for half a megabyte), --seed N (default 1), --keep DIR (keep the generated
 files there instead of a temporary folder).
 """
 
@@ -99,7 +99,7 @@ def regions(chars):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--mb", type=int, default=10)
+    parser.add_argument("--mb", type=float, default=10)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--keep")
     parser.add_argument("--run-copydetect", nargs=3, metavar=("CORPUS", "DRAFT_DIR", "OUT"))

@@ -172,6 +172,32 @@ fn startup() {
         percentile(&rss, 50.0),
         percentile(&rss, 100.0)
     );
+    // Ready: a hover and a completion sent right after `initialize` and `didOpen`, timed from
+    // process start to their answers (with a definition, with items).
+    let (mut hover_at, mut completion_at) = (Vec::new(), Vec::new());
+    for _ in 0..20 {
+        let (mut client, _) = start(&cache, json!({}));
+        client.open(URI, "两不愁三保障\n坚决打赢脱贫攻");
+        let hover = json!({"textDocument": {"uri": URI}, "position": {"line": 0, "character": 2}});
+        let (answered, result) = client.request_timed("textDocument/hover", hover);
+        assert!(result["contents"]["value"]
+            .as_str()
+            .is_some_and(|v| v.contains("不愁吃")));
+        hover_at.push(ms(answered - client.started));
+        let complete =
+            json!({"textDocument": {"uri": URI}, "position": {"line": 1, "character": 7}});
+        let (answered, result) = client.request_timed("textDocument/completion", complete);
+        assert!(result["items"]
+            .as_array()
+            .is_some_and(|items| !items.is_empty()));
+        completion_at.push(ms(answered - client.started));
+        shutdown(client);
+    }
+    summary("start → first hover answered with a definition", &hover_at);
+    summary(
+        "start → first completion answered with items",
+        &completion_at,
+    );
     let _ = std::fs::remove_dir_all(&cache);
 }
 

@@ -2,7 +2,7 @@
 //! (`scripts/compare-copydetect.py`). Not a benchmark: a bench target only so that it shares
 //! `support/synth.rs` with the benchmarks and is never part of the product.
 //!
-//! `cargo bench --bench synth -- --out DIR [--mb 10] [--seed 1] [--utf8] [--with-builtin]`
+//! `cargo bench --bench synth -- --out DIR [--mb 10 (or 0.5)] [--seed 1] [--utf8] [--with-builtin]`
 //!
 //! `cargo bench --bench synth -- --out DIR --essays 200 [--essay-chars 2000]` writes a batch of
 //! essays instead, `DIR/essays/NNN.md`, for timing `essay-lsp check --cross` (BENCHMARKS.md):
@@ -20,7 +20,7 @@ use std::path::PathBuf;
 
 fn main() {
     let mut out: Option<PathBuf> = None;
-    let (mut mb, mut seed, mut utf8, mut with_builtin) = (10usize, 1u64, false, false);
+    let (mut mb, mut seed, mut utf8, mut with_builtin) = (10f64, 1u64, false, false);
     let (mut essays, mut essay_chars) = (0usize, 2_000usize);
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
@@ -64,7 +64,7 @@ fn main() {
         );
         return;
     }
-    let texts = synth::corpus_texts(seed, mb << 20);
+    let texts = synth::corpus_texts(seed, (mb * 1_048_576.0) as usize);
     let written = synth::write_texts(&out.join("corpus"), &texts, !utf8).unwrap();
     if with_builtin {
         let dir = out.join("corpus/builtin");

@@ -15,7 +15,7 @@ pub use build::{
 };
 
 use crate::checks::copied::{self, Similarity};
-use crate::checks::{Check, Context, Finding};
+use crate::checks::{Check, Code, Context, Finding};
 use crate::config::Settings;
 use crate::corpus::Corpus;
 use crate::fingerprint::Index;
@@ -29,14 +29,16 @@ pub const MAX_ANALYZED_CHARS: usize = 400_000;
 
 /// At most this many findings are reported: a pasted spreadsheet of near-identical lines gives
 /// a hundred thousand, which no writer reads and which would take an editor minutes to receive.
-/// Beyond it, the report is cut like a long draft: at the first finding that does not fit,
-/// complete up to there (`Report::truncated_at`).
+/// Beyond it the most useful are kept — copies and misquotations, longest first, then
+/// repetitions, then the rest by severity — and `Report::capped` says how many there were.
 pub const MAX_FINDINGS: usize = 1000;
 
 /// The corpus and everything derived from it, built once per configuration.
 pub struct Analyzer {
     pub corpus: Corpus,
     pub index: Index,
+    /// Roles, documents and official wording for the copy matching step.
+    pub sources: copied::Sources,
     /// Derefs to the `Glossary`, waiting for it if it is still being mined.
     pub glossary: Deferred<Glossary>,
     /// Derefs to the `PhraseBook`, waiting for it if it is still being mined.
@@ -54,9 +56,11 @@ pub struct Analyzer {
 pub struct Report {
     pub findings: Vec<Finding>,
     pub similarity: Similarity,
-    /// Chars analysed, when the draft was longer than `MAX_ANALYZED_CHARS` or had more than
-    /// `MAX_FINDINGS` findings.
+    /// Chars analysed, when the draft was longer than `MAX_ANALYZED_CHARS`.
     pub truncated_at: Option<usize>,
+    /// How many findings there were, when more than `MAX_FINDINGS` (only `MAX_FINDINGS` of
+    /// them are in `findings`).
+    pub capped: Option<usize>,
 }
 
 impl Analyzer {
@@ -84,15 +88,18 @@ impl Analyzer {
 
         // The essay itself, when it is part of the corpus (`corpus.includeWorkspace`).
         let skip = crate::corpus::essays_from_files(&self.corpus, &settings.skip_corpus_files);
-        let spans = copied::find_copies_skipping(
+        let matching = copied::find_matching(
             &self.index,
+            &self.sources,
             &draft,
             text,
             settings.min_match_chars,
             &skip,
         );
-        let similarity = Similarity::from_spans(&spans, draft.len());
-        let cx = Context::new(text, settings, &self.corpus, &self.index, &spans).with_draft(draft);
+        let similarity = Similarity::from_matching(&matching, draft.len());
+        let cx = Context::new(text, settings, &self.corpus, &self.index, &[])
+            .with_matching(&matching)
+            .with_draft(draft);
         let mut findings = Vec::new();
         let (line_local, whole): (Vec<&dyn Check>, Vec<&dyn Check>) = self
             .checks
@@ -131,17 +138,30 @@ impl Analyzer {
         for f in &mut findings {
             f.severity = settings.severity_of(f.code);
         }
-        findings.sort_by_key(|f| (f.range.start, f.range.end, f.code));
-        let mut truncated_at = truncated_at;
-        if let Some(first_dropped) = findings.get(MAX_FINDINGS) {
-            let cut = first_dropped.range.start;
-            findings.retain(|f| f.range.start < cut);
-            truncated_at = Some(truncated_at.map_or(cut, |at| at.min(cut)));
+        let mut capped = None;
+        if findings.len() > MAX_FINDINGS {
+            capped = Some(findings.len());
+            findings.sort_by_key(|f| {
+                let class = match f.code {
+                    Code::CopiedFromCorpus | Code::Misquoted => 0,
+                    Code::RepeatedInDocument => 1,
+                    _ => 2 + f.severity as u8,
+                };
+                (
+                    class,
+                    std::cmp::Reverse(f.range.len()),
+                    f.range.start,
+                    f.code,
+                )
+            });
+            findings.truncate(MAX_FINDINGS);
         }
+        findings.sort_by_key(|f| (f.range.start, f.range.end, f.code));
         Report {
             findings,
             similarity,
             truncated_at,
+            capped,
         }
     }
 }

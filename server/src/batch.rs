@@ -48,9 +48,10 @@ pub struct Passage {
     pub source_range: Range<usize>,
     /// The passage as the source has it.
     pub source_text: String,
-    /// Characters counted (normalised: letters and digits), as in 复制比.
+    /// Characters counted (normalised: letters and digits; official wording left out), as in
+    /// 复制比.
     pub chars: usize,
-    /// Inside quotation marks: a citation, not counted in 复制比.
+    /// Inside quotation marks, or from a reference document: a citation, counted in 引用比.
     pub quoted: bool,
     /// Other sources that hold the same passage.
     pub also_in: Vec<Source>,
@@ -251,15 +252,19 @@ impl<'a> BatchIndex<'a> {
             skip.push(self.corpus().essays.len() + essay);
             skip.extend(&self.in_batch);
         }
-        let spans = copied::find_copies_skipping(
+        // The analyzer's sources (reference documents, official wording) cover the corpus
+        // ids; the batch's essays, after them, are peers like any user essay.
+        let matching = copied::find_matching(
             self.index(),
+            &self.analyzer.sources,
             draft,
             text,
             settings.min_match_chars,
             &skip,
         );
-        let similarity = Similarity::from_spans(&spans, draft.len());
-        let passages = spans
+        let similarity = Similarity::from_matching(&matching, draft.len());
+        let passages = matching
+            .spans
             .iter()
             .map(|span| {
                 let source = self.source_of(span.essay);
@@ -271,8 +276,8 @@ impl<'a> BatchIndex<'a> {
                     source,
                     source_text: char_slice(self.source_text(source), source_range.clone()),
                     source_range,
-                    chars: span.draft.len(),
-                    quoted: span.quoted,
+                    chars: span.counted,
+                    quoted: span.quoted || span.reference,
                     also_in: span.also_in.iter().map(|&e| self.source_of(e)).collect(),
                 }
             })
@@ -347,22 +352,11 @@ pub fn char_slice(text: &str, range: Range<usize>) -> String {
         .collect()
 }
 
-/// Where a corpus essay is, the way a writer names it: its title and lines, or its file.
-pub fn describe_corpus_essay(essay: &crate::corpus::Essay) -> String {
-    match &essay.origin {
-        crate::corpus::Origin::Builtin { first_line, .. } => {
-            let last = *first_line as usize + essay.text.lines().count().saturating_sub(1);
-            format!("《{}》，内置语料第 {first_line}–{last} 行", essay.title)
-        }
-        crate::corpus::Origin::File(path) => path.display().to_string(),
-    }
-}
-
 /// A corpus essay that is a source in the report.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct CorpusSource {
     pub title: String,
-    /// `describe_corpus_essay`.
+    /// `Essay::describe_origin`.
     pub origin: String,
 }
 
@@ -471,7 +465,9 @@ mod tests {
         }
     }
 
-    const SHARED: &str = "我们要把学习成果转化为推动工作的强大动力，切实做到学思用贯通知信行统一。";
+    /// Nobody's official wording: every character counts.
+    const SHARED: &str =
+        "我们村的香菇大棚去年带动四十二户脱贫户就近务工，户均增收六千元，村集体收入翻了一番。";
 
     #[test]
     fn essays_match_each_other_never_themselves_and_pairs_rank_first() {

@@ -18,6 +18,9 @@ pub const DEFAULT_MIN_MATCH_CHARS: usize = 13;
 #[derive(Debug, Clone, PartialEq)]
 pub struct Settings {
     pub corpus_paths: Vec<PathBuf>,
+    /// Reference documents (official documents, speeches, laws): text matching them is cited
+    /// policy (`from-reference`, 引用), not copied.
+    pub reference_paths: Vec<PathBuf>,
     pub include_builtin: bool,
     /// Add the workspace folder's other essays to the corpus.
     pub include_workspace: bool,
@@ -55,6 +58,7 @@ impl Default for Settings {
     fn default() -> Self {
         Settings {
             corpus_paths: Vec::new(),
+            reference_paths: Vec::new(),
             include_builtin: true,
             include_workspace: false,
             glossary_paths: Vec::new(),
@@ -111,6 +115,9 @@ impl Settings {
         };
         if let Some(v) = r.strings("corpus.paths") {
             self.corpus_paths = v.into_iter().map(PathBuf::from).collect();
+        }
+        if let Some(v) = r.strings("corpus.references") {
+            self.reference_paths = v.into_iter().map(PathBuf::from).collect();
         }
         if let Some(v) = r.bool("corpus.includeBuiltin") {
             self.include_builtin = v;
@@ -292,13 +299,14 @@ mod tests {
     fn nested_and_dotted_keys() {
         let mut s = Settings::default();
         let problems = s.merge_json(&json!({"essayLsp": {
-            "corpus": {"paths": ["a", "b"], "includeBuiltin": false},
+            "corpus": {"paths": ["a", "b"], "references": ["r"], "includeBuiltin": false},
             "checks.disabled": ["formulaic-phrase"],
             "checks": {"severity": {"copied-from-corpus": "error"}},
             "copy": {"minLength": 20}
         }}));
         assert!(problems.is_empty(), "{problems:?}");
         assert_eq!(s.corpus_paths, [PathBuf::from("a"), PathBuf::from("b")]);
+        assert_eq!(s.reference_paths, [PathBuf::from("r")]);
         assert!(!s.include_builtin);
         assert!(!s.is_enabled(Code::FormulaicPhrase));
         assert_eq!(s.severity_of(Code::CopiedFromCorpus), Severity::Error);

@@ -54,6 +54,7 @@ pub fn compose(base: &Settings, project: Option<&Project>) -> Settings {
     // Validated when the file was read; nothing to report here.
     let _ = s.merge_json(&project.json);
     s.corpus_paths = union(&base.corpus_paths, &s.corpus_paths);
+    s.reference_paths = union(&base.reference_paths, &s.reference_paths);
     s.glossary_paths = union(&base.glossary_paths, &s.glossary_paths);
     s.extra_stock_phrases = union(&base.extra_stock_phrases, &s.extra_stock_phrases);
     s.ignored_phrases = union(&base.ignored_phrases, &s.ignored_phrases);
@@ -76,6 +77,7 @@ fn union<T: Clone + PartialEq>(first: &[T], then: &[T]) -> Vec<T> {
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct CorpusKey {
     pub corpus_paths: Vec<PathBuf>,
+    pub reference_paths: Vec<PathBuf>,
     pub include_builtin: bool,
     pub glossary_paths: Vec<PathBuf>,
     pub extra_stock_phrases: Vec<String>,
@@ -87,6 +89,7 @@ impl CorpusKey {
     pub fn of(s: &Settings) -> CorpusKey {
         CorpusKey {
             corpus_paths: s.corpus_paths.clone(),
+            reference_paths: s.reference_paths.clone(),
             include_builtin: s.include_builtin,
             glossary_paths: s.glossary_paths.clone(),
             extra_stock_phrases: s.extra_stock_phrases.clone(),
@@ -105,6 +108,11 @@ impl CorpusKey {
 pub fn for_essay(mut settings: Settings, file: Option<&Path>) -> Settings {
     let canonical = |p: PathBuf| std::fs::canonicalize(&p).unwrap_or(p);
     settings.corpus_paths = settings.corpus_paths.into_iter().map(canonical).collect();
+    settings.reference_paths = settings
+        .reference_paths
+        .into_iter()
+        .map(canonical)
+        .collect();
     settings.workspace_dir = settings.workspace_dir.take().map(canonical);
     settings.skip_corpus_files = file.map(skip_paths).unwrap_or_default();
     settings

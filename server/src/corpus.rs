@@ -27,6 +27,17 @@ pub struct Essay {
     pub title: String,
     pub text: String,
     pub origin: Origin,
+    pub role: Role,
+}
+
+/// What matching an essay means.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub enum Role {
+    /// Another writer's essay: matching it is copying (复制).
+    #[default]
+    Peer,
+    /// An official document, speech or law: matching it is citing policy (引用).
+    Reference,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -42,17 +53,21 @@ pub enum Origin {
 }
 
 impl Essay {
-    /// Where the essay is, for people: `第一篇，原文第 1–8 行` or the file path.
+    /// Where the essay is, for people, beside its title: `内置语料第 9–16 行`, or the file path.
     pub fn describe_origin(&self) -> String {
         match &self.origin {
-            Origin::Builtin {
-                part, first_line, ..
-            } => {
+            // The title is shown beside it; the seed file's own numbering (第一篇) would only
+            // contradict titles such as …·篇二.
+            Origin::Builtin { first_line, .. } => {
                 let last = *first_line as usize + self.text.lines().count().saturating_sub(1);
-                format!("内置语料{part}，原文第 {first_line}–{last} 行")
+                format!("内置语料第 {first_line}–{last} 行")
             }
             Origin::File(path) => path.display().to_string(),
         }
+    }
+
+    pub fn is_reference(&self) -> bool {
+        self.role == Role::Reference
     }
 
     pub fn is_builtin(&self) -> bool {
@@ -155,6 +170,25 @@ impl Corpus {
         (corpus, problems)
     }
 
+    /// `load_with_progress`, with `references` loaded as reference documents after the peers.
+    pub fn load_roles(
+        paths: &[PathBuf],
+        references: &[PathBuf],
+        include_builtin: bool,
+        progress: &(dyn Fn(usize, usize) + Sync),
+    ) -> (Corpus, Vec<LoadProblem>) {
+        let (mut corpus, mut problems) =
+            Corpus::load_with_progress(paths, include_builtin, progress);
+        if !references.is_empty() {
+            let first = corpus.essays.len();
+            problems.extend(corpus.add_paths(references, progress));
+            for essay in &mut corpus.essays[first..] {
+                essay.role = Role::Reference;
+            }
+        }
+        (corpus, problems)
+    }
+
     /// Adds every path (see `add_path`), reading all their files in parallel; problems come in
     /// the order adding the paths one by one would give.
     fn add_paths(
@@ -198,6 +232,7 @@ impl Corpus {
             title,
             text,
             origin,
+            role: Role::Peer,
         });
     }
 

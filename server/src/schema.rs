@@ -50,6 +50,15 @@ pub const SETTINGS: &[Setting] = &[
                       paths are relative to the workspace",
     },
     Setting {
+        key: "corpus.references",
+        kind: Kind::Paths,
+        default: "[]",
+        title: "参考文献：官方文件、讲话、法规（.txt/.md 文件或文件夹）；与之相同的文字算引用，不算复制",
+        description: "reference documents (official documents, speeches, laws): files or folders \
+                      like `corpus.paths`; text matching them is reported as `from-reference` \
+                      and counted as 引用, not copied",
+    },
+    Setting {
         key: "corpus.includeBuiltin",
         kind: Kind::Bool,
         default: "true",

@@ -77,7 +77,9 @@ fn sharing_only_short_common_phrases_is_not_copying() {
 
 #[test]
 fn a_copy_inside_quotation_marks_is_a_citation() {
-    let text = "总书记强调，“扶贫开发推进到今天这样的程度，贵在精准，重在精准，成败之举在于精准”。";
+    // (Was 总书记强调“…贵在精准，重在精准，成败之举在于精准”: that saying is now official wording
+    // from the glossary and not reported at all — issue 13.)
+    let text = "文章写道，“贫困地区贫困人口内生动力和发展能力弱的现象依然十分普遍”。";
     assert!(findings(text, Code::CopiedFromCorpus).is_empty());
     let quoted = findings(text, Code::QuotedFromCorpus);
     assert_eq!(quoted.len(), 1);
@@ -121,17 +123,19 @@ fn similarity_counts_copied_characters_and_the_largest_source() {
     let text = format!("{COPIED_FULL_WIDTH}{own}");
     let report = analyzer().check(&text, &Settings::default());
     let sim = &report.similarity;
-    assert_eq!(sim.copied_chars, 45);
+    // 脱贫攻坚, 决战决胜 and 全面小康 are official wording: 12 of the 45 copied chars do not
+    // count (issue 13).
+    assert_eq!(sim.copied_chars, 33);
     assert_eq!(sim.total_chars, 45 + 27);
     let (essay, ratio) = sim.largest().unwrap();
     assert_eq!(
         analyzer().corpus.essays[essay].title,
         "脱贫工作心得体会·篇二"
     );
-    assert!((ratio - 45.0 / 72.0).abs() < 1e-9);
+    assert!((ratio - 33.0 / 72.0).abs() < 1e-9);
     assert!(
         sim.summary(&analyzer().corpus)
-            .starts_with("复制比 62.5% · 最大单篇 62.5%《脱贫工作心得体会·篇二》"),
+            .starts_with("复制比 45.8% · 最大单篇 45.8%《脱贫工作心得体会·篇二》"),
         "{}",
         sim.summary(&analyzer().corpus)
     );
@@ -232,4 +236,264 @@ fn user_corpus_in_gbk_points_at_the_source_file() {
         }
         other => panic!("{other:?}"),
     }
+}
+
+/// A corpus of one reference document and one peer essay that cites it, in a temporary folder.
+struct RolesCorpus {
+    _dir: tempfile::TempDir,
+    analyzer: Analyzer,
+    settings: Settings,
+}
+
+// Written for these tests in the register of a county document; the peer cites it.
+const REFERENCE: &str = "县委县政府关于推进乡村全面振兴的实施意见\n\
+    各乡镇要坚持早发现、早干预、早帮扶，对易返贫致贫人口做到应纳尽纳、应帮尽帮。\n\
+    县委书记在动员会上指出，“要用好身边典型案例，开展警示教育，让党员干部受警醒、明底线、知敬畏”。\n";
+const PEER: &str = "驻村一年的体会\n\
+    文件要求坚持早发现、早干预、早帮扶，对易返贫致贫人口做到应纳尽纳、应帮尽帮。\
+    我们村的做法是每月入户走访一遍，把台账记在一本蓝皮笔记本上，谁家有难处一目了然。\n";
+
+fn roles_corpus() -> RolesCorpus {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("refs")).unwrap();
+    std::fs::create_dir(dir.path().join("peers")).unwrap();
+    std::fs::write(dir.path().join("refs/实施意见.txt"), REFERENCE).unwrap();
+    std::fs::write(dir.path().join("peers/驻村体会.txt"), PEER).unwrap();
+    let settings = Settings {
+        corpus_paths: vec![dir.path().join("peers")],
+        reference_paths: vec![dir.path().join("refs")],
+        include_builtin: false,
+        ..Settings::default()
+    };
+    let (analyzer, problems) = Analyzer::new(&settings);
+    assert!(problems.is_empty(), "{problems:?}");
+    RolesCorpus {
+        _dir: dir,
+        analyzer,
+        settings,
+    }
+}
+
+#[test]
+fn text_of_a_reference_is_cited_and_credited_to_the_reference_not_the_peer() {
+    let c = roles_corpus();
+    let text = "我们要坚持早发现、早干预、早帮扶，对易返贫致贫人口做到应纳尽纳、应帮尽帮。";
+    let report = c.analyzer.check(text, &c.settings);
+    assert!(report
+        .findings
+        .iter()
+        .all(|f| f.code != Code::CopiedFromCorpus));
+    let cited: Vec<&Finding> = report
+        .findings
+        .iter()
+        .filter(|f| f.code == Code::FromReference)
+        .collect();
+    assert_eq!(cited.len(), 1, "{:?}", report.findings);
+    assert_eq!(cited[0].severity, Severity::Information);
+    assert!(
+        cited[0].message.contains("《实施意见》"),
+        "{}",
+        cited[0].message
+    );
+    assert!(
+        cited[0].message.contains("另见《驻村体会》"),
+        "{}",
+        cited[0].message
+    );
+    let sim = &report.similarity;
+    assert_eq!(sim.copied_chars, 0);
+    assert!(sim.quoted_chars >= 13 && sim.reference_chars == sim.quoted_chars);
+    assert!(sim.summary(&c.analyzer.corpus).contains("引用比"));
+
+    // The peer's own text stays a copy, credited to the peer.
+    let own = "我们村的做法是每月入户走访一遍，把台账记在一本蓝皮笔记本上。";
+    let report = c.analyzer.check(own, &c.settings);
+    let copied: Vec<&Finding> = report
+        .findings
+        .iter()
+        .filter(|f| f.code == Code::CopiedFromCorpus)
+        .collect();
+    assert_eq!(copied.len(), 1);
+    assert!(copied[0].message.contains("《驻村体会》"));
+}
+
+#[test]
+fn a_quotation_that_differs_from_its_source_is_misquoted_with_the_source_as_fix() {
+    let c = roles_corpus();
+    let text =
+        "正如书记所说，“要用好身边典型案例，开展警示教育，让党员干部受警醒、守底线、知敬畏”。";
+    let report = c.analyzer.check(text, &c.settings);
+    let misquoted: Vec<&Finding> = report
+        .findings
+        .iter()
+        .filter(|f| f.code == Code::Misquoted)
+        .collect();
+    assert_eq!(misquoted.len(), 1, "{:?}", report.findings);
+    let f = misquoted[0];
+    assert_eq!(f.severity, Severity::Warning);
+    assert!(
+        f.message.contains("守底线") && f.message.contains("明底线"),
+        "{}",
+        f.message
+    );
+    assert!(report
+        .findings
+        .iter()
+        .all(|f| f.code != Code::CopiedFromCorpus && f.code != Code::FromReference));
+    // The fix puts the source's exact words in place; then it is an exact citation.
+    let edit = &f.fixes[0].edits[0];
+    let mut chars: Vec<char> = text.chars().collect();
+    chars.splice(edit.range.clone(), edit.new_text.chars());
+    let fixed: String = chars.into_iter().collect();
+    assert_eq!(
+        fixed,
+        "正如书记所说，“要用好身边典型案例，开展警示教育，让党员干部受警醒、明底线、知敬畏”。"
+    );
+    let report = c.analyzer.check(&fixed, &c.settings);
+    assert!(report.findings.iter().all(|f| f.code != Code::Misquoted));
+    assert!(report
+        .findings
+        .iter()
+        .any(|f| f.code == Code::FromReference));
+}
+
+#[test]
+fn an_exact_quotation_introduced_like_its_source_is_a_citation() {
+    // The match starts before the opening mark: 指出，“ is in the source too.
+    let c = roles_corpus();
+    let text = "县委书记在动员会上指出，“要用好身边典型案例，开展警示教育，让党员干部受警醒、明底线、知敬畏”。我深有同感。";
+    let report = c.analyzer.check(text, &c.settings);
+    assert!(report
+        .findings
+        .iter()
+        .all(|f| f.code != Code::CopiedFromCorpus && f.code != Code::Misquoted));
+    assert_eq!(report.similarity.copied_chars, 0);
+
+    // The same with a peer essay as the source: quoted-from-corpus, not a copy.
+    let quoted = "正如习**同志指出的：“小康不小康，关键看老乡，关键在贫困的老乡能不能脱贫”。";
+    let report = analyzer().check(quoted, &Settings::default());
+    assert!(report
+        .findings
+        .iter()
+        .all(|f| f.code != Code::CopiedFromCorpus));
+}
+
+#[test]
+fn official_wording_is_neither_copy_nor_repetition_unless_the_copy_reaches_beyond_it() {
+    let formula = "深刻领悟“两个确立”的决定性意义，增强“四个意识”、坚定“四个自信”、做到“两个维护”";
+    let dir = tempfile::tempdir().unwrap();
+    let peer = format!(
+        "我们要{formula}，在乡村振兴的广阔天地里书写无愧于时代的青春答卷。另一段话与此无关。"
+    );
+    std::fs::write(dir.path().join("peer.txt"), &peer).unwrap();
+    let settings = Settings {
+        corpus_paths: vec![dir.path().to_owned()],
+        include_builtin: false,
+        ..Settings::default()
+    };
+    let (analyzer, _) = Analyzer::new(&settings);
+
+    // The formula alone, twice: no copy, no repetition, nothing in the 复制比, but listed.
+    let text = format!("我们要{formula}。\n大家都要{formula}。");
+    let report = analyzer.check(&text, &settings);
+    assert!(
+        report
+            .findings
+            .iter()
+            .all(|f| f.code != Code::CopiedFromCorpus && f.code != Code::RepeatedInDocument),
+        "{:?}",
+        report.findings
+    );
+    assert_eq!(report.similarity.copied_chars, 0);
+    assert!(
+        report
+            .similarity
+            .left_out
+            .iter()
+            .any(|l| formula.contains(l.text.as_str()) && l.text.chars().count() > 20),
+        "{:?}",
+        report.similarity.left_out
+    );
+
+    // Reaching beyond it: a copy, and only what is beyond counts.
+    let text = format!("{formula}，在乡村振兴的广阔天地里书写无愧于时代的青春答卷。");
+    let report = analyzer.check(&text, &settings);
+    let copied: Vec<&Finding> = report
+        .findings
+        .iter()
+        .filter(|f| f.code == Code::CopiedFromCorpus)
+        .collect();
+    assert_eq!(copied.len(), 1, "{:?}", report.findings);
+    // 在 + 的广阔天地里书写无愧于时代的青春答卷: 19 characters (乡村振兴 is a glossary term).
+    assert_eq!(report.similarity.copied_chars, 19);
+    assert!(
+        copied[0].message.contains("规范表述"),
+        "{}",
+        copied[0].message
+    );
+}
+
+#[test]
+fn copy_messages_quote_the_matched_source_text() {
+    let text = format!("我想说：{COPIED_FULL_WIDTH}");
+    let f = &findings(&text, Code::CopiedFromCorpus)[0];
+    // The excerpt holds the matched text itself (bracketed), not the start of its sentence.
+    assert!(
+        f.message.contains("【今年是脱贫攻坚的决战决胜之年"),
+        "{}",
+        f.message
+    );
+}
+
+/// Quotations of a reference with random characters changed, dropped or added, at random
+/// bounds: never a panic, a misquotation's fix is always the source's own text, and an
+/// untouched quotation is never a misquotation.
+#[test]
+fn random_quotations_of_a_reference_are_verified_against_its_exact_text() {
+    let c = roles_corpus();
+    let source: Vec<char> = "要用好身边典型案例，开展警示教育，让党员干部受警醒、明底线、知敬畏"
+        .chars()
+        .collect();
+    let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
+    let mut next = |n: usize| {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        (seed % n.max(1) as u64) as usize
+    };
+    let mut misquoted = 0;
+    for _ in 0..200 {
+        let start = next(8);
+        let end = source.len() - next(8);
+        let mut quote: Vec<char> = source[start..end].to_vec();
+        let edits = next(4);
+        for _ in 0..edits {
+            let at = next(quote.len());
+            match next(3) {
+                0 => quote[at] = '某',
+                1 => {
+                    quote.remove(at);
+                }
+                _ => quote.insert(at, '又'),
+            }
+        }
+        let quote: String = quote.into_iter().collect();
+        let text = format!("他说：“{quote}”。𠀀");
+        let report = c.analyzer.check(&text, &c.settings);
+        for f in report.findings.iter().filter(|f| f.code == Code::Misquoted) {
+            misquoted += 1;
+            let fix = &f.fixes[0].edits[0].new_text;
+            assert!(
+                REFERENCE.contains(fix.as_str()),
+                "{fix} is not the source's text"
+            );
+        }
+        if edits == 0 {
+            assert!(
+                report.findings.iter().all(|f| f.code != Code::Misquoted),
+                "{text}"
+            );
+        }
+    }
+    assert!(misquoted > 20, "{misquoted} misquotations found");
 }

@@ -451,9 +451,11 @@ proptest! {
     }
 }
 
-/// A draft with thousands of findings is reported up to a cut, complete before it.
+/// A draft with thousands of findings keeps the most useful ones (the longest first) and says
+/// how many there were; the cap is not a length limit (issue 13: it used to cut the report at
+/// the first finding that did not fit and call that a length limit).
 #[test]
-fn findings_beyond_the_limit_cut_the_report() {
+fn findings_beyond_the_limit_keep_the_longest_and_say_how_many() {
     use essay_lsp::analysis::MAX_FINDINGS;
     // Two slots a line, between pseudo-random Han (so nothing repeats).
     let mut state = 1u64;
@@ -467,27 +469,52 @@ fn findings_beyond_the_limit_cut_the_report() {
             })
             .collect()
     };
-    let text: String = (0..MAX_FINDINGS / 2 + 300)
+    let lines = MAX_FINDINGS / 2 + 300;
+    let text: String = (0..lines)
         .map(|_| format!("{}20xx年，{}XX县。\n", han(6), han(6)))
         .collect();
     let report = analyzer().check(&text, &Settings::default());
     invariants::check_report(analyzer(), &text, &report);
-    let cut = report.truncated_at.expect("the report says it was cut");
-    assert!(report.findings.len() <= MAX_FINDINGS);
-    assert!(report.findings.len() > MAX_FINDINGS / 2);
-    assert!(cut < text.chars().count());
-    // Every slot before the cut is reported.
-    let chars: Vec<char> = text.chars().collect();
-    let slots_before_cut = chars[..cut]
-        .windows(4)
-        .filter(|w| w.iter().collect::<String>() == "20xx")
-        .count();
-    let reported = report
+    assert_eq!(report.truncated_at, None, "nothing was cut for length");
+    // All findings, from the two halves checked apart (each under the cap; slots are found line
+    // by line, so the halves give every finding).
+    let half: String = text
+        .lines()
+        .take(lines / 2)
+        .map(|l| format!("{l}\n"))
+        .collect();
+    let offset = half.chars().count();
+    let mut all: Vec<(usize, std::ops::Range<usize>)> = Vec::new();
+    for (part, shift) in [(&half[..], 0), (&text[half.len()..], offset)] {
+        let r = analyzer().check(part, &Settings::default());
+        assert_eq!(r.capped, None);
+        all.extend(
+            r.findings
+                .iter()
+                .map(|f| (f.range.len(), f.range.start + shift..f.range.end + shift)),
+        );
+    }
+    let total = report.capped.expect("the report says findings were capped");
+    assert_eq!(total, all.len());
+    assert_eq!(report.findings.len(), MAX_FINDINGS);
+    // The longest are kept: none dropped is longer than one kept.
+    let mut lengths: Vec<usize> = all.iter().map(|(len, _)| *len).collect();
+    lengths.sort_unstable_by(|a, b| b.cmp(a));
+    let threshold = lengths[MAX_FINDINGS - 1];
+    assert!(report.findings.iter().all(|f| f.range.len() >= threshold));
+    for (len, range) in &all {
+        if *len > threshold {
+            assert!(
+                report.findings.iter().any(|f| f.range == *range),
+                "{range:?} dropped"
+            );
+        }
+    }
+    // Findings stay in text order.
+    assert!(report
         .findings
-        .iter()
-        .filter(|f| f.code == essay_lsp::checks::Code::Placeholder && f.range.len() == 4)
-        .count();
-    assert_eq!(reported, slots_before_cut);
+        .windows(2)
+        .all(|w| w[0].range.start <= w[1].range.start));
 }
 
 /// A passage written sixty times: each finding names a bounded number of the other places and

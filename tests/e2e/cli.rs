@@ -70,13 +70,76 @@ fn json_output_has_ranges_and_similarity() {
     assert!(file["similarity"]["copyRatio"].as_f64().unwrap() > 0.0);
     // A built-in source is named by its title and its lines, as a writer names it.
     let source = &file["similarity"]["sources"][0];
-    let title = source["title"].as_str().unwrap();
-    let origin = source["origin"].as_str().unwrap();
+    assert_eq!(source["title"], "脱贫工作心得体会·篇二");
+    assert_eq!(source["origin"], "内置语料第 9–16 行");
+}
+
+#[test]
+fn reference_documents_are_cited_and_the_json_splits_the_ratios() {
+    // tests/eval/copy/drafts/d02.txt cites r03 (quoted and unquoted), misquotes it once and
+    // copies p02.
+    let (code, stdout, _) = check(&[
+        "--no-project",
+        "--format",
+        "json",
+        "--reference",
+        "tests/eval/copy/references",
+        "--corpus",
+        "tests/eval/copy/peers",
+        "tests/eval/copy/drafts/d02.txt",
+    ]);
+    assert_eq!(code, 1, "{stdout}");
+    let value: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    let file = &value["files"][0];
+    let codes: Vec<&str> = file["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["code"].as_str().unwrap())
+        .collect();
+    for code in ["from-reference", "misquoted", "copied-from-corpus"] {
+        assert!(codes.contains(&code), "{code} missing: {codes:?}");
+    }
+    let sim = &file["similarity"];
+    assert!(sim["copyRatio"].as_f64().unwrap() > 0.0);
+    assert!(sim["quoteRatio"].as_f64().unwrap() > 0.0);
+    assert!(sim["referenceChars"].as_u64().unwrap() > 0);
+    assert_eq!(sim["citedSources"][0]["reference"], true);
+    assert!(!sim["formulasNotCounted"].as_array().unwrap().is_empty());
+    assert!(file["cappedFindings"].is_null());
+    assert!(sim["summary"].as_str().unwrap().contains("引用比"), "{sim}");
+}
+
+#[test]
+fn project_file_references_are_resolved_next_to_it() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("refs")).unwrap();
+    std::fs::write(
+        dir.path().join("refs/意见.txt"),
+        "各乡镇要坚持早发现、早干预、早帮扶，对易返贫致贫人口做到应纳尽纳、应帮尽帮。",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("essay-lsp.toml"),
+        "[corpus]\nreferences = [\"refs\"]\nincludeBuiltin = false\n",
+    )
+    .unwrap();
+    let draft = dir.path().join("draft.md");
+    std::fs::write(
+        &draft,
+        "我们坚持早发现、早干预、早帮扶，对易返贫致贫人口做到应纳尽纳、应帮尽帮。\n",
+    )
+    .unwrap();
+    let (code, stdout, _) = check(&[draft.to_str().unwrap()]);
+    assert_eq!(code, 0, "a citation is information: {stdout}");
     assert!(
-        origin.starts_with(&format!("《{title}》，内置语料第 ")),
-        "{origin}"
+        stdout.contains("information[from-reference] 与文献《意见》引用"),
+        "{stdout}"
     );
-    assert!(!origin.contains("第一篇"), "{origin}");
+    assert!(
+        stdout.contains("复制比 0.0%") && stdout.contains("引用比"),
+        "{stdout}"
+    );
 }
 
 #[test]

@@ -693,9 +693,11 @@ fn corpus_files_that_cannot_be_loaded_are_reported_once_each_and_the_rest_loads(
     );
     // The built-in essays load too.
     const BUILTIN_COPY: &str = "file:///tmp/essay-lsp-hostile/c/builtin.md";
+    // Long enough to reach 13 characters beyond the official wording in it (脱贫攻坚, 决战决胜,
+    // 全面小康 are not counted: issue 13).
     client.open(
         BUILTIN_COPY,
-        "今年是脱贫攻坚的决战决胜之年，实现“句号”圆满。",
+        "今年是脱贫攻坚的决战决胜之年，实现全部脱贫、全面小康，蹄疾更要步稳，实现“句号”圆满。",
     );
     let diagnostics = diagnostics_where(&mut client, BUILTIN_COPY, |d| !d.is_empty());
     assert!(
@@ -917,6 +919,10 @@ fn writes_only_its_cache_and_the_file_a_command_changes_each_atomically() {
         "textDocument/didClose",
         json!({"textDocument": {"uri": uri}}),
     );
+    // The large corpus is indexed and cached in the background; on a loaded machine that can
+    // take longer than the session above. Shutting down earlier is fine (the server does not
+    // wait for an index nobody needs), but then there is no cache write to check.
+    wait_for_cached_index(&cache.join("essay-lsp"));
     assert_eq!(client.shutdown_and_exit().code(), Some(0));
 
     // On disk: the cache and the project file changed, nothing else.
@@ -1002,5 +1008,24 @@ fn writes_only_its_cache_and_the_file_a_command_changes_each_atomically() {
             writes.opened.len(),
             writes.renamed
         );
+    }
+}
+
+/// Waits (up to two minutes) until `dir` holds a finished index file.
+fn wait_for_cached_index(dir: &Path) {
+    let deadline = Instant::now() + Duration::from_secs(120);
+    while Instant::now() < deadline {
+        let done = std::fs::read_dir(dir)
+            .into_iter()
+            .flatten()
+            .flatten()
+            .any(|e| {
+                let name = e.file_name().to_string_lossy().into_owned();
+                name.starts_with("index-") && name.ends_with(".bin")
+            });
+        if done {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(50));
     }
 }

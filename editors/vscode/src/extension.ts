@@ -21,6 +21,7 @@ const INSTALL_COMMAND = 'cargo install --path server';
 const REPORT_SCHEME = 'essay-lsp-report';
 const LANGUAGES = ['markdown', 'plaintext'];
 const SCHEMES = ['file', 'untitled'];
+const SERVER_EXE = process.platform === 'win32' ? 'essay-lsp.exe' : 'essay-lsp';
 
 /** Params of the server's `essayLsp/status` notification, sent after each analysis. */
 interface StatusParams {
@@ -31,6 +32,8 @@ interface StatusParams {
 }
 
 let client: LanguageClient | undefined;
+/** The server binary shipped inside a platform-specific .vsix (`npm run package`). */
+let bundledServer: string | undefined;
 let output: vscode.OutputChannel;
 let statusItem: vscode.StatusBarItem;
 /** Latest status per document, keyed by the VS Code URI string. */
@@ -42,6 +45,7 @@ const reportChanged = new vscode.EventEmitter<vscode.Uri>();
 let lifecycle: Promise<void> = Promise.resolve();
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
+  bundledServer = path.join(context.extensionPath, 'server', SERVER_EXE);
   output = vscode.window.createOutputChannel('essay-lsp');
   statusItem = vscode.window.createStatusBarItem('essayLsp.status', vscode.StatusBarAlignment.Right, 100);
   statusItem.name = 'essay-lsp 复制比 / copy ratio';
@@ -80,7 +84,7 @@ function queue(step: () => Promise<void>): Promise<void> {
 async function startClient(): Promise<void> {
   const command = findServer();
   if (!command.path) {
-    reportMissingServer(command.detail);
+    reportMissingServer(command.tried);
     updateStatusItem();
     return;
   }
@@ -127,7 +131,7 @@ async function startClient(): Promise<void> {
     const message = err instanceof Error ? err.message : String(err);
     output.appendLine(`[essay-lsp] failed to start: ${message}`);
     if (/ENOENT|EACCES/.test(message)) {
-      reportMissingServer(`${command.path}: ${message}`);
+      reportMissingServer([`${command.path}（${message}）`]);
     } else {
       void vscode.window.showErrorMessage(`essay-lsp 启动失败 / failed to start: ${message}`, '查看日志 / Show Log').then(
         (choice) => choice && output.show(),
@@ -158,29 +162,44 @@ async function restartClient(): Promise<void> {
 
 interface ServerLookup {
   path?: string;
-  detail: string;
+  /** What was looked at, for the missing-server message. */
+  tried: string[];
 }
 
-/** `essayLsp.server.path` if set, else `essay-lsp` on PATH, else `~/.cargo/bin/essay-lsp`. */
+/**
+ * `essayLsp.server.path` if set; else the binary bundled in the extension; else `essay-lsp` on
+ * PATH; else `~/.cargo/bin/essay-lsp`. A path the user set is never silently replaced.
+ */
 function findServer(): ServerLookup {
   const configured = vscode.workspace.getConfiguration(SECTION).get<string>('server.path', '').trim();
   if (configured) {
     const resolved = resolvePath(configured);
     return isExecutableFile(resolved)
-      ? { path: resolved, detail: resolved }
-      : { detail: `essayLsp.server.path = "${configured}" 不存在或不可执行 / does not exist or is not executable` };
+      ? { path: resolved, tried: [] }
+      : { tried: [`essayLsp.server.path = "${configured}"（${describeMissing(resolved)}）`] };
   }
-  const exe = process.platform === 'win32' ? 'essay-lsp.exe' : 'essay-lsp';
+  const tried: string[] = [];
+  if (bundledServer) {
+    if (isExecutableFile(bundledServer)) {
+      return { path: bundledServer, tried };
+    }
+    tried.push(`扩展自带的 ${bundledServer}（${fs.existsSync(bundledServer) ? '不可执行' : '此安装包未附带'}）`);
+  }
   const dirs = (process.env.PATH ?? '').split(path.delimiter).filter((d) => d.length > 0);
   // VS Code started from a desktop launcher often lacks ~/.cargo/bin on PATH.
-  dirs.push(path.join(os.homedir(), '.cargo', 'bin'));
-  for (const dir of dirs) {
-    const candidate = path.join(dir, exe);
+  const cargoBin = path.join(os.homedir(), '.cargo', 'bin');
+  for (const dir of [...dirs, cargoBin]) {
+    const candidate = path.join(dir, SERVER_EXE);
     if (isExecutableFile(candidate)) {
-      return { path: candidate, detail: candidate };
+      return { path: candidate, tried };
     }
   }
-  return { detail: `在 PATH 和 ~/.cargo/bin 中都找不到 ${exe} / ${exe} is not on PATH nor in ~/.cargo/bin` };
+  tried.push(`PATH 中的 ${SERVER_EXE}（没有）`, `${path.join(cargoBin, SERVER_EXE)}（没有）`);
+  return { tried };
+}
+
+function describeMissing(file: string): string {
+  return fs.existsSync(file) ? '不可执行' : '不存在';
 }
 
 function isExecutableFile(file: string): boolean {
@@ -197,16 +216,15 @@ function isExecutableFile(file: string): boolean {
   }
 }
 
-function reportMissingServer(detail: string): void {
-  const openSettings = '设置路径 / Set Path';
-  const copyInstall = '复制安装命令 / Copy Install Command';
-  output.appendLine(`[essay-lsp] server not found: ${detail}`);
-  output.appendLine(`[essay-lsp] install it from a checkout of essay-lsp with: ${INSTALL_COMMAND}`);
+function reportMissingServer(tried: string[]): void {
+  const openSettings = '设置路径';
+  const copyInstall = '复制安装命令';
+  output.appendLine(`[essay-lsp] server not found; tried: ${tried.join('; ')}`);
   void vscode.window
     .showErrorMessage(
-      `找不到 essay-lsp 服务器 / essay-lsp server not found (${detail}). ` +
-        `安装 / Install: 在 essay-lsp 源码目录中运行 / in a checkout of essay-lsp run \`${INSTALL_COMMAND}\`, ` +
-        `或设置 / or set "essayLsp.server.path"，然后 / then run “essay-lsp: 重启服务器 / Restart Server”.`,
+      `找不到 essay-lsp 服务器。已尝试：${tried.join('；')}。` +
+        `请安装适合本平台的 essay-lsp 扩展包（自带服务器），或设置 "essayLsp.server.path"，` +
+        `或在 essay-lsp 源码目录中运行 \`${INSTALL_COMMAND}\`，然后运行“essay-lsp: 重启服务器”。`,
       copyInstall,
       openSettings,
     )

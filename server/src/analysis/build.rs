@@ -8,6 +8,7 @@ use std::sync::{Arc, LazyLock};
 use super::line_cache::LineCache;
 use super::Analyzer;
 use crate::cache::{CacheKey, IndexCache, MIN_CACHED_CHARS};
+use crate::checks::copied;
 use crate::checks::formulaic::StockPhrases;
 use crate::config::Settings;
 use crate::corpus::{Corpus, LoadProblem};
@@ -57,6 +58,7 @@ pub const LARGE_CORPUS_BYTES: u64 = 1 << 20;
 /// Whether the user corpus `settings` name is larger than `LARGE_CORPUS_BYTES`.
 pub fn has_large_user_corpus(settings: &Settings) -> bool {
     let mut paths = settings.corpus_paths.clone();
+    paths.extend(settings.reference_paths.iter().cloned());
     if settings.include_workspace {
         paths.extend(settings.workspace_dir.clone());
     }
@@ -149,7 +151,10 @@ impl Analyzer {
         // jieba's dictionary takes ~0.15 s to load and only mining user essays needs it (the
         // built-in ones are segmented ahead of time): load it while the files are read and
         // indexed (not waited for: checking does not need it).
-        if !settings.corpus_paths.is_empty() || settings.include_workspace {
+        if !settings.corpus_paths.is_empty()
+            || !settings.reference_paths.is_empty()
+            || settings.include_workspace
+        {
             crate::segment::load_in_background();
         }
         let reading = |done, total| {
@@ -159,8 +164,12 @@ impl Analyzer {
                 total,
             })
         };
-        let (mut corpus, mut problems) =
-            Corpus::load_with_progress(&settings.corpus_paths, settings.include_builtin, &reading);
+        let (mut corpus, mut problems) = Corpus::load_roles(
+            &settings.corpus_paths,
+            &settings.reference_paths,
+            settings.include_builtin,
+            &reading,
+        );
         crate::corpus::add_workspace_essays(&mut corpus, settings, &mut problems);
         let (analyzer, more) = Analyzer::from_corpus_with(corpus, settings, options);
         problems.extend(more);
@@ -246,9 +255,14 @@ impl Analyzer {
             Vec::new()
         };
         report(Stage::Mining, 1);
+        let sources = copied::Sources::new(
+            &corpus,
+            crate::checks::wording::Wording::shared(&settings.glossary_paths),
+        );
         let analyzer = Analyzer {
             corpus,
             index,
+            sources,
             glossary: Deferred {
                 cell: mining.clone(),
                 ready: ready.clone(),

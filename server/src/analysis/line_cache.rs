@@ -169,6 +169,7 @@ mod tests {
             assert_eq!(reused.findings, full.findings, "step {step}: {draft:?}");
             assert_eq!(reused.similarity, full.similarity);
             assert_eq!(reused.truncated_at, full.truncated_at);
+            assert_eq!(reused.capped, full.capped);
         }
         // The cache was used: the last draft's lines are all in it.
         let draft: String = text.iter().collect();

@@ -11,7 +11,7 @@ use std::sync::OnceLock;
 
 use serde::{Deserialize, Serialize};
 
-use crate::checks::copied::CopySpan;
+use crate::checks::copied::{CopySpan, Matching};
 use crate::checks::formulaic::StockPhrases;
 use crate::config::Settings;
 use crate::corpus::Corpus;
@@ -24,6 +24,8 @@ pub enum Code {
     Placeholder,
     CopiedFromCorpus,
     QuotedFromCorpus,
+    FromReference,
+    Misquoted,
     RepeatedInDocument,
     FormulaicPhrase,
     Boilerplate,
@@ -62,6 +64,24 @@ pub const TABLE: &[CheckInfo] = &[
         severity: Severity::Information,
         title: "引号内与参考范文相同的文字（引用）",
         description: "the same inside quotation marks “…” 「…」: a citation",
+        line_local: false,
+    },
+    CheckInfo {
+        code: Code::FromReference,
+        severity: Severity::Information,
+        title: "与参考文献相同的文字（引用政策原文）",
+        description: "a passage matching a reference document (`corpus.references`, \
+                      `--reference`): cited policy, counted as 引用 not 复制; a passage also in \
+                      an essay is credited to the reference",
+        line_local: false,
+    },
+    CheckInfo {
+        code: Code::Misquoted,
+        severity: Severity::Warning,
+        title: "引文与原文不一致（引文核校）",
+        description: "a quotation “…” that nearly matches a reference or corpus passage (a few \
+                      characters changed, dropped or added); shows both. Quick fix: the exact \
+                      source text",
         line_local: false,
     },
     CheckInfo {
@@ -117,6 +137,8 @@ impl Code {
             Code::Placeholder => "placeholder",
             Code::CopiedFromCorpus => "copied-from-corpus",
             Code::QuotedFromCorpus => "quoted-from-corpus",
+            Code::FromReference => "from-reference",
+            Code::Misquoted => "misquoted",
             Code::RepeatedInDocument => "repeated-in-document",
             Code::FormulaicPhrase => "formulaic-phrase",
             Code::Boilerplate => "boilerplate",
@@ -224,6 +246,9 @@ pub struct Context<'a> {
     pub index: &'a Index,
     /// Copied spans the analyzer's matching step found in `text` (whole-draft runs only).
     pub copies: &'a [CopySpan],
+    /// Everything the matching step found (misquotations, the official wording in the draft);
+    /// None for line-local runs.
+    pub matching: Option<&'a Matching>,
     draft: OnceLock<Normalized>,
 }
 
@@ -241,8 +266,16 @@ impl<'a> Context<'a> {
             corpus,
             index,
             copies,
+            matching: None,
             draft: OnceLock::new(),
         }
+    }
+
+    /// `new`, with the matching step's results (`copies` are its spans).
+    pub fn with_matching(mut self, matching: &'a Matching) -> Context<'a> {
+        self.copies = &matching.spans;
+        self.matching = Some(matching);
+        self
     }
 
     /// `new`, with the text already normalised.
@@ -287,6 +320,7 @@ pub mod copied;
 pub mod formulaic;
 pub mod placeholder;
 pub mod repeated;
+pub mod wording;
 
 #[cfg(test)]
 mod tests {

@@ -35,11 +35,27 @@ impl super::Check for Repeated {
     }
 
     fn check(&self, cx: &super::Context<'_>) -> Vec<Finding> {
-        check(cx.draft(), cx.text, cx.settings.min_match_chars)
+        let wording = cx.matching.map_or(&[][..], |m| &m.wording[..]);
+        check_with_wording(cx.draft(), cx.text, cx.settings.min_match_chars, wording)
     }
 }
 
 pub fn check(draft: &Normalized, text: &str, min_len: usize) -> Vec<Finding> {
+    check_with_wording(draft, text, min_len, &[])
+}
+
+/// `check`, not counting the normalised chars `wording` marks (official wording, non-zero): a
+/// repetition must have `min_len` other characters to be reported.
+pub fn check_with_wording(
+    draft: &Normalized,
+    text: &str,
+    min_len: usize,
+    wording: &[u8],
+) -> Vec<Finding> {
+    let counted = |r: Range<usize>| {
+        r.filter(|&i| wording.get(i).is_none_or(|&w| w == 0))
+            .count()
+    };
     let chars = &draft.chars;
     let min_len = min_len.max(K);
     let hashes = kgram_hashes(chars);
@@ -80,7 +96,7 @@ pub fn check(draft: &Normalized, text: &str, min_len: usize) -> Vec<Finding> {
             reached.insert(diagonal, end);
             // Overlapping occurrences ("一二一二一二…") count only their non-overlapping part.
             let len = (end - b).min(diagonal);
-            if len >= min_len {
+            if len >= min_len && counted(a..a + len).min(counted(b..b + len)) >= min_len {
                 pairs.push((a..a + len, b..b + len));
             }
         }

@@ -8,8 +8,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use serde_json::{json, Value};
 
 use essay_lsp::batch::{
-    candidate_pairs, describe_corpus_essay, ratio, BatchIndex, BatchReport, CorpusSource,
-    EssayResult, Pair, Source, Submission,
+    candidate_pairs, ratio, BatchIndex, BatchReport, CorpusSource, EssayResult, Pair, Source,
+    Submission,
 };
 use essay_lsp::context::CorpusKey;
 use essay_lsp::document::{Document, PositionEncoding};
@@ -82,7 +82,7 @@ pub fn run(
             let essay = &index.analyzer.corpus.essays[id];
             let source = CorpusSource {
                 title: essay.title.clone(),
-                origin: describe_corpus_essay(essay),
+                origin: essay.describe_origin(),
             };
             *corpus_ids.entry(source.clone()).or_insert_with(|| {
                 corpus.push(source);

@@ -42,6 +42,7 @@ essay-lsp — 心得体会写作助手：语言服务器与检查工具
 
 check 选项:
   --corpus PATH        追加语料文件或文件夹（.txt/.md/.docx，可重复）
+  --reference PATH     追加参考文献（官方文件、讲话、法规；与之相同算引用，可重复）
   --no-builtin         不使用内置语料
   --glossary PATH      追加术语表文件（TOML，可重复）
   --disable CODE       关闭某项检查（可重复）：{codes}
@@ -107,6 +108,7 @@ impl Options {
 #[derive(Default)]
 struct Flags {
     corpus: Vec<PathBuf>,
+    reference: Vec<PathBuf>,
     no_builtin: bool,
     glossary: Vec<PathBuf>,
     disable: Vec<Code>,
@@ -116,6 +118,7 @@ struct Flags {
 impl Flags {
     fn apply(&self, s: &mut Settings) {
         s.corpus_paths.extend(self.corpus.iter().cloned());
+        s.reference_paths.extend(self.reference.iter().cloned());
         if self.no_builtin {
             s.include_builtin = false;
         }
@@ -148,14 +151,20 @@ fn parse(args: Vec<String>) -> Result<Parsed, String> {
     while let Some(arg) = parser.next().map_err(chinese)? {
         match arg {
             Short('h') | Long("help") => return Ok(Parsed::Help),
-            Long("corpus") => {
+            Long(flag @ ("corpus" | "reference")) => {
+                let corpus = flag == "corpus";
                 let path: PathBuf = parser.value().map_err(chinese)?.into();
                 // Named here, a missing folder is a typo to fix now; in a settings or project
                 // file it stays a warning (the folder may come later).
+                let (what, list) = if corpus {
+                    ("语料", &mut options.flags.corpus)
+                } else {
+                    ("参考文献", &mut options.flags.reference)
+                };
                 if std::fs::metadata(&path).is_err() {
-                    return Err(format!("语料路径不存在：{}", path.display()));
+                    return Err(format!("{what}路径不存在：{}", path.display()));
                 }
-                options.flags.corpus.push(path);
+                list.push(path);
             }
             Long("no-builtin") => options.flags.no_builtin = true,
             Long("glossary") => options
@@ -403,6 +412,12 @@ fn check_each(options: &Options, essays: &[Essay], analyzers: &mut Analyzers) ->
             if let Some(at) = report.truncated_at {
                 text_out.push_str(&format!("{shown}: 文档过长，只检查了前 {at} 字\n"));
             }
+            if let Some(total) = report.capped {
+                text_out.push_str(&format!(
+                    "{shown}: 问题过多：共 {total} 个，只列出 {} 个（复制与引文问题、较长的优先）\n",
+                    report.findings.len()
+                ));
+            }
             if let Some(outline) = &stats {
                 text_out.push_str(&format!("{shown}: {}\n", describe_count(&outline.total)));
                 print_sections(&mut text_out, shown, &outline.sections, 0, essay.paragraphs);
@@ -434,34 +449,13 @@ fn check_each(options: &Options, essays: &[Essay], analyzers: &mut Analyzers) ->
                     })
                 })
                 .collect();
-            let sources: Vec<_> = sim
-                .sources
-                .iter()
-                .map(|&(essay, chars)| {
-                    let source = &analyzer.corpus.essays[essay];
-                    json!({
-                        "title": source.title,
-                        "origin": essay_lsp::batch::describe_corpus_essay(source),
-                        "chars": chars,
-                        "ratio": chars as f64 / sim.total_chars.max(1) as f64,
-                    })
-                })
-                .collect();
             let mut file = json!({
                 "path": shown,
                 "lines": if essay.paragraphs { "paragraphs" } else { "lines" },
                 "findings": findings,
                 "truncatedAt": report.truncated_at,
-                "similarity": {
-                    "summary": summary,
-                    "denominatorChars": sim.total_chars,
-                    "copiedChars": sim.copied_chars,
-                    "quotedChars": sim.quoted_chars,
-                    "copyRatio": sim.copy_ratio(),
-                    "quoteRatio": sim.quote_ratio(),
-                    "largestSourceRatio": sim.largest().map(|(_, r)| r).unwrap_or(0.0),
-                    "sources": sources,
-                },
+                "cappedFindings": report.capped,
+                "similarity": essay_lsp::report::similarity_json(analyzer, sim, &summary),
             });
             if let Some(outline) = &stats {
                 file["stats"] = json!({

@@ -3,6 +3,22 @@
 //! A file that is not valid TOML is rejected as a whole; an entry with a missing field or an
 //! unknown category is skipped with a message, so one slip does not cost the writer the rest of
 //! their list.
+//!
+//! Fields of an entry (`[[term]]`):
+//! - `term` (required): the usual spelling, the headword;
+//! - `variants`: other spellings, short forms, the formula written out;
+//! - `category` (required): one of `CATEGORIES`;
+//! - `definition` (required): what it means, in our own words;
+//! - `items`: a numbered formula's items, in official wording and order;
+//! - `count`: how many items an enumeration has, for one whose name does not say it (a name of
+//!   the form N个X / N大X / N项X / 两X三Y announces its own count); must equal `items`' length;
+//! - `origin`: the document or meeting that put it forward, with its date;
+//! - `local = true`: usage recorded only in the reference corpus (a county's own formula), not
+//!   an official one; the hover says so.
+//!
+//! The built-in glossary is held by its tests to: every entry has an `origin` or `local = true`;
+//! a numbered name has as many items as its number; `count` matches the items; no spelling
+//! belongs to two entries. Writers' files need only `term`, `category` and `definition`.
 
 use std::path::{Path, PathBuf};
 
@@ -34,6 +50,9 @@ struct RawEntry {
     #[serde(default)]
     items: Vec<String>,
     origin: Option<String>,
+    count: Option<usize>,
+    #[serde(default)]
+    local: bool,
 }
 
 /// Parses one glossary file. `Err` when the file as a whole is unusable; otherwise the entries
@@ -82,13 +101,21 @@ fn validate(raw: RawEntry) -> Result<Entry, String> {
         .map(|v| clean(v))
         .filter(|v| !normalize_str(v).is_empty())
         .collect();
-    let items = raw
+    let items: Vec<String> = raw
         .items
         .iter()
         .map(|i| clean(i))
         .filter(|i| !i.is_empty())
         .collect();
     let origin = raw.origin.map(|o| clean(&o)).filter(|o| !o.is_empty());
+    if let Some(count) = raw.count {
+        if count != items.len() {
+            return Err(format!(
+                "「{term}」的 count 为 {count}，但列出了 {} 项",
+                items.len()
+            ));
+        }
+    }
     Ok(Entry {
         term,
         variants,
@@ -96,6 +123,8 @@ fn validate(raw: RawEntry) -> Result<Entry, String> {
         definition,
         items,
         origin,
+        count: raw.count,
+        local: raw.local,
         ..Entry::default()
     })
 }
@@ -188,12 +217,15 @@ pub fn expected_item_count(term: &str) -> Option<usize> {
     if runs.is_empty() {
         return None;
     }
-    // A numeral with a classifier counts the formula: 五个一批 is five, not six.
-    if let Some((n, _)) = runs
+    // A numeral with a classifier counts the formula: 五个一批 is five, not six; several such
+    // numerals add up (一个中心、两个基本点 is three).
+    let counted: Vec<usize> = runs
         .iter()
-        .find(|(_, next)| next.is_some_and(|c| "个项大级位步条种".contains(c)))
-    {
-        return Some(*n);
+        .filter(|(_, next)| next.is_some_and(|c| "个项大级位步条种".contains(c)))
+        .map(|(n, _)| *n)
+        .collect();
+    if !counted.is_empty() {
+        return Some(counted.iter().sum());
     }
     let ordinal = runs.len() >= 3 && runs.iter().enumerate().all(|(k, (n, _))| *n == k + 1);
     if ordinal {

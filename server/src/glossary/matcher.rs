@@ -48,6 +48,11 @@ impl NormText {
         self.origin[range.start] as usize..self.origin[range.end - 1] as usize + 1
     }
 
+    /// Source char range covered by a (non-empty) byte range of `text`.
+    pub fn source_of_bytes(&self, bytes: Range<usize>) -> Range<usize> {
+        self.source(&self.chars(bytes))
+    }
+
     /// Source char range of a byte range of `text`, when nothing was dropped inside it: a word
     /// must not be glued together across punctuation.
     pub fn contiguous_source(&self, bytes: Range<usize>) -> Option<Range<usize>> {
@@ -62,6 +67,11 @@ pub(crate) struct Matcher {
     all: AhoCorasick,
     /// Entry index of each pattern.
     entry: Vec<usize>,
+    /// Items of numbered formulas (学史增信 of 党史学习教育), so that a hover on an item written
+    /// on its own or inside the written-out chain shows the formula. Only hovers use them.
+    items: Option<AhoCorasick>,
+    /// Entry index of each item pattern.
+    item_entry: Vec<usize>,
     /// For patterns written with "+" (1+3+3): after which normalised chars a "+" stands. The
     /// normaliser drops "+", so without this 1+3+3 would match any "133".
     plus: Vec<Vec<usize>>,
@@ -75,6 +85,8 @@ pub(crate) struct Hit {
     pub range: Range<usize>,
     pub norm_len: usize,
     pub entry: usize,
+    /// Matched one of the entry's items rather than its term or a variant.
+    pub item: bool,
 }
 
 impl Matcher {
@@ -103,16 +115,51 @@ impl Matcher {
                 entry.push(i);
             }
         }
-        let build = |kind| {
+        // An item stands for its formula only when it is specific: three chars or more, not a
+        // term or variant of its own, the item of one entry only, and of a formula whose items
+        // share a prefix or suffix (学史明理 … 学史力行, 政治意识 … 看齐意识). Items without one
+        // are often everyday phrases (牢记使命, 抓落实) that must not stand for a formula.
+        let mut item_owner: HashMap<String, Option<usize>> = HashMap::new();
+        for (i, e) in entries.iter().enumerate() {
+            if !items_share_an_affix(&e.items) {
+                continue;
+            }
+            for item in &e.items {
+                let norm = NormText::new(item).text;
+                if norm.chars().count() < 3 || seen.contains_key(&norm) {
+                    continue;
+                }
+                item_owner
+                    .entry(norm)
+                    .and_modify(|owner| {
+                        if *owner != Some(i) {
+                            *owner = None;
+                        }
+                    })
+                    .or_insert(Some(i));
+            }
+        }
+        let mut item_patterns: Vec<(String, usize)> = item_owner
+            .into_iter()
+            .filter_map(|(norm, owner)| Some((norm, owner?)))
+            .collect();
+        item_patterns.sort();
+        for (norm, _) in &item_patterns {
+            max_chars = max_chars.max(norm.chars().count());
+        }
+        let build = |kind, patterns: &[String]| {
             AhoCorasick::builder()
                 .match_kind(kind)
-                .build(&patterns)
+                .build(patterns)
                 .expect("glossary patterns build an automaton")
         };
+        let item_texts: Vec<String> = item_patterns.iter().map(|(n, _)| n.clone()).collect();
         Matcher {
-            longest: build(MatchKind::LeftmostLongest),
-            all: build(MatchKind::Standard),
+            longest: build(MatchKind::LeftmostLongest, &patterns),
+            all: build(MatchKind::Standard, &patterns),
             entry,
+            items: (!item_texts.is_empty()).then(|| build(MatchKind::Standard, &item_texts)),
+            item_entry: item_patterns.into_iter().map(|(_, e)| e).collect(),
             plus,
             max_chars,
         }
@@ -131,6 +178,7 @@ impl Matcher {
             range,
             norm_len: chars.len(),
             entry: self.entry[pattern],
+            item: false,
         })
     }
 
@@ -155,33 +203,64 @@ impl Matcher {
             .collect()
     }
 
-    /// The longest occurrence covering char `offset` of the line whose chars are `line`.
+    /// The longest occurrence of a term, variant or item covering char `offset` of `line`; a
+    /// term wins over an item of the same length.
     ///
-    /// Only a window around the cursor is searched, so a hover costs the same on a
-    /// ten-thousand-char paragraph as on a short line. The window leaves room for a term
-    /// written with a separator after every char.
+    /// The whole of `line` is searched: the caller hands in a window around the cursor (see
+    /// `reach`), so a hover costs the same on a long paragraph as on a short line.
     pub fn covering(&self, line: &[char], offset: usize) -> Option<Hit> {
-        let reach = self.max_chars * 2 + 8;
-        let start = offset.saturating_sub(reach);
-        let end = (offset + reach + 1).min(line.len());
-        let source = &line[start..end];
-        let text: String = source.iter().collect();
+        let text: String = line.iter().collect();
         let norm = NormText::new(&text);
-        self.all
+        if norm.text.is_empty() {
+            return None;
+        }
+        let terms = self
+            .all
             .find_overlapping_iter(&norm.text)
-            .filter_map(|m| self.hit(&norm, source, m))
-            .map(|h| Hit {
-                range: h.range.start + start..h.range.end + start,
-                ..h
+            .filter_map(|m| self.hit(&norm, line, m));
+        let items = self.items.iter().flat_map(|items| {
+            items.find_overlapping_iter(&norm.text).filter_map(|m| {
+                let chars = norm.chars(m.range());
+                let range = norm.source(&chars);
+                let broken = line[range.clone()].iter().any(|&c| is_sentence_end(c));
+                (!broken).then(|| Hit {
+                    range,
+                    norm_len: chars.len(),
+                    entry: self.item_entry[m.pattern().as_usize()],
+                    item: true,
+                })
             })
+        });
+        terms
+            .chain(items)
             .filter(|h| h.range.contains(&offset))
             .max_by(|a, b| {
                 a.norm_len
                     .cmp(&b.norm_len)
+                    .then(b.item.cmp(&a.item))
                     .then(a.range.len().cmp(&b.range.len()))
                     .then(b.range.start.cmp(&a.range.start))
             })
     }
+
+    /// How far either side of the cursor a hover must look to see every term that could cover
+    /// it: the longest pattern, with room for a separator after every char.
+    pub fn reach(&self) -> usize {
+        self.max_chars * 2 + 8
+    }
+}
+
+/// Whether all `items` (two or more) start with the same char or end with the same char.
+fn items_share_an_affix(items: &[String]) -> bool {
+    let norms: Vec<Vec<char>> = items
+        .iter()
+        .map(|i| NormText::new(i).text.chars().collect())
+        .collect();
+    if norms.len() < 2 || norms.iter().any(Vec::is_empty) {
+        return false;
+    }
+    let same = |pick: fn(&Vec<char>) -> char| norms.iter().all(|n| pick(n) == pick(&norms[0]));
+    same(|n| n[0]) || same(|n| n[n.len() - 1])
 }
 
 /// Positions k (1-based, within `chars`) such that a "+" stands between normalised chars k-1 and

@@ -101,7 +101,16 @@ pub(crate) fn analyse(corpus: &Corpus, entries: &mut [Entry], matcher: &Matcher)
         .collect();
     let expected: Vec<Option<usize>> = entries
         .iter()
-        .map(|e| super::data::expected_item_count(&e.term).filter(|&n| n >= 2))
+        .map(|e| {
+            // 新发展理念 announces nothing, its variant 五大发展理念 does; `count` says it outright.
+            e.count
+                .or_else(|| {
+                    std::iter::once(&e.term)
+                        .chain(&e.variants)
+                        .find_map(|form| super::data::expected_item_count(form))
+                })
+                .filter(|&n| n >= 2)
+        })
         .collect();
     let mut places: Vec<Vec<Place>> = vec![Vec::new(); entries.len()];
     let mut words = WordCounter::new(corpus);
@@ -133,6 +142,9 @@ pub(crate) fn analyse(corpus: &Corpus, entries: &mut [Entry], matcher: &Matcher)
                     term,
                     items,
                 };
+                if masked(&definition.text) {
+                    continue;
+                }
                 let defs = &mut entry.corpus_definitions;
                 if defs.len() < MAX_DEFINITIONS && !defs.iter().any(|d| d.text == definition.text) {
                     defs.push(definition);
@@ -143,6 +155,7 @@ pub(crate) fn analyse(corpus: &Corpus, entries: &mut [Entry], matcher: &Matcher)
     }
     for (entry, places) in entries.iter_mut().zip(&places) {
         entry.examples = pick_examples(&essays, places);
+        drop_contradicting_definitions(entry);
         // The clearest shapes first: 是指 before 即 before 就是 before lists.
         entry.corpus_definitions.sort_by_key(|d| d.kind);
     }
@@ -220,6 +233,9 @@ pub(crate) fn pick_examples(essays: &[EssayText], places: &[Place]) -> Vec<Examp
                 continue;
             }
             let example = snippet(&essays[essay], essay, place.range.clone());
+            if masked(&example.text) {
+                continue;
+            }
             let short = example.text.chars().count() < example.term.len() + 8;
             if (first_pass && short) || out.iter().any(|e| e.text == example.text) {
                 continue;
@@ -229,6 +245,37 @@ pub(crate) fn pick_examples(essays: &[EssayText], places: &[Place]) -> Vec<Examp
         }
     }
     out
+}
+
+/// Whether a corpus text carries a masked name or placeholder (习**, 习XX, ×××): the scrape
+/// hid a name there, and a hover must not show the mask as if it were wording to copy.
+pub(crate) fn masked(text: &str) -> bool {
+    let chars: Vec<char> = text.chars().collect();
+    chars.iter().any(|&c| matches!(c, '*' | '＊' | '×' | '✕'))
+        || chars
+            .windows(2)
+            .any(|w| w.iter().all(|&c| matches!(c, 'X' | 'x' | 'Ｘ' | 'ｘ')))
+}
+
+/// Drops corpus definitions whose items are not the entry's official items: a county's own
+/// "六个精准" (对象、目标、内容 …) must not be shown as what 六个精准 means.
+fn drop_contradicting_definitions(entry: &mut Entry) {
+    if entry.items.is_empty() {
+        return;
+    }
+    let official: Vec<String> = entry.items.iter().map(|i| normalize_str(i)).collect();
+    // An essay may shorten an item (大病集中救治 for 大病集中救治一批); each item must still be
+    // part of the official one in the same place, or contain it.
+    let agrees = |d: &CorpusDefinition| {
+        d.items.len() == official.len()
+            && d.items.iter().zip(&official).all(|(item, official)| {
+                let item = normalize_str(item);
+                official.contains(&item) || item.contains(official.as_str())
+            })
+    };
+    entry
+        .corpus_definitions
+        .retain(|d| d.items.is_empty() || agrees(d));
 }
 
 /// The sentence around `term`, cut to about `SIDE` chars on each side at clause breaks.

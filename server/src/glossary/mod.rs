@@ -8,6 +8,7 @@
 //! frequent ordinary words. A hover is then a match plus a lookup.
 
 mod data;
+mod formulas;
 mod matcher;
 mod mining;
 mod render;
@@ -23,8 +24,25 @@ use crate::corpus::{Corpus, LoadProblem};
 use crate::normalize::normalize_str;
 
 pub use data::{expected_item_count, CATEGORIES};
+pub use formulas::{numbered_formulas, FormulaHit, Formulas, NumberedFormula};
 use matcher::Matcher;
 use mining::{EssayText, WordUsage};
+
+/// The terms, variants and items of the built-in glossary and of the glossary files at `paths`:
+/// official wording, which the copy and repetition checks do not count. A file that does not
+/// read is skipped here (`Glossary::load` reports it).
+pub fn wording_terms(paths: &[PathBuf]) -> Vec<String> {
+    let mut entries = data::builtin();
+    for path in paths {
+        if let Ok((more, _)) = data::read_user_file(path) {
+            entries.extend(more);
+        }
+    }
+    entries
+        .into_iter()
+        .flat_map(|e| std::iter::once(e.term).chain(e.variants).chain(e.items))
+        .collect()
+}
 
 /// Where an entry was defined.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -47,6 +65,10 @@ pub struct Entry {
     pub items: Vec<String>,
     /// When and where it was put forward.
     pub origin: Option<String>,
+    /// The declared number of items, for an enumeration whose name does not announce it.
+    pub count: Option<usize>,
+    /// Usage recorded only in the reference corpus, not an official formula.
+    pub local: bool,
     pub source: Source,
     /// How many corpus essays contain the term or a variant.
     pub essay_count: usize,
@@ -150,18 +172,71 @@ impl Glossary {
 
     /// `line` is one line of the draft (no line break), `char_offset` a char index into it (may
     /// be past the end → None).
+    ///
+    /// Only a window around the cursor is read, wide enough for the longest term, item or
+    /// formula written with a separator after every char, so a hover on a pasted
+    /// million-character line costs what it costs on a short one (plus one scan to find the
+    /// cursor). `hover_in` on the whole line gives the same answer.
     pub fn hover(&self, line: &str, char_offset: usize) -> Option<HoverInfo> {
-        let chars: Vec<char> = line.chars().collect();
-        if char_offset >= chars.len() {
+        let reach = self.reach();
+        let start = char_offset.saturating_sub(reach);
+        let from = byte_of_char(line, start)?;
+        let window: Vec<char> = line[from..]
+            .chars()
+            .take(char_offset - start + reach + 1)
+            .collect();
+        if char_offset - start >= window.len() {
             return None;
         }
-        if let Some(hit) = self.matcher.covering(&chars, char_offset) {
+        let info = self.hover_in(&window, char_offset - start)?;
+        Some(HoverInfo {
+            range: info.range.start + start..info.range.end + start,
+            markdown: info.markdown,
+        })
+    }
+
+    fn reach(&self) -> usize {
+        self.matcher
+            .reach()
+            .max(Formulas::builtin().max_len() * 2 + 8)
+            .max(WORD_WINDOW)
+    }
+
+    /// The hover at `offset` of `chars`, looking at all of `chars`. In order: the longest
+    /// glossary term, variant or item covering the cursor; else an official formula covering
+    /// it; else a frequent corpus word. A sub-word of a longer term or formula therefore gets
+    /// the longer one, never a usage note of its own.
+    fn hover_in(&self, chars: &[char], offset: usize) -> Option<HoverInfo> {
+        if offset >= chars.len() {
+            return None;
+        }
+        // A term's definition says more than the bare formula around it: 四个意识 inside
+        // 增强“四个意识”、坚定“四个自信” gets the definition of 四个意识.
+        if let Some(hit) = self.matcher.covering(chars, offset) {
             return Some(HoverInfo {
                 range: hit.range,
                 markdown: self.hovers[hit.entry].clone(),
             });
         }
-        self.word_hover(&chars, char_offset)
+        if let Some(formula) = Formulas::builtin().covering(chars, offset) {
+            return Some(self.formula_hover(chars, formula));
+        }
+        self.word_hover(chars, offset)
+    }
+
+    fn formula_hover(&self, chars: &[char], hit: FormulaHit) -> HoverInfo {
+        let text: String = chars[hit.range.clone()].iter().collect();
+        let mut related: Vec<&str> = Vec::new();
+        for found in self.matcher.find(&text) {
+            let term = self.entries[found.entry].term.as_str();
+            if !related.contains(&term) {
+                related.push(term);
+            }
+        }
+        HoverInfo {
+            markdown: render::formula(&Formulas::builtin().list()[hit.formula], &related),
+            range: hit.range,
+        }
     }
 
     /// A corpus-usage hover for the jieba word under the cursor, when the corpus uses it often.
@@ -178,7 +253,9 @@ impl Glossary {
             end += 1;
         }
         let window: String = chars[start..end].iter().collect();
-        let (range, word) = crate::segment::words(&window)
+        // A hover answers at once: before jieba's dictionary has loaded (it starts loading now),
+        // corpus words get no usage note.
+        let (range, word) = crate::segment::words_if_ready(&window)?
             .into_iter()
             .find(|(r, _)| r.contains(&(offset - start)))?;
         if range.len() < 2 {
@@ -205,6 +282,37 @@ impl Glossary {
     pub fn entries(&self) -> &[Entry] {
         &self.entries
     }
+}
+
+/// Byte index of char `n` of `text` (`text.len()` for one past the end), or None past that.
+///
+/// Counts eight bytes at a time: a char starts at every byte that is not a UTF-8 continuation
+/// byte (0b10xx_xxxx), so finding the cursor on a pasted million-char line is a quick scan.
+fn byte_of_char(text: &str, n: usize) -> Option<usize> {
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let bytes = text.as_bytes();
+    let mut chars = 0;
+    let mut i = 0;
+    while i + 8 <= bytes.len() {
+        let word = u64::from_le_bytes(bytes[i..i + 8].try_into().expect("eight bytes"));
+        // Bit 7 set and bit 6 clear: a continuation byte.
+        let continuation = (word & HIGH & !(word << 1)).count_ones() as usize;
+        if chars + 8 - continuation > n {
+            break;
+        }
+        chars += 8 - continuation;
+        i += 8;
+    }
+    while i < bytes.len() {
+        if bytes[i] & 0xC0 != 0x80 {
+            if chars == n {
+                return Some(i);
+            }
+            chars += 1;
+        }
+        i += 1;
+    }
+    (chars == n).then_some(bytes.len())
 }
 
 /// The built-in entries followed by the writer's; an entry whose term (normalised) matches an

@@ -122,6 +122,9 @@ pub(crate) fn entry(entry: &Entry) -> String {
     if let Some(origin) = &entry.origin {
         out.push_str(&format!("出处：{}\n\n", escape(origin)));
     }
+    if entry.local {
+        out.push_str("说明：参考语料记录的地方用法，不是中央文件的统一提法\n\n");
+    }
     if let Source::User(path) = &entry.source {
         out.push_str(&format!(
             "来源：用户词表 {}\n\n",
@@ -142,6 +145,23 @@ pub(crate) fn entry(entry: &Entry) -> String {
     }
     examples(&mut out, entry.essay_count, &entry.examples);
     out.truncate(out.trim_end().len());
+    out
+}
+
+/// The hover for an official formula (提法) that has no glossary entry of its own, with the
+/// entries it contains.
+pub(crate) fn formula(text: &str, related: &[&str]) -> String {
+    let mut out = format!(
+        "**{}** · 规范提法\n\n党和国家文件中的固定表述，引用时应一字不差，不宜改写或增删。",
+        escape(text)
+    );
+    if !related.is_empty() {
+        let names: Vec<String> = related
+            .iter()
+            .map(|t| format!("「{}」", escape(t)))
+            .collect();
+        out.push_str(&format!("\n\n相关词条：{}", names.join("")));
+    }
     out
 }
 

@@ -42,6 +42,8 @@ pub struct StatusParams {
     pub uri: Uri,
     pub version: i32,
     pub copy_ratio: f64,
+    /// 引用比: quotations and reference documents.
+    pub quote_ratio: f64,
     pub summary: String,
 }
 
@@ -148,6 +150,7 @@ impl State {
             _ => p.clone(),
         };
         settings.corpus_paths = settings.corpus_paths.iter().map(resolve).collect();
+        settings.reference_paths = settings.reference_paths.iter().map(resolve).collect();
         settings.glossary_paths = settings.glossary_paths.iter().map(resolve).collect();
         settings
     }
@@ -330,6 +333,7 @@ impl Backend {
             if large && empty {
                 let mut builtin = settings.clone();
                 builtin.corpus_paths.clear();
+                builtin.reference_paths.clear();
                 builtin.include_workspace = false;
                 if let Ok((preview, _)) =
                     tokio::task::spawn_blocking(move || Analyzer::new(&builtin)).await
@@ -488,6 +492,7 @@ impl Backend {
                 return;
             };
             let truncated = report.truncated_at;
+            let capped = report.capped;
             let encoding = state.encoding();
             let diagnostics: Vec<Diagnostic> = report
                 .findings
@@ -502,6 +507,7 @@ impl Backend {
                 uri: uri.clone(),
                 version,
                 copy_ratio: report.similarity.copy_ratio(),
+                quote_ratio: report.similarity.quote_ratio(),
                 summary: report.similarity.summary(&analyzer.corpus),
             };
             let _publishing = state.publish.lock().await;
@@ -525,12 +531,21 @@ impl Backend {
             client.send_notification::<StatusNotification>(status).await;
             if let Some(at) = truncated {
                 let message = format!(
-                    "文档过长或问题过多，只检查了前 {at} 字（上限 {MAX_ANALYZED_CHARS} 字、\
-                     {MAX_FINDINGS} 个问题）：{}",
+                    "文档过长，只检查了前 {at} 字（上限 {MAX_ANALYZED_CHARS} 字）：{}",
                     uri.as_str()
                 );
                 // Once per document: where a cut falls moves as the writer types.
                 let key = format!("truncated {}", uri.as_str());
+                if state.shown.lock().unwrap().insert(key) {
+                    client.show_message(MessageType::WARNING, message).await;
+                }
+            }
+            if let Some(total) = capped {
+                let message = format!(
+                    "问题过多：共 {total} 个，只显示 {MAX_FINDINGS} 个（复制与引文问题、较长的优先）：{}",
+                    uri.as_str()
+                );
+                let key = format!("capped {}", uri.as_str());
                 if state.shown.lock().unwrap().insert(key) {
                     client.show_message(MessageType::WARNING, message).await;
                 }

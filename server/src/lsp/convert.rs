@@ -6,7 +6,7 @@ use essay_lsp::analysis::Analyzer;
 use essay_lsp::checks::{Finding, Fix, Place, Severity};
 use essay_lsp::document::{Document, Position, PositionEncoding};
 use essay_lsp::glossary::HoverInfo;
-use essay_lsp::phrases::{Completion, SuggestionKind};
+use essay_lsp::phrases::Completion;
 use essay_lsp::project::Problem;
 
 pub fn position(p: Position) -> lsp::Position {
@@ -138,7 +138,11 @@ fn markdown(value: String) -> lsp::MarkupContent {
 
 /// Completion items that replace the typed prefix: every item's edit starts at the same place
 /// (the prefix start) and ends at the cursor, `sortText` is the zero-padded rank, snippets only
-/// when the client supports them.
+/// when the client supports them. `filterText` is the plain `new_text`: it begins where the
+/// edit begins, which is where the editor's own word begins, so VS Code (which filters the text
+/// in the range) and nvim-cmp / blink.cmp (which filter their word) all keep every item; the
+/// label is the phrase alone. One kind for all items, so menus that sort by kind (nvim-cmp)
+/// keep the server's ranking.
 pub fn completion_list(
     document: &Document,
     line_start: usize,
@@ -159,18 +163,14 @@ pub fn completion_list(
             };
             lsp::CompletionItem {
                 label: s.label.clone(),
-                kind: Some(match s.kind {
-                    SuggestionKind::Term => lsp::CompletionItemKind::KEYWORD,
-                    SuggestionKind::Continuation => lsp::CompletionItemKind::TEXT,
-                    SuggestionKind::Parallel => lsp::CompletionItemKind::SNIPPET,
-                    _ => lsp::CompletionItemKind::TEXT,
-                }),
+                kind: Some(lsp::CompletionItemKind::TEXT),
                 detail: Some(s.detail.clone()),
                 documentation: s
                     .documentation
                     .clone()
                     .map(|d| lsp::Documentation::MarkupContent(markdown(d))),
                 sort_text: Some(format!("{rank:0width$}")),
+                filter_text: Some(s.new_text.clone()),
                 insert_text_format: Some(format),
                 text_edit: Some(lsp::CompletionTextEdit::Edit(lsp::TextEdit::new(
                     edit_range, new_text,

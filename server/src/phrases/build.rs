@@ -7,8 +7,9 @@ use aho_corasick::AhoCorasick;
 
 use super::curated::{self, join};
 use super::text::{
-    common_prefix_chars, common_suffix_chars, fold_punct, inner_clause, is_closing, is_han,
-    is_opening, is_sentence_end, markdown_escape, sentences, snippet_escape, trim_clause,
+    common_prefix_chars, common_suffix_chars, fold_punct, full_width_punct, inner_clause,
+    is_clause_punct, is_closing, is_han, is_opening, is_sentence_end, markdown_escape, sentences,
+    snippet_escape, trim_clause,
 };
 use super::{Entry, Follow, PhraseBook, SuggestionKind, MAX_CLAUSE_CHARS, MIN_CLAUSE_CHARS};
 use crate::corpus::{Corpus, Essay, Origin};
@@ -30,6 +31,8 @@ const QUOTE_MAX_CHARS: usize = 20;
 const FOLLOW_MAX_CHARS: usize = 30;
 /// Members of a parallel structure found in the corpus: 2–12 chars.
 const MEMBER_MAX_CHARS: usize = 12;
+/// Two quoted phrases with at most this many Han characters between them are a pair.
+const QUOTE_LINK_MAX_CHARS: usize = 4;
 /// Continuations kept per clause.
 const FOLLOWS_PER_CLAUSE: usize = 12;
 /// Context kept on each side of a phrase in an example sentence.
@@ -124,6 +127,8 @@ struct FollowDraft {
     sep: String,
     kind: SuggestionKind,
     order: u8,
+    /// From a curated chain, in its canonical order.
+    curated: bool,
     snippet: Option<String>,
     /// Normalised text whose corpus usage this continuation reports.
     probe: String,
@@ -158,6 +163,9 @@ struct Builder {
     follows: HashMap<String, Vec<FollowDraft>>,
     ngrams: HashMap<String, NgramCount>,
     vocab: HashSet<String>,
+    /// Normalised clause of a curated chain → the normalised clauses before it (and itself):
+    /// never offered after it, whatever order the corpus wrote them in.
+    earlier: HashMap<String, HashSet<String>>,
 }
 
 pub(super) fn build(corpus: &Corpus, terms: &[String]) -> PhraseBook {
@@ -165,6 +173,7 @@ pub(super) fn build(corpus: &Corpus, terms: &[String]) -> PhraseBook {
     for essay in &corpus.essays {
         b.mine_ngrams(essay);
         b.mine_quotes(&essay.text);
+        b.mine_quote_pairs(&essay.text);
         b.mine_clauses(&essay.text);
     }
     let ngrams = std::mem::take(&mut b.ngrams);
@@ -288,6 +297,72 @@ impl Builder {
         }
     }
 
+    /// Pairs of quoted phrases joined by a few words or one punctuation mark (“扶贫”更要“扶志”,
+    /// “扶起来”，更要“站起来”, “两不愁”“三保障”): the second continues the first, whatever
+    /// punctuation the writer then types between them.
+    fn mine_quote_pairs(&mut self, text: &str) {
+        let chars: Vec<char> = text.chars().collect();
+        // (start, end) of the inside of every closed “…” on the text, in order.
+        let mut quotes: Vec<(usize, usize)> = Vec::new();
+        let mut open = None;
+        for (i, &c) in chars.iter().enumerate() {
+            match c {
+                '“' => open = Some(i + 1),
+                '”' => {
+                    if let Some(start) = open.take() {
+                        quotes.push((start, i));
+                    }
+                }
+                c if is_sentence_end(c) => open = None,
+                _ => {}
+            }
+        }
+        for pair in quotes.windows(2) {
+            let ((a, b), (c, d)) = (pair[0], pair[1]);
+            // Between the closing ” at b and the opening “ at c - 1.
+            let link = &chars[b + 1..c - 1];
+            let puncts: Vec<char> = link
+                .iter()
+                .copied()
+                .filter(|&ch| is_clause_punct(ch))
+                .collect();
+            if link.len() - puncts.len() > QUOTE_LINK_MAX_CHARS
+                || puncts.len() > 1
+                || link.iter().any(|&ch| !is_han(ch) && !is_clause_punct(ch))
+            {
+                continue;
+            }
+            let sep = match puncts.first() {
+                Some(&p) => full_width_punct(p).to_string(),
+                None if link.is_empty() => "、".to_owned(),
+                None => "，".to_owned(),
+            };
+            let first: String = chars[a..b].iter().collect();
+            let second: String = chars[c..d].iter().collect();
+            let (first, second) = (trim_clause(&first), trim_clause(&second));
+            let target_chars = second.chars().filter(|&ch| is_han(ch)).count();
+            if first.chars().any(|ch| !is_han(ch))
+                || second.chars().any(|ch| !is_han(ch))
+                || !(2..=FOLLOW_MAX_CHARS).contains(&target_chars)
+            {
+                continue;
+            }
+            self.add_follow(
+                first,
+                FollowDraft {
+                    text: second.to_owned(),
+                    sep,
+                    kind: SuggestionKind::Continuation,
+                    order: 0,
+                    curated: false,
+                    snippet: None,
+                    probe: normalize_str(&chars[a..d].iter().collect::<String>()),
+                },
+                MIN_CLAUSE_CHARS,
+            );
+        }
+    }
+
     /// Clause continuations and parallel structures, sentence by sentence.
     fn mine_clauses(&mut self, text: &str) {
         for sentence in sentences(text) {
@@ -319,6 +394,7 @@ impl Builder {
                             sep: sep.to_string(),
                             kind: SuggestionKind::Continuation,
                             order: 0,
+                            curated: false,
                             snippet: None,
                             probe: format!("{}{}", normalize_str(key), normalize_str(&target)),
                         },
@@ -404,6 +480,15 @@ impl Builder {
         }
         let min_key = if curated { 2 } else { MIN_CLAUSE_CHARS };
         let last = clauses.len() - 1;
+        if curated {
+            let keys: Vec<String> = clauses.iter().map(|c| normalize_str(c)).collect();
+            for (i, key) in keys.iter().enumerate() {
+                self.earlier
+                    .entry(key.clone())
+                    .or_default()
+                    .extend(keys[..=i].iter().cloned());
+            }
+        }
         for (i, clause) in clauses.iter().enumerate() {
             let key = normalize_str(clause);
             if i < last {
@@ -415,6 +500,7 @@ impl Builder {
                         sep: seps[i].clone(),
                         kind: SuggestionKind::Continuation,
                         order: 0,
+                        curated,
                         snippet: None,
                         probe: format!("{key}{}", normalize_str(next)),
                     },
@@ -431,6 +517,7 @@ impl Builder {
                         sep: seps[i].clone(),
                         kind: group_kind,
                         order: 1,
+                        curated,
                         snippet: snippet(i + 1),
                     },
                     min_key,
@@ -438,8 +525,9 @@ impl Builder {
             }
             if affix.is_some() {
                 let sep = seps.get(i).or(seps.last()).cloned().unwrap_or_default();
+                // Only the members after this one: a chain is written in its order.
                 for (j, other) in clauses.iter().enumerate() {
-                    if j == i || j == i + 1 {
+                    if j <= i + 1 {
                         continue;
                     }
                     self.add_follow(
@@ -449,6 +537,7 @@ impl Builder {
                             sep: sep.clone(),
                             kind: SuggestionKind::Parallel,
                             order: 2,
+                            curated,
                             snippet: None,
                             probe: normalize_str(other),
                         },
@@ -463,10 +552,18 @@ impl Builder {
     fn finish(self, corpus: &Corpus) -> PhraseBook {
         let Builder {
             entries,
-            follows,
+            mut follows,
             mut vocab,
+            earlier,
             ..
         } = self;
+        // After a clause of a curated chain, the corpus's continuations that go back to an
+        // earlier clause of the chain are dropped (学史崇德、→ 学史力行, never 学史明理).
+        for (key, list) in follows.iter_mut() {
+            if let Some(before) = earlier.get(key) {
+                list.retain(|f| f.curated || !before.contains(&normalize_str(&f.text)));
+            }
+        }
         // Every text whose usage is reported, measured in one pass over the normalised corpus.
         let mut probes: Vec<String> = Vec::new();
         let mut probe_ids: HashMap<String, usize> = HashMap::new();
@@ -518,6 +615,7 @@ impl Builder {
                         n,
                         Follow {
                             key: normalize_str(&f.text),
+                            curated: f.curated,
                             detail: detail(f.kind, u),
                             documentation: documentation(corpus, u, &f.text),
                             text: f.text,
@@ -531,8 +629,10 @@ impl Builder {
                     )
                 })
                 .collect();
+            // The curated chains' own continuations first, so the cut never drops them.
             ranked.sort_by_key(|(n, f)| {
                 (
+                    std::cmp::Reverse(f.curated),
                     std::cmp::Reverse(f.essays),
                     std::cmp::Reverse(f.count),
                     f.order,

@@ -15,21 +15,26 @@
 //!   `replace_from` = the cursor, `new_text` = the following clause (关键看老乡), the rest of a
 //!   chain, or the other members of a parallel structure.
 //! - **Otherwise** two kinds of match are collected: *prefix* matches, the suffixes of the typed
-//!   Han run (at most 12 chars, never across punctuation, spaces, Latin letters or digits) that
-//!   begin a longer known phrase (决战决胜脱 → 决战决胜脱贫攻坚), and *clause* matches, a known
-//!   clause the text ends with although its punctuation is not typed yet (小康不小康). The shared
-//!   start is the earliest start among the items kept; each item's `new_text` is the typed text from
-//!   there on, completed: a prefix match replaces its typed part with the phrase, a clause match
-//!   keeps the typed clause and appends the corpus punctuation and the continuation
-//!   (小康不小康 → `小康不小康，关键看老乡`, `replace_from` = 0). Only the longest
-//!   matching suffix counts, and no suffix that starts inside a word the text already ends with,
-//!   so a finished 精准识别 is not "completed" from 别.
+//!   Han run (at most 32 chars, never across punctuation, spaces, Latin letters or digits) that
+//!   begin a longer known phrase (决战决胜脱 → 决战决胜脱贫攻坚) — at least two typed chars unless
+//!   one is the whole run (守正方能 is not 守正方 + 能力建设) — and *clause* matches, a known
+//!   clause the text ends with although its punctuation is not typed yet (小康不小康). Only the
+//!   longest matching suffix counts, and no suffix that starts inside a word the text already
+//!   ends with, so a finished 精准识别 is not "completed" from 别.
 //! - Nothing is offered right after a Latin letter or a digit (half or full width), after other
 //!   non-Han text, at the end of a sentence, or inside a URL.
 //!
-//! `label` = `new_text` for every item, so clients that filter by the typed text (VS Code, nvim-cmp)
-//! keep them. Ranking: the longer typed match first, then how many essays use the phrase, then how
-//! often; duplicates (by `new_text`) dropped; at most [`MAX_ITEMS`], `incomplete` when cut.
+//! The shared start is the earliest start among the items kept, and never later than the start
+//! of the editor's word before the cursor (the run of Vim keyword characters that nvim-cmp and
+//! blink.cmp filter against, `text::client_word_start`). Each item's `new_text` is the typed
+//! text from there on, completed: a prefix match replaces its typed part with the phrase, a
+//! clause match keeps the typed clause and appends the corpus punctuation and the continuation
+//! (小康不小康 → `小康不小康，关键看老乡`, `replace_from` = 0). `label` is the phrase alone;
+//! `new_text` is also the item's filter text, so every client's filter sees its own word as a
+//! prefix of it. Ranking: the longer typed match first, then continuations of curated chains
+//! (which offer only the clauses after the typed one), then how many essays use the phrase and
+//! how often; duplicates (by `new_text`) dropped; at most [`MAX_ITEMS`]; always `incomplete`
+//! (see [`Completion::incomplete`]).
 
 mod build;
 mod curated;
@@ -42,7 +47,10 @@ use std::cmp::Reverse;
 use std::collections::{HashMap, HashSet};
 
 use crate::normalize::normalize;
-use text::{is_clause_punct, is_closing, is_han, is_sentence_end, snippet_escape};
+use text::{
+    client_word_start, is_clause_punct, is_closing, is_han, is_opening, is_sentence_end,
+    snippet_escape,
+};
 
 /// Characters on which clients should ask for completion (full and half width).
 pub const TRIGGER_CHARACTERS: [&str; 7] = ["，", "、", ",", "；", ";", "：", ":"];
@@ -51,13 +59,15 @@ pub const TRIGGER_CHARACTERS: [&str; 7] = ["，", "、", ",", "；", ";", "：",
 pub const MAX_ITEMS: usize = 20;
 
 /// The longest typed text, in chars, that is matched against phrase beginnings.
-const MAX_PREFIX_CHARS: usize = 12;
+const MAX_PREFIX_CHARS: usize = 32;
 /// The longest clause, in normalised chars, that is looked up for continuations.
 const MAX_CLAUSE_CHARS: usize = 32;
 /// A typed clause must be at least this long to be looked up as a whole…
 const MIN_CLAUSE_CHARS: usize = 3;
 /// …and at least this long when only the end of what was typed matches a corpus clause.
 const MIN_CLAUSE_SUFFIX_CHARS: usize = 4;
+/// Clauses of the curated chains are looked up from this length (创新、协调、绿色…).
+const MIN_CURATED_CLAUSE_CHARS: usize = 2;
 /// How far back from the cursor the line is examined.
 const TAIL_CHARS: usize = 160;
 
@@ -105,9 +115,11 @@ impl SuggestionKind {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Suggestion {
-    /// The text inserted (= `new_text`), so clients that filter by the typed prefix keep it.
+    /// What the menu shows: the phrase (or clause and continuation) without the typed text
+    /// before it that `new_text` writes back.
     pub label: String,
-    /// Replaces `before_cursor[replace_from..]`.
+    /// Replaces `before_cursor[replace_from..]`; ends with `label`. Also the filter text: it
+    /// begins at the editor's word, so every client's filter keeps the item.
     pub new_text: String,
     /// The same edit as an LSP snippet, with the varying parts of a parallel structure as
     /// placeholders (摘帽不摘${1:政策}、…); `None` for plain phrases.
@@ -127,7 +139,11 @@ pub struct Completion {
     pub replace_from: usize,
     /// Ranked, at most [`MAX_ITEMS`], no two with the same `new_text`.
     pub items: Vec<Suggestion>,
-    /// True when the list was cut.
+    /// Whether clients must ask again as the writer types on instead of filtering this list.
+    /// Always true: what fits depends on the line before the cursor, which no client's filter
+    /// sees — a match may start inside the word being typed (坚持五级 → 坚持五级书记一起抓), and
+    /// after punctuation the next word has its own completions — and the list may be cut.
+    /// (blink.cmp and nvim-cmp otherwise keep filtering the first list, even an empty one.)
     pub incomplete: bool,
 }
 
@@ -157,6 +173,9 @@ struct Follow {
     kind: SuggestionKind,
     /// 0 = the next clause, 1 = the rest of a chain, 2 = another member of a parallel structure.
     order: u8,
+    /// From a chain of the curated list: its canonical order ranks first, and it may be found
+    /// after a clause of two or three characters.
+    curated: bool,
     snippet: Option<String>,
     essays: u32,
     count: u32,
@@ -184,6 +203,8 @@ struct Candidate<'a> {
     text: String,
     snippet: Option<String>,
     kind: SuggestionKind,
+    /// A continuation in the canonical order of a curated chain.
+    curated: bool,
     essays: u32,
     count: u32,
     order: u8,
@@ -212,15 +233,15 @@ impl PhraseBook {
     /// cursor. See the module docs for the rules.
     pub fn complete(&self, before_cursor: &str) -> Completion {
         let cursor = before_cursor.chars().count();
-        let nothing = Completion {
-            replace_from: cursor,
-            items: Vec::new(),
-            incomplete: false,
-        };
         let mut tail: Vec<char> = before_cursor.chars().rev().take(TAIL_CHARS).collect();
         tail.reverse();
         // Char offset of tail[0] in before_cursor.
         let base = cursor - tail.len();
+        let nothing = Completion {
+            replace_from: cursor,
+            items: Vec::new(),
+            incomplete: true,
+        };
         let Some(&last) = tail.last() else {
             return nothing;
         };
@@ -245,6 +266,7 @@ impl PhraseBook {
         candidates.sort_by(|a, b| {
             (
                 Reverse(a.typed),
+                Reverse(a.curated),
                 Reverse(a.essays),
                 Reverse(a.count),
                 a.order,
@@ -253,6 +275,7 @@ impl PhraseBook {
             )
                 .cmp(&(
                     Reverse(b.typed),
+                    Reverse(b.curated),
                     Reverse(b.essays),
                     Reverse(b.count),
                     b.order,
@@ -261,11 +284,14 @@ impl PhraseBook {
                 ))
                 .then_with(|| a.text.cmp(&b.text))
         });
+        // The edit starts no later than the client's own word (see `client_word_start`), so
+        // every client filters the typed text against the start of `new_text`.
+        let word_start = base + client_word_start(&tail);
+        let earliest = earliest.min(word_start);
         // Keep the best MAX_ITEMS distinct results (the line after applying each), then take
-        // the shared start from those kept, so a cut candidate cannot lengthen every label.
+        // the shared start from those kept, so a cut candidate cannot lengthen every item.
         let mut seen = HashSet::new();
         let mut kept_candidates = Vec::new();
-        let mut incomplete = false;
         for c in candidates {
             let result: String = tail[earliest - base..c.start - base]
                 .iter()
@@ -276,7 +302,6 @@ impl PhraseBook {
                 continue;
             }
             if kept_candidates.len() == MAX_ITEMS {
-                incomplete = true;
                 break;
             }
             kept_candidates.push(c);
@@ -285,15 +310,16 @@ impl PhraseBook {
             .iter()
             .map(|c| c.start)
             .min()
-            .unwrap_or(earliest);
+            .unwrap_or(earliest)
+            .min(word_start);
         let items = kept_candidates
             .into_iter()
             .map(|c| {
                 // The typed text between the shared start and this match's own start stays.
                 let kept: String = tail[start - base..c.start - base].iter().collect();
                 Suggestion {
-                    label: format!("{kept}{}", c.text),
                     new_text: format!("{kept}{}", c.text),
+                    label: c.text,
                     snippet: c
                         .snippet
                         .map(|body| format!("{}{body}", snippet_escape(&kept))),
@@ -306,7 +332,7 @@ impl PhraseBook {
         Completion {
             replace_from: start,
             items,
-            incomplete,
+            incomplete: true,
         }
     }
 
@@ -320,6 +346,11 @@ impl PhraseBook {
         let run: String = tail[run_start..].iter().collect();
         let norm = normalize(&run);
         for i in run_start..end {
+            // A phrase that begins with the last character typed does not continue the text
+            // (守正方能 is not 守正方 + 能力建设), unless that character is all of the run.
+            if end - i == 1 && i > 0 && is_han(tail[i - 1]) {
+                break;
+            }
             let from = norm
                 .origin
                 .partition_point(|&o| (o as usize) < i - run_start);
@@ -341,6 +372,7 @@ impl PhraseBook {
                     text: entry.text.clone(),
                     snippet: entry.snippet.clone(),
                     kind: entry.kind,
+                    curated: false,
                     essays: entry.essays,
                     count: entry.count,
                     order: 0,
@@ -391,19 +423,30 @@ impl PhraseBook {
         let clause: String = tail[b..e].iter().collect();
         let norm = normalize(&clause);
         let n = norm.len();
-        if n < MIN_CLAUSE_CHARS {
+        if n < MIN_CURATED_CLAUSE_CHARS {
             return;
         }
+        // A quotation inside the clause is a clause of its own (扶贫要“富口袋”，: 富口袋), as
+        // is the whole (增强“四个意识”、: 增强四个意识; quotation marks are not normalised).
+        let quoted_from = tail[b..e]
+            .iter()
+            .rposition(|&c| is_opening(c))
+            .map(|q| norm.origin.partition_point(|&o| (o as usize) < q + 1));
         // The sentence so far, to skip what it already says (摘帽不摘责任 after 摘帽不摘责任、…).
         let mut s = b;
         while s > 0 && !is_sentence_end(tail[s - 1]) {
             s -= 1;
         }
         let sentence = crate::normalize::normalize_str(&tail[s..end].iter().collect::<String>());
-        for len in (MIN_CLAUSE_CHARS..=n.min(MAX_CLAUSE_CHARS)).rev() {
+        for len in (MIN_CURATED_CLAUSE_CHARS..=n.min(MAX_CLAUSE_CHARS)).rev() {
             let from = n - len;
-            if len < n && len < MIN_CLAUSE_SUFFIX_CHARS {
-                break;
+            // Short clauses, and short endings of what was typed, are looked up only in the
+            // curated chains (创新、→ 协调; 坚持守初心、→ 担使命); without typed punctuation a
+            // chain needs three characters before it is completed mid-clause.
+            let whole = len == n || quoted_from == Some(from);
+            let curated_only = len < MIN_CLAUSE_CHARS || (!whole && len < MIN_CLAUSE_SUFFIX_CHARS);
+            if append && !whole && len < MIN_CLAUSE_CHARS {
+                continue;
             }
             // Not in the middle of one source char's normalised form.
             if from > 0 && norm.origin[from - 1] == norm.origin[from] {
@@ -415,7 +458,7 @@ impl PhraseBook {
             };
             let clause_start = b + norm.origin[from] as usize;
             for f in follows {
-                if sentence.contains(f.key.as_str()) {
+                if (curated_only && !f.curated) || sentence.contains(f.key.as_str()) {
                     continue;
                 }
                 let (start, text, snippet) = if append {
@@ -434,6 +477,7 @@ impl PhraseBook {
                     text,
                     snippet,
                     kind: f.kind,
+                    curated: f.curated,
                     essays: f.essays,
                     count: f.count,
                     order: f.order,

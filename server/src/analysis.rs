@@ -15,6 +15,7 @@ pub use build::{
 };
 
 use crate::checks::copied::{self, Similarity};
+use crate::checks::formulaic;
 use crate::checks::{Check, Code, Context, Finding};
 use crate::config::Settings;
 use crate::corpus::Corpus;
@@ -56,6 +57,8 @@ pub struct Analyzer {
 pub struct Report {
     pub findings: Vec<Finding>,
     pub similarity: Similarity,
+    /// The share of empty sentences (套话), beside the 复制比 (counted before the cap).
+    pub formulaic: formulaic::Share,
     /// Chars analysed, when the draft was longer than `MAX_ANALYZED_CHARS`.
     pub truncated_at: Option<usize>,
     /// How many findings there were, when more than `MAX_FINDINGS` (only `MAX_FINDINGS` of
@@ -135,9 +138,11 @@ impl Analyzer {
                 && !suppressed.covers(f.code, f.range.start)
                 && !is_ignored(&chars, &f.range, &ignored)
         });
+        crate::checks::drop_less_specific(&mut findings);
         for f in &mut findings {
             f.severity = settings.severity_of(f.code);
         }
+        let formulaic = formulaic::share(cx.draft(), &findings);
         let mut capped = None;
         if findings.len() > MAX_FINDINGS {
             capped = Some(findings.len());
@@ -160,6 +165,7 @@ impl Analyzer {
         Report {
             findings,
             similarity,
+            formulaic,
             truncated_at,
             capped,
         }

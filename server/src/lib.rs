@@ -17,6 +17,7 @@ pub mod decode;
 pub mod document;
 pub mod docx;
 pub mod fingerprint;
+pub mod fix;
 pub mod glossary;
 pub mod html_report;
 pub mod normalize;

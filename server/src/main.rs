@@ -1,6 +1,8 @@
-//! The `essay-lsp` binary: the language server (default, or `--stdio`) and `essay-lsp check`.
+//! The `essay-lsp` binary: the language server (default, or `--stdio`), `essay-lsp check` and
+//! `essay-lsp fix`.
 
 mod cli;
+mod fix_cli;
 mod lsp;
 mod progress_bar;
 
@@ -21,6 +23,10 @@ fn main() -> ExitCode {
         Some("check") => {
             args.remove(0);
             cli::check(args)
+        }
+        Some("fix") => {
+            args.remove(0);
+            fix_cli::run(args)
         }
         Some("-h" | "--help" | "help") => {
             print!("{}", cli::usage());

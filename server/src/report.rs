@@ -26,6 +26,10 @@ pub fn markdown(analyzer: &Analyzer, name: &str, text: &str, report: &Report) ->
             sim.left_out.len()
         ));
     }
+    out.push_str(&format!(
+        "- 套话（空泛的句子）：{:.1}%\n",
+        report.formulaic.ratio() * 100.0
+    ));
     if let Some((essay, ratio)) = sim.largest() {
         out.push_str(&format!(
             "- 最大单篇：{:.1}%《{}》\n",

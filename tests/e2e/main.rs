@@ -3,5 +3,6 @@
 mod cli;
 mod client;
 mod hostile;
+mod proofreading;
 mod protocol;
 mod workspace;

@@ -381,10 +381,20 @@ mod tests {
         if std::env::var_os("ESSAY_LSP_BLESS").is_some() {
             let mut text = String::from(
                 "# Generated: the corpus stock phrases the formulaic check mines from the built-in\n\
-                 # corpus (checks/formulaic.rs, corpus_phrases), kept here so the server can check\n\
-                 # drafts before jieba has loaded. Do not edit; regenerate with\n\
+                 # corpus (checks/formulaic/mining.rs, corpus_phrases), kept here so the server can\n\
+                 # check drafts before jieba has loaded. Do not edit; regenerate with\n\
                  #   ESSAY_LSP_BLESS=1 cargo test -p essay-lsp --lib mined_stock_phrases\n",
             );
+            if mined.is_empty() {
+                let essays = Corpus::builtin().essays.len();
+                text.push_str(&format!(
+                    "#\n# Empty: no word run passes the mining rules in the built-in corpus. Its {essays}\n\
+                     # essays are short and share the topic; a run must recur in 4 of them and in 30 %,\n\
+                     # avoid the topic's characters, and lead with a predicate, while the curated\n\
+                     # stock phrases are single words to jieba and lead no run. Larger user corpora\n\
+                     # can yield phrases (mined when the server starts).\n"
+                ));
+            }
             for phrase in &mined {
                 text.push_str(phrase);
                 text.push('\n');

@@ -168,6 +168,7 @@ mod tests {
             let full = analyzer.check_fully(&draft, &settings);
             assert_eq!(reused.findings, full.findings, "step {step}: {draft:?}");
             assert_eq!(reused.similarity, full.similarity);
+            assert_eq!(reused.formulaic, full.formulaic);
             assert_eq!(reused.truncated_at, full.truncated_at);
             assert_eq!(reused.capped, full.capped);
         }

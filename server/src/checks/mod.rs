@@ -29,6 +29,9 @@ pub enum Code {
     RepeatedInDocument,
     FormulaicPhrase,
     Boilerplate,
+    Punctuation,
+    Typo,
+    FormulaWording,
 }
 
 /// What the front ends, the settings and the docs know of a check's code. One row per code in
@@ -97,7 +100,9 @@ pub const TABLE: &[CheckInfo] = &[
         severity: Severity::Information,
         title: "套话",
         description:
-            "a sentence made mostly of stock phrases (高度重视、认真贯彻落实 …), naming them",
+            "an empty sentence: stock frames and abstract words (高度重视、认真贯彻落实 …) \
+                      with no number, name or action a reader could check, naming them; also a \
+                      paragraph that is mostly such sentences",
         line_local: true,
     },
     CheckInfo {
@@ -117,7 +122,61 @@ pub const TABLE: &[CheckInfo] = &[
             "unfilled template slots: 20xx, XX县, ×××, masked names like 习**, 【单位名称】",
         line_local: true,
     },
+    CheckInfo {
+        code: Code::Punctuation,
+        severity: Severity::Warning,
+        title: "标点符号用法（GB/T 15834）",
+        description: "half-width , . : ; ! ? ( ) \" ' in Chinese text, unpaired or mismatched \
+                      quotation marks and brackets, doubled punctuation; numbers, Latin words, \
+                      URLs and markdown keep ASCII. Quick fix and `source.fixAll`: the \
+                      full-width mark",
+        line_local: true,
+    },
+    CheckInfo {
+        code: Code::Typo,
+        severity: Severity::Warning,
+        title: "术语错别字（产销赌点→产销堵点）",
+        description: "a word one character away from a known term, formula or phrase, the two \
+                      characters sounding or looking alike, and the written form not a word \
+                      itself. Quick fix: the term's character",
+        line_local: true,
+    },
+    CheckInfo {
+        code: Code::FormulaWording,
+        severity: Severity::Warning,
+        title: "提法有误（条目、顺序或字词）",
+        description: "an official formula written wrongly: a listed item wrong, missing or \
+                      extra, items out of their fixed order, or a fixed saying with one or two \
+                      characters changed; shows the official wording. Quick fix: replace it",
+        line_local: true,
+    },
 ];
+
+/// When findings of these codes overlap, only the first in this list is kept: the most specific
+/// report of one span (issue 19: `misquoted` inside quotation marks, then `formula-wording`, then
+/// `typo`). The analyzer applies it after suppression (`drop_less_specific`); a new code that is
+/// more specific than another goes before it.
+pub const PRECEDENCE: &[Code] = &[Code::Misquoted, Code::FormulaWording, Code::Typo];
+
+/// Drops a finding when one of a code earlier in `PRECEDENCE` overlaps it.
+pub fn drop_less_specific(findings: &mut Vec<Finding>) {
+    let rank = |c: Code| PRECEDENCE.iter().position(|&p| p == c);
+    let ranked: Vec<(Range<usize>, usize)> = findings
+        .iter()
+        .filter_map(|f| rank(f.code).map(|r| (f.range.clone(), r)))
+        .collect();
+    if ranked.len() < 2 {
+        return;
+    }
+    findings.retain(|f| {
+        let Some(mine) = rank(f.code) else {
+            return true;
+        };
+        !ranked.iter().any(|(r, other)| {
+            *other < mine && r.start < f.range.end.max(f.range.start + 1) && f.range.start < r.end
+        })
+    });
+}
 
 impl Code {
     /// Every code, in `TABLE`'s order.
@@ -142,6 +201,9 @@ impl Code {
             Code::RepeatedInDocument => "repeated-in-document",
             Code::FormulaicPhrase => "formulaic-phrase",
             Code::Boilerplate => "boilerplate",
+            Code::Punctuation => "punctuation",
+            Code::Typo => "typo",
+            Code::FormulaWording => "formula-wording",
         }
     }
 
@@ -312,14 +374,20 @@ pub fn all(stock: StockPhrases) -> Vec<Box<dyn Check>> {
         Box::new(boilerplate::Boilerplate::builtin()),
         Box::new(placeholder::Placeholder),
         Box::new(stock),
+        Box::new(punctuation::Punctuation),
+        Box::new(typo::Typo),
+        Box::new(formula_wording::FormulaWording),
     ]
 }
 
 pub mod boilerplate;
 pub mod copied;
+pub mod formula_wording;
 pub mod formulaic;
 pub mod placeholder;
+pub mod punctuation;
 pub mod repeated;
+pub mod typo;
 pub mod wording;
 
 #[cfg(test)]

@@ -39,6 +39,7 @@ essay-lsp — 心得体会写作助手：语言服务器与检查工具
   essay-lsp check [选项] 路径...       检查文稿，打印问题与复制比
                                       路径可为文件或文件夹（含子文件夹，按名称顺序），
                                       - 表示标准输入；支持 .txt/.md 与 Word .docx
+  essay-lsp fix [--all] [--write] 文件 修正标点（--all 连同错别字与提法），见 fix --help
 
 check 选项:
   --corpus PATH        追加语料文件或文件夹（.txt/.md/.docx，可重复）
@@ -50,7 +51,7 @@ check 选项:
   --cross              批量互查：每篇同时与其他各篇比对，输出按复制比排序的汇总
   --format FORMAT      输出格式：text（默认）、json、html（批量报告，需配合 --output）
   --output PATH        把报告写入文件（html 格式必需）
-  --stats              打印字数（汉字、外文词、数字各计 1，标点不计）与各节字数
+  --stats              打印字数（汉字、外文词、数字各计 1，标点不计）、各节字数与套话占比
   --no-project         不读取 essay-lsp.toml
 
 项目设置: 文稿所在文件夹或其上级中的 essay-lsp.toml（与编辑器相同），命令行选项优先。
@@ -425,7 +426,8 @@ fn check_each(options: &Options, essays: &[Essay], analyzers: &mut Analyzers) ->
             if stats.is_some() {
                 // 字数 counts a word or number as one; 复制比 counts every letter and digit.
                 text_out.push_str(&format!(
-                    "{shown}: {summary}（复制比按 {} 字计：字母、数字逐个计）\n",
+                    "{shown}: {summary} · {}（复制比按 {} 字计：字母、数字逐个计）\n",
+                    report.formulaic.summary(),
                     sim.total_chars
                 ));
             } else {
@@ -460,6 +462,11 @@ fn check_each(options: &Options, essays: &[Essay], analyzers: &mut Analyzers) ->
             if let Some(outline) = &stats {
                 file["stats"] = json!({
                     "count": count_json(&outline.total),
+                    "formulaic": {
+                        "formulaicChars": report.formulaic.formulaic_chars,
+                        "totalChars": report.formulaic.total_chars,
+                        "ratio": report.formulaic.ratio(),
+                    },
                     "sections": sections_json(&outline.sections),
                 });
             }

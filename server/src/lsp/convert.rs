@@ -185,6 +185,28 @@ pub fn completion_list(
     }
 }
 
+/// Every punctuation fix of the document as one `source.fixAll` action (what `essay-lsp fix`
+/// applies), or None when there is none.
+pub fn fix_all(
+    document: &Document,
+    uri: &lsp::Uri,
+    version: i32,
+    findings: &[Finding],
+) -> Option<lsp::CodeAction> {
+    let edits = essay_lsp::fix::select(findings, essay_lsp::fix::SAFE, document.len_chars());
+    if edits.is_empty() {
+        return None;
+    }
+    let fix = Fix {
+        title: format!("修正全部标点（{} 处）", edits.len()),
+        edits,
+    };
+    let mut action = quick_fix(document, uri, version, &fix, lsp::Diagnostic::default());
+    action.kind = Some(lsp::CodeActionKind::SOURCE_FIX_ALL);
+    action.diagnostics = None;
+    Some(action)
+}
+
 /// A fix as a quick-fix code action on version `version` of the document at `uri`.
 pub fn quick_fix(
     document: &Document,

@@ -86,6 +86,7 @@ impl LanguageServer for Backend {
                         code_action_kinds: Some(vec![
                             CodeActionKind::QUICKFIX,
                             CodeActionKind::REFACTOR,
+                            CodeActionKind::SOURCE_FIX_ALL,
                         ]),
                         ..CodeActionOptions::default()
                     },
@@ -416,6 +417,10 @@ impl LanguageServer for Backend {
                 }
             }
         }
+        actions.extend(
+            convert::fix_all(document, &uri, analyzed.version, &analyzed.report.findings)
+                .map(CodeActionOrCommand::CodeAction),
+        );
         if let Some(only) = &params.context.only {
             actions.retain(|a| match a {
                 CodeActionOrCommand::CodeAction(CodeAction {
@@ -443,7 +448,11 @@ impl LanguageServer for Backend {
         Ok(Some(vec![CodeLens {
             range: Range::new(Position::new(0, 0), Position::new(0, 0)),
             command: Some(Command::new(
-                format!("{summary} · 全文 {} 字", count.total),
+                format!(
+                    "{summary} · {} · 全文 {} 字",
+                    analyzed.report.formulaic.summary(),
+                    count.total
+                ),
                 commands::REPORT.to_owned(),
                 Some(vec![Value::String(uri.as_str().to_owned())]),
             )),

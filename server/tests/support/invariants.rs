@@ -37,6 +37,7 @@ pub fn fuzz_settings(knobs: u8) -> Settings {
 pub fn check_everything(analyzer: &Analyzer, settings: &Settings, text: &str) -> Report {
     let report = analyzer.check(text, settings);
     check_report(analyzer, text, &report);
+    check_fix_all(analyzer, settings, text, &report);
     essay_lsp::report::markdown(analyzer, "draft.md", text, &report);
     check_lines(analyzer, text);
     report
@@ -107,6 +108,36 @@ pub fn check_report(analyzer: &Analyzer, text: &str, report: &Report) {
                 );
             }
         }
+    }
+}
+
+/// What `essay-lsp fix --all` and `source.fixAll` apply: the edits chosen from every finding's
+/// first fix do not overlap, applying them changes nothing outside them (checked against the
+/// independent `apply_char_edits`) and leaves text whose own report is sound.
+pub fn check_fix_all(analyzer: &Analyzer, settings: &Settings, text: &str, report: &Report) {
+    use essay_lsp::fix;
+    let chars: Vec<char> = text.chars().collect();
+    let analysed = chars.len().min(MAX_ANALYZED_CHARS);
+    let edits = fix::select(&report.findings, fix::ALL, analysed);
+    for pair in edits.windows(2) {
+        let (a, b) = (&pair[0].range, &pair[1].range);
+        assert!(
+            a.end <= b.start && !(a.is_empty() && a.start == b.start),
+            "fix --all chose overlapping edits {a:?} and {b:?}"
+        );
+    }
+    for edit in &edits {
+        check_range(&chars, &edit.range, analysed, "fix --all");
+    }
+    let fixed = fix::apply(text, &edits);
+    assert_eq!(
+        fixed,
+        apply_char_edits(&chars, &edits),
+        "fix::apply differs from applying the edits one by one"
+    );
+    if !edits.is_empty() {
+        let again = analyzer.check(&fixed, settings);
+        check_report(analyzer, &fixed, &again);
     }
 }
 

@@ -1,0 +1,155 @@
+//! `formulaic-phrase`: empty sentences and paragraphs (套话).
+//!
+//! A sentence is judged as a whole, weighing both sides (`sentence`): how much of it is stock
+//! frames and empty words, how much information it carries (quantities, titles, names, and any
+//! word no list knows). Official formulas, official names and glossary terms count as neither:
+//! 在以习近平同志为核心的党中央坚强领导下，各项工作取得显著成效 is empty for what follows the
+//! formula. A paragraph that is mostly empty sentences gets a finding of its own, and the share
+//! of empty text in the document goes beside the 复制比 ([`share`]).
+//!
+//! The vocabulary (`lexicon`) comes from data files in `corpus/` and from the corpus itself
+//! (`mining`): stock phrases recurring across the reference essays. Everything is matched with
+//! one Aho–Corasick automaton over folded text, without jieba, which may still be loading when
+//! the first diagnostics are due. Findings depend on their line alone (the analyzer caches them
+//! per line).
+
+mod lexicon;
+mod mining;
+mod sentence;
+#[cfg(test)]
+mod tests;
+
+use std::ops::Range;
+
+use crate::builtin;
+use crate::checks::{Code, Finding};
+use crate::corpus::Corpus;
+use crate::normalize::Normalized;
+
+pub use mining::corpus_phrases;
+pub use sentence::{MAX_RESIDUAL, MIN_CONTENT, MIN_FILLER, PARAGRAPH_MIN_EMPTY, PARAGRAPH_SHARE};
+
+use lexicon::Lexicon;
+
+/// Where a stock phrase came from (for tests and debugging; messages do not say).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Source {
+    List,
+    Corpus,
+    Extra,
+}
+
+/// The formulaic check; build once per corpus and settings, then `check` any number of drafts.
+#[derive(Debug, Clone)]
+pub struct StockPhrases {
+    lexicon: Lexicon,
+}
+
+impl StockPhrases {
+    /// Curated list + recurring corpus phrases + the writer's `extra` phrases.
+    pub fn build(corpus: &Corpus, extra: &[String]) -> StockPhrases {
+        StockPhrases::with_corpus_phrases(corpus_phrases(corpus), extra)
+    }
+
+    /// `build`, with the corpus phrases already known (`corpus_phrases` of the corpus): mining
+    /// them needs jieba, which takes a while to load.
+    pub fn with_corpus_phrases(corpus_phrases: Vec<String>, extra: &[String]) -> StockPhrases {
+        let mut entries: Vec<(String, Source)> = builtin::list("stock-phrases.txt")
+            .map(|p| (p.to_owned(), Source::List))
+            .collect();
+        entries.extend(corpus_phrases.into_iter().map(|p| (p, Source::Corpus)));
+        entries.extend(
+            extra
+                .iter()
+                .map(|p| p.trim())
+                .filter(|p| !p.is_empty())
+                .map(|p| (p.to_owned(), Source::Extra)),
+        );
+        StockPhrases {
+            lexicon: Lexicon::build(entries),
+        }
+    }
+
+    /// Number of distinct phrases, by source.
+    pub fn count(&self, source: Source) -> usize {
+        self.lexicon
+            .phrases
+            .iter()
+            .filter(|p| p.source == source)
+            .count()
+    }
+
+    /// The phrases of one source as written (corpus phrases are computed, so worth listing).
+    pub fn phrases_from(&self, source: Source) -> Vec<&str> {
+        self.lexicon
+            .phrases
+            .iter()
+            .filter(|p| p.source == source)
+            .map(|p| p.display.as_str())
+            .collect()
+    }
+
+    /// Findings for the empty sentences of `text` and its mostly empty paragraphs (lines).
+    pub fn check(&self, text: &str) -> Vec<Finding> {
+        sentence::check(&self.lexicon, text)
+    }
+}
+
+impl super::Check for StockPhrases {
+    fn codes(&self) -> &'static [Code] {
+        &[Code::FormulaicPhrase]
+    }
+
+    fn check(&self, cx: &super::Context<'_>) -> Vec<Finding> {
+        StockPhrases::check(self, cx.text)
+    }
+}
+
+/// How much of a document is empty sentences, counted like the 复制比: normalised characters
+/// (punctuation and spaces left out).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Share {
+    /// Normalised characters in the draft.
+    pub total_chars: usize,
+    /// Normalised characters inside sentences reported as 套话.
+    pub formulaic_chars: usize,
+}
+
+impl Share {
+    pub fn ratio(&self) -> f64 {
+        self.formulaic_chars as f64 / self.total_chars.max(1) as f64
+    }
+
+    /// `套话 12.5%`, for the code lens and the CLI.
+    pub fn summary(&self) -> String {
+        format!("套话 {:.1}%", self.ratio() * 100.0)
+    }
+}
+
+/// The share of `draft` (the normalised text the findings' ranges point into) covered by the
+/// sentence findings among `findings`. Paragraph findings (those pointing at their sentences)
+/// are left out: their sentences are counted already.
+pub fn share(draft: &Normalized, findings: &[Finding]) -> Share {
+    let mut ranges: Vec<Range<usize>> = findings
+        .iter()
+        .filter(|f| f.code == Code::FormulaicPhrase && f.related.is_empty())
+        .map(|f| f.range.clone())
+        .collect();
+    ranges.sort_by_key(|r| (r.start, r.end));
+    let mut formulaic_chars = 0;
+    let mut covered_to = 0;
+    for r in ranges {
+        let start = r.start.max(covered_to);
+        if start >= r.end {
+            continue;
+        }
+        let from = draft.origin.partition_point(|&o| (o as usize) < start);
+        let to = draft.origin.partition_point(|&o| (o as usize) < r.end);
+        formulaic_chars += to - from;
+        covered_to = r.end;
+    }
+    Share {
+        total_chars: draft.len(),
+        formulaic_chars,
+    }
+}

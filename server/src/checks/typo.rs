@@ -1,0 +1,439 @@
+//! `typo`: a wrong character in a known term (错别字): 产销赌点 for 产销堵点, 种殖业 for 种植业.
+//!
+//! Known terms are the built-in glossary (terms, variants, items), the official formulas, the
+//! phrase book, the stock phrases and the domain word list (`corpus/domain-words.txt`), cut into
+//! runs of three or more Chinese characters. A run of the text that differs from a known term in
+//! exactly one character is reported when
+//!
+//! - the two characters sound alike (the same syllable in their usual readings, tones aside;
+//!   crate `pinyin`) or look alike
+//!   (`corpus/third-party/same-stroke.txt`, pycorrector's 形近字 table); in a three-character
+//!   term only the middle character is considered, and
+//! - what is written is not itself a word: neither the run nor any 2–4 character stretch of the
+//!   text through the changed character is in jieba's dictionary with a count of 10 or more
+//!   (书记/书籍, 富裕/富余 stay
+//!   alone), and the run is not itself a known term.
+//!
+//! Precision comes first. Finding candidates needs no dictionary; jieba's (loading on a background
+//! thread from the first check on) is consulted only for a candidate, so a draft without one
+//! never waits for it. The check looks at one line at a time.
+
+use std::collections::HashMap;
+use std::ops::Range;
+use std::sync::LazyLock;
+
+use aho_corasick::AhoCorasick;
+
+use crate::builtin;
+use crate::checks::{Code, Context, Edit, Finding, Fix};
+use crate::text::is_cjk;
+
+pub struct Typo;
+
+impl super::Check for Typo {
+    fn codes(&self) -> &'static [Code] {
+        &[Code::Typo]
+    }
+
+    fn check(&self, cx: &Context<'_>) -> Vec<Finding> {
+        // Only a candidate needs the dictionary: start loading it with the first draft, so that
+        // by the first typo it is usually there.
+        crate::segment::load_in_background();
+        check(cx.text)
+    }
+}
+
+/// Shortest known term considered: two-character words are too often one character away from
+/// another real word.
+const MIN_TERM_CHARS: usize = 3;
+
+/// Dictionary words rarer than this do not count as words.
+const MIN_WORD_FREQ: usize = 10;
+
+/// A single character this frequent in jieba's dictionary is a word wherever it stands.
+const FUNCTION_WORD_FREQ: usize = 100_000;
+
+/// The known terms, indexed for near matches: a term with one character changed keeps one of
+/// its halves whole, so the halves of terms of four characters or more are searched for
+/// (Aho-Corasick) and the rest compared; a three-character term is found by its first and last
+/// character.
+pub struct Terms {
+    terms: Vec<Vec<char>>,
+    /// Pattern `k` of `halves` is the first (`true`) or second half of these terms.
+    owners: Vec<Vec<(u32, bool)>>,
+    halves: AhoCorasick,
+    /// (first, last) character → three-character terms.
+    short: HashMap<(char, char), Vec<u32>>,
+    /// Every term, to tell a run that is itself a term.
+    exact: std::collections::HashSet<String>,
+    /// Char → ids of the shape-similar groups it is in.
+    shapes: HashMap<char, Vec<u32>>,
+}
+
+/// Runs of Chinese characters of `s` long enough to be terms.
+pub(crate) fn han_runs(s: &str) -> impl Iterator<Item = Vec<char>> + '_ {
+    s.split(|c: char| !is_cjk(c))
+        .map(|r| r.chars().collect::<Vec<char>>())
+        .filter(|r| r.len() >= MIN_TERM_CHARS)
+}
+
+/// The texts of the built-in glossary: terms, variants and items.
+pub(crate) fn glossary_texts() -> Vec<String> {
+    glossary_fields(&["term", "variants", "items"])
+}
+
+/// The given fields of every entry of the built-in glossary.
+pub(crate) fn glossary_fields(keys: &[&str]) -> Vec<String> {
+    let mut out = Vec::new();
+    let Ok(table) = builtin::text("glossary.toml").parse::<toml::Table>() else {
+        return out;
+    };
+    for entry in table
+        .get("term")
+        .and_then(|t| t.as_array())
+        .into_iter()
+        .flatten()
+    {
+        for &key in keys {
+            match entry.get(key) {
+                Some(toml::Value::String(s)) => out.push(s.clone()),
+                Some(toml::Value::Array(a)) => {
+                    out.extend(a.iter().filter_map(|v| v.as_str()).map(str::to_owned))
+                }
+                _ => {}
+            }
+        }
+    }
+    out
+}
+
+/// The built-in glossary's numbered formulas: (term, items, origin).
+pub(crate) fn glossary_texts_with_names() -> Vec<(String, Vec<String>, Option<String>)> {
+    let mut out = Vec::new();
+    let Ok(table) = builtin::text("glossary.toml").parse::<toml::Table>() else {
+        return out;
+    };
+    for entry in table
+        .get("term")
+        .and_then(|t| t.as_array())
+        .into_iter()
+        .flatten()
+    {
+        let (Some(term), Some(items)) = (
+            entry.get("term").and_then(|t| t.as_str()),
+            entry.get("items").and_then(|t| t.as_array()),
+        ) else {
+            continue;
+        };
+        let items = items
+            .iter()
+            .filter_map(|v| v.as_str())
+            .map(str::to_owned)
+            .collect();
+        let origin = entry
+            .get("origin")
+            .and_then(|o| o.as_str())
+            .map(str::to_owned);
+        out.push((term.to_owned(), items, origin));
+    }
+    out
+}
+
+/// Whether `a` and `b` are in one group of the shape-similar table.
+pub fn shape_alike(a: char, b: char) -> bool {
+    TERMS.look_alike(a, b)
+}
+
+impl Terms {
+    fn builtin() -> Terms {
+        let mut texts = glossary_texts();
+        texts.extend(crate::glossary::Formulas::builtin().list().iter().cloned());
+        for file in ["phrases.txt", "stock-phrases.txt", "domain-words.txt"] {
+            texts.extend(builtin::list(file).map(|l| l.replace('|', "")));
+        }
+        let shapes = builtin::list("third-party/same-stroke.txt")
+            .enumerate()
+            .flat_map(|(group, line)| {
+                line.split('\t')
+                    .filter_map(|c| c.trim().chars().next())
+                    .map(move |c| (c, group as u32))
+                    .collect::<Vec<_>>()
+            })
+            .fold(HashMap::<char, Vec<u32>>::new(), |mut map, (c, g)| {
+                map.entry(c).or_default().push(g);
+                map
+            });
+        Terms::new(texts.iter().flat_map(|t| han_runs(t)), shapes)
+    }
+
+    fn new(runs: impl Iterator<Item = Vec<char>>, shapes: HashMap<char, Vec<u32>>) -> Terms {
+        let mut terms: Vec<Vec<char>> = runs.collect();
+        terms.sort();
+        terms.dedup();
+        let mut patterns: Vec<String> = Vec::new();
+        let mut owners: Vec<Vec<(u32, bool)>> = Vec::new();
+        let mut by_pattern: HashMap<String, usize> = HashMap::new();
+        let mut short: HashMap<(char, char), Vec<u32>> = HashMap::new();
+        for (id, term) in terms.iter().enumerate() {
+            let id = id as u32;
+            if term.len() == 3 {
+                short.entry((term[0], term[2])).or_default().push(id);
+                continue;
+            }
+            let (head, tail) = term.split_at(term.len() / 2);
+            for (half, is_head) in [(head, true), (tail, false)] {
+                let half: String = half.iter().collect();
+                let k = *by_pattern.entry(half.clone()).or_insert_with(|| {
+                    patterns.push(half);
+                    owners.push(Vec::new());
+                    owners.len() - 1
+                });
+                owners[k].push((id, is_head));
+            }
+        }
+        let halves = AhoCorasick::new(&patterns).expect("term halves make an automaton");
+        let exact = terms.iter().map(|t| t.iter().collect()).collect();
+        Terms {
+            terms,
+            owners,
+            halves,
+            short,
+            exact,
+            shapes,
+        }
+    }
+
+    /// (char offset, term, position in the term) of every place where `chars` differs from a
+    /// term in exactly one character.
+    fn near_matches(&self, text: &str, chars: &[char]) -> Vec<(usize, u32, usize)> {
+        let mut out = Vec::new();
+        let differs_once = |start: usize, term: &[char]| -> Option<usize> {
+            let window = chars.get(start..start + term.len())?;
+            let mut diff = None;
+            for (k, (a, b)) in window.iter().zip(term).enumerate() {
+                if a != b {
+                    if diff.is_some() {
+                        return None;
+                    }
+                    diff = Some(k);
+                }
+            }
+            diff
+        };
+        // Byte offset → char offset for the automaton's matches.
+        let mut char_at = vec![0usize; text.len() + 1];
+        for (i, (b, _)) in text.char_indices().enumerate() {
+            char_at[b] = i;
+        }
+        char_at[text.len()] = chars.len();
+        for m in self.halves.find_overlapping_iter(text) {
+            let start = char_at[m.start()];
+            for &(id, is_head) in &self.owners[m.pattern().as_usize()] {
+                let term = &self.terms[id as usize];
+                let h = term.len() / 2;
+                let from = if is_head {
+                    Some(start)
+                } else {
+                    start.checked_sub(h)
+                };
+                let Some(from) = from else {
+                    continue;
+                };
+                // The change lies in the other half.
+                if let Some(k) = differs_once(from, term) {
+                    if (is_head && k >= h) || (!is_head && k < h) {
+                        out.push((from + k, id, k));
+                    }
+                }
+            }
+        }
+        for s in 0..chars.len().saturating_sub(2) {
+            if let Some(ids) = self.short.get(&(chars[s], chars[s + 2])) {
+                for &id in ids {
+                    if chars[s + 1] != self.terms[id as usize][1] {
+                        out.push((s + 1, id, 1));
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    fn look_alike(&self, a: char, b: char) -> bool {
+        match (self.shapes.get(&a), self.shapes.get(&b)) {
+            (Some(x), Some(y)) => x.iter().any(|g| y.contains(g)),
+            _ => false,
+        }
+    }
+}
+
+static TERMS: LazyLock<Terms> = LazyLock::new(Terms::builtin);
+
+/// Whether `a` and `b` sound alike: the same syllable, tones aside, in their usual readings.
+/// Rare readings are left out: 和 read hú would make it sound like 户.
+pub fn sound_alike(a: char, b: char) -> bool {
+    use pinyin::ToPinyin;
+    match (a.to_pinyin(), b.to_pinyin()) {
+        (Some(x), Some(y)) => x.plain() == y.plain(),
+        _ => false,
+    }
+}
+
+/// A proposed correction: the char at `at` (of the line) should be `want`, as in `term`.
+struct Candidate {
+    at: usize,
+    want: char,
+    term: usize,
+    window: Range<usize>,
+}
+
+/// Typos in `text`, char offsets.
+pub fn check(text: &str) -> Vec<Finding> {
+    let terms = &*TERMS;
+    let chars: Vec<char> = text.chars().collect();
+    let mut candidates: Vec<Candidate> = terms
+        .near_matches(text, &chars)
+        .into_iter()
+        .filter_map(|(at, id, k)| {
+            let term = &terms.terms[id as usize];
+            let len = term.len();
+            // In a three-character term only the middle one: at its edges the written
+            // character too often belongs to the next word (激发其脱贫).
+            if len == 3 && (k == 0 || k == len - 1) {
+                return None;
+            }
+            let start = at - k;
+            (chars[start..start + len].iter().all(|&c| is_cjk(c))).then_some(Candidate {
+                at,
+                want: term[k],
+                term: id as usize,
+                window: start..start + len,
+            })
+        })
+        .collect();
+    if candidates.is_empty() {
+        return Vec::new();
+    }
+    candidates.retain(|c| {
+        let have = chars[c.at];
+        (sound_alike(have, c.want) || terms.look_alike(have, c.want))
+            && !terms
+                .exact
+                .contains(&chars[c.window.clone()].iter().collect::<String>())
+    });
+    // Only now the dictionary: the written form must not be a word.
+    if !candidates.is_empty() {
+        let jieba = crate::segment::jieba();
+        candidates.retain(|c| !is_written_word(&chars, c, jieba));
+    }
+    // One finding a place; places with two different corrections are left alone.
+    candidates.sort_by_key(|c| (c.at, std::cmp::Reverse(c.window.len())));
+    let mut out: Vec<Finding> = Vec::new();
+    let mut i = 0;
+    while i < candidates.len() {
+        let at = candidates[i].at;
+        let same: Vec<&Candidate> = candidates[i..].iter().take_while(|c| c.at == at).collect();
+        i += same.len();
+        let first = same[0];
+        if same.iter().any(|c| c.want != first.want) {
+            continue;
+        }
+        let term: String = terms.terms[first.term].iter().collect();
+        let have = chars[at];
+        let want = first.want;
+        let mut f = Finding::new(
+            Code::Typo,
+            at..at + 1,
+            format!("疑似错别字：“{have}”应为“{want}”（{term}）"),
+        );
+        f.fixes.push(Fix {
+            title: format!("改为“{want}”"),
+            edits: vec![Edit {
+                range: at..at + 1,
+                new_text: want.to_string(),
+            }],
+        });
+        out.push(f);
+    }
+    out
+}
+
+/// The written run, or a 2–4 character stretch through the changed character, is a word of the
+/// dictionary.
+fn is_written_word(chars: &[char], c: &Candidate, jieba: &jieba_rs::Jieba) -> bool {
+    let word = |r: Range<usize>| -> bool {
+        let s: String = chars[r].iter().collect();
+        // jieba's dictionary holds some segmentation debris with a count of 2 or 3 (书纪).
+        jieba.has_word(&s) && jieba.suggest_freq(&s) >= MIN_WORD_FREQ
+    };
+    if word(c.window.clone()) {
+        return true;
+    }
+    // The language's most frequent single-character words (是、的、在、和、了、有、对 …) are
+    // taken as written: 二是大数据 is not 二十大.
+    let single: String = chars[c.at].to_string();
+    if jieba.has_word(&single) && jieba.suggest_freq(&single) >= FUNCTION_WORD_FREQ {
+        return true;
+    }
+    for len in 2..=4usize {
+        for s in c.at.saturating_sub(len - 1)..=c.at {
+            let e = s + len;
+            if e > chars.len() || !chars[s..e].iter().all(|&x| is_cjk(x)) {
+                continue;
+            }
+            if word(s..e) {
+                return true;
+            }
+        }
+    }
+    false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fixes(text: &str) -> Vec<(usize, String)> {
+        check(text)
+            .into_iter()
+            .map(|f| (f.range.start, f.fixes[0].edits[0].new_text.clone()))
+            .collect()
+    }
+
+    #[test]
+    fn issue_examples() {
+        assert_eq!(fixes("打通了蔬菜的产销赌点。"), vec![(8, "堵".to_owned())]);
+        assert_eq!(fixes("全镇种殖业产值"), vec![(3, "植".to_owned())]);
+        assert_eq!(fixes("驻村第一书纪带领"), vec![(5, "记".to_owned())]);
+        assert_eq!(fixes("如期实现脱贫摘冒。"), vec![(7, "帽".to_owned())]);
+    }
+
+    #[test]
+    fn real_words_near_terms_are_left_alone() {
+        for text in [
+            "一是目标精准，二是大数据管理精准高效。",
+            "他买了很多第一书籍。",
+            "发挥驻村第一书记作用。",
+            "全镇种植业和养殖业产值",
+            "劳动力富余的村",
+            "农户移居城镇",
+            "办理公证手续",
+            "享有盛誉，闻名全国",
+        ] {
+            assert!(check(text).is_empty(), "{text}: {:?}", check(text));
+        }
+    }
+
+    #[test]
+    fn sound_and_shape() {
+        assert!(sound_alike('赌', '堵'));
+        assert!(sound_alike('纪', '记'));
+        assert!(!sound_alike('赌', '名'));
+        assert!(TERMS.look_alike('殖', '植'));
+    }
+
+    #[test]
+    fn outside_the_bmp() {
+        assert_eq!(fixes("😀𠀀种殖业"), vec![(3, "植".to_owned())]);
+    }
+}

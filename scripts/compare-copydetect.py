@@ -139,7 +139,7 @@ def main():
     _, lsp_wall_warm, lsp_rss_warm = timed(check, env)
     report = json.loads(out)
     lsp_spans = [
-        f["chars"] for f in report["files"][0]["findings"]
+        f["codePointOffsets"] for f in report["files"][0]["findings"]
         if f["code"] in ("copied-from-corpus", "quoted-from-corpus")
     ]
 

@@ -4,6 +4,10 @@
 //!
 //! `cargo bench --bench synth -- --out DIR [--mb 10 (or 0.5)] [--seed 1] [--utf8] [--with-builtin]`
 //!
+//! `cargo bench --bench synth -- --out DIR --essays 200 [--essay-chars 2000]` writes a batch of
+//! essays instead, `DIR/essays/NNN.md`, for timing `essay-lsp check --cross` (BENCHMARKS.md):
+//! each copies sentences from three others of the batch and from the built-in corpus.
+//!
 //! Writes `DIR/corpus/part*/NNNNN.txt`, `DIR/draft/draft.md` (20,000 characters) and, with
 //! `--with-builtin`, the built-in essays as `DIR/corpus/builtin/*.txt`, so that a tool without
 //! essay-lsp's built-in corpus sees the same material. `--utf8` writes every file in UTF-8 (by
@@ -17,6 +21,7 @@ use std::path::PathBuf;
 fn main() {
     let mut out: Option<PathBuf> = None;
     let (mut mb, mut seed, mut utf8, mut with_builtin) = (10f64, 1u64, false, false);
+    let (mut essays, mut essay_chars) = (0usize, 2_000usize);
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         match arg.as_str() {
@@ -25,6 +30,18 @@ fn main() {
             "--seed" => seed = args.next().and_then(|v| v.parse().ok()).expect("--seed N"),
             "--utf8" => utf8 = true,
             "--with-builtin" => with_builtin = true,
+            "--essays" => {
+                essays = args
+                    .next()
+                    .and_then(|v| v.parse().ok())
+                    .expect("--essays N")
+            }
+            "--essay-chars" => {
+                essay_chars = args
+                    .next()
+                    .and_then(|v| v.parse().ok())
+                    .expect("--essay-chars N")
+            }
             // cargo bench passes --bench to every bench target.
             "--bench" => {}
             other => panic!("unknown argument {other}"),
@@ -34,6 +51,19 @@ fn main() {
         eprintln!("usage: cargo bench --bench synth -- --out DIR [--mb 10] [--seed 1] [--utf8] [--with-builtin]");
         std::process::exit(2);
     };
+    if essays > 0 {
+        let batch = synth::batch_essays(seed, essays, essay_chars);
+        let dir = out.join("essays");
+        std::fs::create_dir_all(&dir).unwrap();
+        for (i, text) in batch.iter().enumerate() {
+            std::fs::write(dir.join(format!("{i:03}.md")), text).unwrap();
+        }
+        println!(
+            "{{\"essays\": {}, \"essay_chars\": {essay_chars}}}",
+            batch.len()
+        );
+        return;
+    }
     let texts = synth::corpus_texts(seed, (mb * 1_048_576.0) as usize);
     let written = synth::write_texts(&out.join("corpus"), &texts, !utf8).unwrap();
     if with_builtin {

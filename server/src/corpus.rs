@@ -53,14 +53,14 @@ pub enum Origin {
 }
 
 impl Essay {
-    /// Where the essay is, for people: `第一篇，原文第 1–8 行` or the file path.
+    /// Where the essay is, for people, beside its title: `内置语料第 9–16 行`, or the file path.
     pub fn describe_origin(&self) -> String {
         match &self.origin {
-            Origin::Builtin {
-                part, first_line, ..
-            } => {
+            // The title is shown beside it; the seed file's own numbering (第一篇) would only
+            // contradict titles such as …·篇二.
+            Origin::Builtin { first_line, .. } => {
                 let last = *first_line as usize + self.text.lines().count().saturating_sub(1);
-                format!("内置语料{part}，原文第 {first_line}–{last} 行")
+                format!("内置语料第 {first_line}–{last} 行")
             }
             Origin::File(path) => path.display().to_string(),
         }
@@ -297,7 +297,8 @@ pub fn files_exceed(paths: &[PathBuf], bytes: u64) -> bool {
     false
 }
 
-/// Reads and decodes one text file; the error is a message for the writer, in Chinese.
+/// Reads and decodes one essay file — text in any encoding `decode` knows, or a Word `.docx`
+/// (a line per paragraph); the error is a message for the writer, in Chinese.
 pub fn read_text_file(path: &Path) -> Result<String, String> {
     let meta = std::fs::metadata(path).map_err(|e| io_message(&e))?;
     if meta.len() > MAX_FILE_BYTES {
@@ -306,6 +307,22 @@ pub fn read_text_file(path: &Path) -> Result<String, String> {
             meta.len() as f64 / 1_048_576.0,
             MAX_FILE_BYTES / 1_048_576
         ));
+    }
+    match Format::of(path) {
+        Format::Text => {}
+        Format::Docx => return crate::docx::read_file(path).map_err(|e| format!("{e}，已跳过")),
+        Format::Doc => {
+            return Err(
+                "是旧版 Word 格式（.doc），无法读取；请在 Word 或 WPS 中另存为 .docx，已跳过"
+                    .to_owned(),
+            )
+        }
+        Format::Pdf => {
+            return Err(
+                "暂不支持 PDF；请在 Word 或 WPS 中另存为 .docx（或把正文存为 .txt），已跳过"
+                    .to_owned(),
+            )
+        }
     }
     let bytes = std::fs::read(path).map_err(|e| io_message(&e))?;
     decode::decode(&bytes)
@@ -321,13 +338,42 @@ fn io_message(e: &std::io::Error) -> String {
     }
 }
 
-fn is_corpus_file(path: &Path) -> bool {
+/// How an essay file is read, by its extension.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// Plain text or markdown (and anything named explicitly whatever its extension).
+    Text,
+    /// A Word document: lines are paragraphs.
+    Docx,
+    /// Old binary Word: refused with the fix.
+    Doc,
+    /// Refused with the fix.
+    Pdf,
+}
+
+impl Format {
+    pub fn of(path: &Path) -> Format {
+        match extension(path).as_deref() {
+            Some("docx") => Format::Docx,
+            Some("doc") => Format::Doc,
+            Some("pdf") => Format::Pdf,
+            _ => Format::Text,
+        }
+    }
+}
+
+fn extension(path: &Path) -> Option<String> {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase)
+}
+
+/// Whether a file inside a folder is an essay: text, markdown or Word; `.doc` and `.pdf` too,
+/// so that the writer learns why they are skipped.
+pub fn is_essay_file(path: &Path) -> bool {
     matches!(
-        path.extension()
-            .and_then(|e| e.to_str())
-            .map(str::to_ascii_lowercase)
-            .as_deref(),
-        Some("txt" | "md" | "markdown")
+        extension(path).as_deref(),
+        Some("txt" | "md" | "markdown" | "docx" | "doc" | "pdf")
     )
 }
 
@@ -350,14 +396,14 @@ fn collect_files(
     };
     if meta.is_file() {
         // A file named explicitly is read whatever its extension; inside folders only text files.
-        if explicit || is_corpus_file(path) {
+        if explicit || is_essay_file(path) {
             files.push(path.to_owned());
         }
         return;
     }
     if !meta.is_dir() {
         // A pipe, socket or device: opening it could block for ever, so it is not read.
-        if explicit || is_corpus_file(path) {
+        if explicit || is_essay_file(path) {
             problems.push(LoadProblem {
                 path: path.to_owned(),
                 message: "不是普通文件（管道、设备等），已跳过".to_owned(),

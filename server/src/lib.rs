@@ -1,11 +1,12 @@
 //! essay-lsp's analysis core: corpus, normalisation, matching, glossary, phrases and checks.
 //!
 //! Nothing here knows about LSP or async runtimes: functions take text and return findings with
-//! char ranges. The language server (`src/lsp/`) and the command line (`src/cli.rs`) are thin
+//! char ranges. The language server (`src/lsp/`) and the command line (`src/cli/`) are thin
 //! layers over this crate. See ARCHITECTURE.md for the map.
 
 pub mod analysis;
 pub mod atomic;
+pub mod batch;
 pub mod builtin;
 pub mod cache;
 pub mod checks;
@@ -14,9 +15,11 @@ pub mod context;
 pub mod corpus;
 pub mod decode;
 pub mod document;
+pub mod docx;
 pub mod fingerprint;
 pub mod fix;
 pub mod glossary;
+pub mod html_report;
 pub(crate) mod mining;
 pub mod normalize;
 pub mod outline;

@@ -2,7 +2,6 @@
 //! `essay-lsp fix`.
 
 mod cli;
-mod fix_cli;
 mod lsp;
 mod progress_bar;
 
@@ -11,14 +10,22 @@ use std::process::ExitCode;
 fn main() -> ExitCode {
     let mut args: Vec<String> = std::env::args().skip(1).collect();
     match args.first().map(String::as_str) {
-        None | Some("--stdio") => ExitCode::from(lsp::run() as u8),
+        // The server takes no argument but `--stdio` (what editors pass); anything else is a
+        // mistake to report, not to ignore.
+        None | Some("--stdio") => match args.iter().find(|a| *a != "--stdio") {
+            None => ExitCode::from(lsp::run() as u8),
+            Some(other) => {
+                eprintln!("essay-lsp: 未知的参数 “{other}”\n\n{}", cli::usage());
+                ExitCode::from(2)
+            }
+        },
         Some("check") => {
             args.remove(0);
             cli::check(args)
         }
         Some("fix") => {
             args.remove(0);
-            fix_cli::run(args)
+            cli::fix::run(args)
         }
         Some("-h" | "--help" | "help") => {
             print!("{}", cli::usage());

@@ -1,4 +1,5 @@
-//! A progress bar on stderr for `essay-lsp check` while a large corpus is read and indexed.
+//! A progress bar on stderr for `essay-lsp check` while a large corpus is read and indexed, and
+//! while a batch of essays is cross-checked.
 //!
 //! Drawn only when stderr is a terminal and the build has already taken a moment (a built-in
 //! corpus loads too fast for a bar to be anything but flicker); erased when the build is done, so
@@ -34,8 +35,19 @@ impl Bar {
         if !self.enabled || self.started.elapsed() < QUIET_FOR {
             return;
         }
-        let percent = progress.percent().min(100);
-        let message = progress.message();
+        self.draw(progress.percent().min(100), progress.message());
+    }
+
+    /// `done` of `total` steps, with a message (`互查 120/200 篇`).
+    pub fn count(&self, done: usize, total: usize, message: String) {
+        if !self.enabled || self.started.elapsed() < QUIET_FOR {
+            return;
+        }
+        let percent = (done.min(total) * 100).checked_div(total).unwrap_or(100) as u32;
+        self.draw(percent, message);
+    }
+
+    fn draw(&self, percent: u32, message: String) {
         let mut drawn = self.drawn.lock().unwrap();
         if drawn
             .as_ref()

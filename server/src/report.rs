@@ -157,7 +157,7 @@ pub fn similarity_json(analyzer: &Analyzer, sim: &Similarity, summary: &str) -> 
         .collect();
     json!({
         "summary": summary,
-        "totalChars": sim.total_chars,
+        "denominatorChars": sim.total_chars,
         "copiedChars": sim.copied_chars,
         "quotedChars": sim.quoted_chars,
         "referenceChars": sim.reference_chars,

@@ -58,8 +58,20 @@ fn json_output_has_ranges_and_similarity() {
     let first = &file["findings"][0];
     assert_eq!(first["code"], "placeholder");
     assert_eq!(first["line"], 3);
-    assert_eq!(first["range"]["start"]["line"], 2);
+    assert_eq!(first["column"], 1);
+    assert!(
+        first.get("range").is_none(),
+        "renamed: columns are code points"
+    );
+    assert_eq!(first["endLine"], 3);
+    let offsets = first["codePointOffsets"].as_array().unwrap();
+    assert!(offsets[0].as_u64() < offsets[1].as_u64());
+    assert_eq!(file["lines"], "lines");
     assert!(file["similarity"]["copyRatio"].as_f64().unwrap() > 0.0);
+    // A built-in source is named by its title and its lines, as a writer names it.
+    let source = &file["similarity"]["sources"][0];
+    assert_eq!(source["title"], "脱贫工作心得体会·篇二");
+    assert_eq!(source["origin"], "内置语料第 9–16 行");
 }
 
 #[test]
@@ -175,6 +187,7 @@ fn a_bad_corpus_file_is_reported_and_the_rest_loads() {
     ]);
     assert!(stderr.contains("bad.txt"), "{stderr}");
     assert_eq!(stderr.matches("bad.txt").count(), 1, "{stderr}");
+    assert_eq!(stderr.matches("已跳过").count(), 1, "{stderr}");
     assert_eq!(code, 1);
     assert!(stdout.contains("copied-from-corpus"), "{stdout}");
     assert!(stdout.contains("《mine》"), "{stdout}");
@@ -191,4 +204,324 @@ fn help_and_version() {
     assert!(String::from_utf8(out.stdout)
         .unwrap()
         .contains("essay-lsp check"));
+}
+
+fn run(args: &[&str], stdin: &[u8]) -> (i32, String, String) {
+    use std::io::Write;
+    let mut child = Command::new(binary())
+        .args(args)
+        .current_dir(repo())
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("run essay-lsp");
+    child.stdin.take().unwrap().write_all(stdin).unwrap();
+    let out = child.wait_with_output().unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8(out.stdout).unwrap(),
+        String::from_utf8(out.stderr).unwrap(),
+    )
+}
+
+#[test]
+fn check_help_prints_the_check_usage_and_exits_zero() {
+    for flag in ["--help", "-h"] {
+        let (code, stdout, stderr) = check(&[flag]);
+        assert_eq!(code, 0, "{stderr}");
+        assert!(stdout.contains("check 选项"), "{stdout}");
+        assert!(stdout.contains("--cross"), "{stdout}");
+    }
+    // Even after other arguments.
+    let (code, stdout, _) = check(&["examples/draft.md", "-h"]);
+    assert_eq!(code, 0);
+    assert!(stdout.contains("用法"));
+}
+
+#[test]
+fn unknown_arguments_are_errors_wherever_they_are() {
+    // The server must not start: it would wait for a client on stdin for ever.
+    let (code, stdout, stderr) = run(&["--stdio", "--bogus"], b"");
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stdout.is_empty());
+    assert!(stderr.contains("未知的参数 “--bogus”"), "{stderr}");
+    let (code, _, stderr) = check(&["examples/draft.md", "--bogus"]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("未知的选项：--bogus"), "{stderr}");
+}
+
+#[test]
+fn every_usage_error_is_in_chinese() {
+    let cases: &[(&[&str], &str)] = &[
+        (
+            &["--min-length", "abc", "examples/draft.md"],
+            "--min-length 需要一个整数，而不是“abc”",
+        ),
+        (
+            &["--min-length", "3", "examples/draft.md"],
+            "--min-length 应在 6 到 200 之间",
+        ),
+        (
+            &["examples/draft.md", "--min-length"],
+            "--min-length 后面缺少取值",
+        ),
+        (&["--stats=yes", "examples/draft.md"], "--stats 不接受取值"),
+        (&["--format", "html", "examples/draft.md"], "--output"),
+        (
+            &["--cross", "--stats", "examples/draft.md"],
+            "--stats 用于逐篇检查",
+        ),
+    ];
+    for (args, expected) in cases {
+        let (code, stdout, stderr) = check(args);
+        assert_eq!(code, 2, "{args:?}");
+        assert!(stdout.is_empty());
+        let first = stderr.lines().next().unwrap();
+        assert!(first.contains(expected), "{args:?}: {first}");
+        assert!(
+            !first.chars().any(|c| c.is_ascii_lowercase())
+                || first.contains("--")
+                || first.contains("html"),
+            "{first}"
+        );
+        assert!(!stderr.contains("invalid"), "{stderr}");
+    }
+}
+
+#[test]
+fn a_missing_corpus_on_the_command_line_is_a_usage_error() {
+    let (code, stdout, stderr) = check(&["--corpus", "no/such/folder", "examples/clean.md"]);
+    assert_eq!(code, 2);
+    assert!(stdout.is_empty(), "{stdout}");
+    assert!(
+        stderr.contains("语料路径不存在：no/such/folder"),
+        "{stderr}"
+    );
+    // In a project file it stays a warning: the check runs.
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("essay-lsp.toml"),
+        "[corpus]\npaths = [\"later\"]\n",
+    )
+    .unwrap();
+    std::fs::copy(
+        repo().join("examples/clean.md"),
+        dir.path().join("clean.md"),
+    )
+    .unwrap();
+    let (code, stdout, stderr) = check(&[dir.path().join("clean.md").to_str().unwrap()]);
+    assert_eq!(code, 0, "{stdout}{stderr}");
+    assert!(stderr.contains("later"), "{stderr}");
+    assert_eq!(stderr.matches("已跳过").count(), 1, "{stderr}");
+}
+
+#[test]
+fn folders_are_checked_file_by_file_in_order_and_dash_reads_stdin() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("sub")).unwrap();
+    std::fs::write(dir.path().join("sub/b.md"), "我们要20xx年完成。\n").unwrap();
+    std::fs::write(dir.path().join("a.txt"), "第一段。\n").unwrap();
+    std::fs::write(dir.path().join("notes.png"), b"\x89PNG").unwrap();
+    let (code, stdout, stderr) = check(&[dir.path().to_str().unwrap()]);
+    assert_eq!(code, 1, "{stderr}");
+    let summaries: Vec<&str> = stdout.lines().filter(|l| l.contains("复制比")).collect();
+    assert_eq!(summaries.len(), 2, "{stdout}");
+    assert!(summaries[0].contains("a.txt"), "{stdout}");
+    assert!(summaries[1].contains("sub/b.md"), "{stdout}");
+    assert!(
+        stdout.contains("b.md:1:4: warning[placeholder]"),
+        "{stdout}"
+    );
+
+    let (gbk, _, _) = encoding_rs::GBK.encode("标准输入里的20xx年。");
+    let (code, stdout, _) = run(&["check", "-"], &gbk);
+    assert_eq!(code, 1);
+    assert!(
+        stdout.starts_with("-:1:7: warning[placeholder]"),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn stats_name_both_counts() {
+    let (_, stdout, _) = check(&["--stats", "examples/draft.md"]);
+    let words_line = stdout.lines().find(|l| l.contains("字数")).unwrap();
+    let summary = stdout.lines().last().unwrap();
+    assert!(summary.contains("复制比按"), "{summary}");
+    let (_, stdout, _) = check(&["--stats", "--format", "json", "examples/draft.md"]);
+    let value: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    let file = &value["files"][0];
+    let words = file["stats"]["count"]["total"].as_u64().unwrap();
+    let chars = file["similarity"]["denominatorChars"].as_u64().unwrap();
+    // 20xx is one word and four characters: the two counts differ, and each is named.
+    assert_ne!(words, chars);
+    assert!(
+        words_line.contains(&format!("字数 {words}")),
+        "{words_line}"
+    );
+    assert!(
+        summary.contains(&format!("复制比按 {chars} 字计")),
+        "{summary}"
+    );
+}
+
+/// A minimal Word package with these paragraphs.
+fn docx(paragraphs: &[&str]) -> Vec<u8> {
+    use std::io::Write;
+    let body: String = paragraphs
+        .iter()
+        .map(|p| format!("<w:p><w:r><w:t xml:space=\"preserve\">{p}</w:t></w:r></w:p>"))
+        .collect();
+    let xml = format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?><w:document xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\"><w:body>{body}</w:body></w:document>"
+    );
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    zip.start_file(
+        "word/document.xml",
+        zip::write::SimpleFileOptions::default(),
+    )
+    .unwrap();
+    zip.write_all(xml.as_bytes()).unwrap();
+    zip.finish().unwrap().into_inner()
+}
+
+#[test]
+fn word_documents_are_read_by_paragraph_and_old_formats_named_with_the_fix() {
+    let dir = tempfile::tempdir().unwrap();
+    let essay = dir.path().join("心得.docx");
+    std::fs::write(&essay, docx(&["标题", "", "20xx年，我们村……"])).unwrap();
+    let (code, stdout, stderr) = check(&[essay.to_str().unwrap()]);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(
+        stdout.contains("心得.docx:第 3 段第 1 字: warning[placeholder]"),
+        "{stdout}"
+    );
+    let (_, stdout, _) = check(&["--format", "json", essay.to_str().unwrap()]);
+    let value: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(value["files"][0]["lines"], "paragraphs");
+    assert_eq!(value["files"][0]["findings"][0]["line"], 3);
+
+    let old = dir.path().join("旧稿.doc");
+    std::fs::write(&old, [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]).unwrap();
+    let bomb = dir.path().join("坏.docx");
+    std::fs::write(&bomb, b"PK\x03\x04 not really").unwrap();
+    let (code, _, stderr) = check(&[old.to_str().unwrap(), bomb.to_str().unwrap()]);
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains("旧稿.doc: 是旧版 Word 格式（.doc）"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("另存为 .docx"), "{stderr}");
+    assert!(stderr.contains("坏.docx: 不是有效的 Word 文档"), "{stderr}");
+
+    // In a corpus folder a Word file is an essay like any other.
+    let corpus = dir.path().join("corpus");
+    std::fs::create_dir(&corpus).unwrap();
+    std::fs::write(
+        corpus.join("范文.docx"),
+        docx(&["我们村的香菇大棚去年带动四十二户脱贫户就近务工，户均增收六千元。"]),
+    )
+    .unwrap();
+    let draft = dir.path().join("draft.md");
+    std::fs::write(
+        &draft,
+        "回顾一年，我们村的香菇大棚去年带动四十二户脱贫户就近务工，户均增收六千元。",
+    )
+    .unwrap();
+    let (_, stdout, _) = check(&[
+        "--corpus",
+        corpus.to_str().unwrap(),
+        draft.to_str().unwrap(),
+    ]);
+    assert!(stdout.contains("《范文》"), "{stdout}");
+}
+
+/// Three essays: 甲 and 乙 share a passage, 丙 shares nothing.
+fn batch_folder() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let shared = "我们要把学习成果转化为推动工作的强大动力，切实做到学思用贯通、知信行统一，在本职岗位上建功立业。";
+    std::fs::write(
+        dir.path().join("甲.md"),
+        format!("学习会后我写下这些体会。{shared}\n这是甲自己的结尾，写的是本科室的具体安排。"),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("乙.docx"),
+        docx(&["乙的开头完全不同，谈的是支部的读书班。", shared]),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("丙.txt"),
+        "丙写的是自己在社区网格员岗位上的经历，每一句都是亲身所见。",
+    )
+    .unwrap();
+    dir
+}
+
+#[test]
+fn cross_check_ranks_essays_and_pairs_worst_first() {
+    let dir = batch_folder();
+    let d = dir.path().to_str().unwrap();
+    let (code, stdout, stderr) = check(&["--cross", "--no-builtin", d]);
+    assert_eq!(code, 1, "{stderr}");
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert!(lines[0].starts_with("复制比排名（3 篇"), "{stdout}");
+    assert!(
+        lines[3].contains("丙.txt") && lines[3].contains("复制比 0.0%"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("相互重复的文稿（1 对"), "{stdout}");
+    let pair = lines.iter().find(|l| l.contains(" ↔ ")).unwrap();
+    assert!(pair.contains("乙.docx") && pair.contains("甲.md"), "{pair}");
+
+    let (_, stdout, _) = check(&["--cross", "--no-builtin", "--format", "json", d]);
+    let value: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    let essays = value["essays"].as_array().unwrap();
+    assert_eq!(essays.len(), 3);
+    assert_eq!(essays[2]["copiedChars"], 0);
+    let worst = &essays[0];
+    assert_eq!(worst["rank"], 1);
+    let passage = &worst["passages"][0];
+    assert_eq!(passage["source"]["kind"], "essay");
+    assert_ne!(passage["source"]["path"], worst["path"], "never itself");
+    assert!(passage["source"]["text"]
+        .as_str()
+        .unwrap()
+        .contains("学思用贯通"));
+    let pair = &value["pairs"][0];
+    assert!(pair["sharedChars"].as_u64().unwrap() >= 40, "{pair}");
+
+    // The same folder given as the corpus too: its essays are still paired as essays.
+    let (_, stdout, _) = check(&["--cross", "--no-builtin", "--corpus", d, d]);
+    assert!(stdout.contains("相互重复的文稿（1 对"), "{stdout}");
+
+    // Without --cross, essays are not compared with each other.
+    let (code, stdout, _) = check(&["--no-builtin", "--format", "json", d]);
+    assert_eq!(code, 0, "{stdout}");
+}
+
+#[test]
+fn html_report_is_one_self_contained_file_and_stdout_stays_empty() {
+    let dir = batch_folder();
+    let report = dir.path().join("out/report.html");
+    std::fs::create_dir(dir.path().join("out")).unwrap();
+    let (code, stdout, stderr) = check(&[
+        "--cross",
+        "--format",
+        "html",
+        "--output",
+        report.to_str().unwrap(),
+        dir.path().to_str().unwrap(),
+    ]);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(stdout.is_empty(), "{stdout}");
+    let html = std::fs::read_to_string(&report).unwrap();
+    assert!(html.starts_with("<!DOCTYPE html>"));
+    assert!(!html.contains("<script") && !html.contains("src=") && !html.contains("url("));
+    assert_eq!(html.matches("class=\"essay-row\"").count(), 3);
+    assert!(
+        html.contains("href=\"#pair-0-b-0\""),
+        "shared passages linked"
+    );
 }

@@ -427,8 +427,8 @@ fn stale_versions_are_dropped_and_a_burst_of_a_thousand_changes_ends_on_the_fina
         .iter()
         .map(|f| {
             let chars = (
-                f["chars"][0].as_u64().unwrap(),
-                f["chars"][1].as_u64().unwrap(),
+                f["codePointOffsets"][0].as_u64().unwrap(),
+                f["codePointOffsets"][1].as_u64().unwrap(),
             );
             key(&f["code"], chars, &f["message"])
         })

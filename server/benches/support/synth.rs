@@ -303,6 +303,29 @@ pub fn sample_sources(corpus: &[(String, String)], n: usize, seed: u64) -> Vec<S
         .collect::<Vec<_>>()
 }
 
+/// `n` essays of `chars` characters for a cross-checked batch: each a draft (see
+/// `Material::draft`) copying from three essays written before it and from the built-in corpus.
+pub fn batch_essays(seed: u64, n: usize, chars: usize) -> Vec<String> {
+    let material = Material::builtin();
+    let builtin = Corpus::builtin();
+    let mut rng = Rng::new(seed ^ 0xba7c4);
+    let mut out: Vec<String> = Vec::with_capacity(n);
+    for _ in 0..n {
+        let mut sources: Vec<&str> = builtin
+            .essays
+            .iter()
+            .take(2)
+            .map(|e| e.text.as_str())
+            .collect();
+        for _ in 0..3.min(out.len()) {
+            sources.push(rng.pick(&out).as_str());
+        }
+        let essay = material.draft(&mut rng, chars, &sources);
+        out.push(essay);
+    }
+    out
+}
+
 /// The standard 20,000-character draft checked against the built-in corpus.
 pub fn builtin_draft(chars: usize) -> String {
     let material = Material::builtin();

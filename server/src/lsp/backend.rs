@@ -381,7 +381,7 @@ impl Backend {
                 }
             };
             for problem in problems {
-                self.show_once(MessageType::WARNING, format!("语料文件已跳过：{problem}"))
+                self.show_once(MessageType::WARNING, format!("语料文件：{problem}"))
                     .await;
             }
             // Not the glossary's size: it may still be being mined, and must not be waited for.

@@ -37,15 +37,11 @@ fn domain_words() -> Vec<String> {
         .filter(|l| !l.contains(['|', '=', ' ']))
         .map(str::to_owned)
         .collect();
-    if let Ok(table) = builtin::text("glossary.toml").parse::<toml::Table>() {
-        if let Some(terms) = table.get("term").and_then(|t| t.as_array()) {
-            for entry in terms {
-                if let Some(term) = entry.get("term").and_then(|t| t.as_str()) {
-                    words.push(term.to_owned());
-                }
-            }
-        }
-    }
+    words.extend(
+        crate::glossary::builtin_entries()
+            .iter()
+            .map(|e| e.term.clone()),
+    );
     words.retain(|w| w.chars().count() >= 2 && w.chars().all(|c| c.is_alphanumeric()));
     words
 }

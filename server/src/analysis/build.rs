@@ -228,12 +228,19 @@ impl Analyzer {
                 problems,
             }
         })));
-        let (stock, index) = std::thread::scope(|s| {
+        let (stock, index, wording) = std::thread::scope(|s| {
             let stock = s.spawn(|| match premined {
                 Some(phrases) => {
                     StockPhrases::with_corpus_phrases(phrases, &settings.extra_stock_phrases)
                 }
                 None => StockPhrases::build(&mined, &settings.extra_stock_phrases),
+            });
+            // The automata the checks share, built on the other core while this one indexes:
+            // otherwise the first check would build them.
+            let wording = s.spawn(|| {
+                let wording = crate::checks::wording::Wording::shared(&settings.glossary_paths);
+                crate::checks::prepare();
+                wording
             });
             if eager {
                 let mining = mining.clone();
@@ -245,7 +252,8 @@ impl Analyzer {
             let index = build_index(&corpus, options.cache.as_ref(), &mut build);
             report(Stage::Mining, 0);
             let stock = stock.join().expect("stock phrases build");
-            (stock, index)
+            let wording = wording.join().expect("wording build");
+            (stock, index, wording)
         });
         let problems = if eager {
             LazyLock::force(&mining).problems.clone()
@@ -257,10 +265,7 @@ impl Analyzer {
             Vec::new()
         };
         report(Stage::Mining, 1);
-        let sources = copied::Sources::new(
-            &corpus,
-            crate::checks::wording::Wording::shared(&settings.glossary_paths),
-        );
+        let sources = copied::Sources::new(&corpus, wording);
         let analyzer = Analyzer {
             corpus,
             index,

@@ -380,6 +380,13 @@ pub fn all(stock: StockPhrases) -> Vec<Box<dyn Check>> {
     ]
 }
 
+/// Builds the data the proofreading checks share (automata over the glossary, formulas and word
+/// lists) now rather than on the first check; the analyzer calls it on a spare core.
+pub fn prepare() {
+    typo::prepare();
+    formula_wording::prepare();
+}
+
 pub mod boilerplate;
 pub mod copied;
 pub mod formula_wording;

@@ -82,24 +82,15 @@ pub(crate) fn glossary_texts() -> Vec<String> {
     glossary_fields(&["term", "variants", "items"])
 }
 
-/// The given fields of every entry of the built-in glossary.
+/// The given fields (`term`, `variants`, `items`) of every entry of the built-in glossary.
 pub(crate) fn glossary_fields(keys: &[&str]) -> Vec<String> {
     let mut out = Vec::new();
-    let Ok(table) = builtin::text("glossary.toml").parse::<toml::Table>() else {
-        return out;
-    };
-    for entry in table
-        .get("term")
-        .and_then(|t| t.as_array())
-        .into_iter()
-        .flatten()
-    {
+    for entry in crate::glossary::builtin_entries() {
         for &key in keys {
-            match entry.get(key) {
-                Some(toml::Value::String(s)) => out.push(s.clone()),
-                Some(toml::Value::Array(a)) => {
-                    out.extend(a.iter().filter_map(|v| v.as_str()).map(str::to_owned))
-                }
+            match key {
+                "term" => out.push(entry.term.clone()),
+                "variants" => out.extend(entry.variants.iter().cloned()),
+                "items" => out.extend(entry.items.iter().cloned()),
                 _ => {}
             }
         }
@@ -109,34 +100,11 @@ pub(crate) fn glossary_fields(keys: &[&str]) -> Vec<String> {
 
 /// The built-in glossary's numbered formulas: (term, items, origin).
 pub(crate) fn glossary_texts_with_names() -> Vec<(String, Vec<String>, Option<String>)> {
-    let mut out = Vec::new();
-    let Ok(table) = builtin::text("glossary.toml").parse::<toml::Table>() else {
-        return out;
-    };
-    for entry in table
-        .get("term")
-        .and_then(|t| t.as_array())
-        .into_iter()
-        .flatten()
-    {
-        let (Some(term), Some(items)) = (
-            entry.get("term").and_then(|t| t.as_str()),
-            entry.get("items").and_then(|t| t.as_array()),
-        ) else {
-            continue;
-        };
-        let items = items
-            .iter()
-            .filter_map(|v| v.as_str())
-            .map(str::to_owned)
-            .collect();
-        let origin = entry
-            .get("origin")
-            .and_then(|o| o.as_str())
-            .map(str::to_owned);
-        out.push((term.to_owned(), items, origin));
-    }
-    out
+    crate::glossary::builtin_entries()
+        .iter()
+        .filter(|e| !e.items.is_empty())
+        .map(|e| (e.term.clone(), e.items.clone(), e.origin.clone()))
+        .collect()
 }
 
 /// Whether `a` and `b` are in one group of the shape-similar table.
@@ -268,6 +236,10 @@ impl Terms {
 }
 
 static TERMS: LazyLock<Terms> = LazyLock::new(Terms::builtin);
+
+pub(super) fn prepare() {
+    LazyLock::force(&TERMS);
+}
 
 /// Whether `a` and `b` sound alike: the same syllable, tones aside, in their usual readings.
 /// Rare readings are left out: 和 read hú would make it sound like 户.

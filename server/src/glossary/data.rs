@@ -162,19 +162,23 @@ fn toml_message(text: &str, error: &toml::de::Error) -> String {
     }
 }
 
-/// The built-in glossary. It is compiled in and checked by the tests, so a problem here is a
-/// packaging bug; the entries that parse are still used rather than taking the server down.
-pub(crate) fn builtin() -> Vec<Entry> {
-    match parse(crate::builtin::text("glossary.toml"), &Source::Builtin) {
-        Ok((entries, problems)) => {
-            debug_assert!(problems.is_empty(), "corpus/glossary.toml: {problems:?}");
-            entries
+/// The built-in glossary, parsed once per process for hover, the checks and the segmenter's
+/// dictionary. It is compiled in and checked by the tests, so a problem here is a packaging
+/// bug; the entries that parse are still used rather than taking the server down.
+pub fn builtin() -> &'static [Entry] {
+    static BUILTIN: std::sync::LazyLock<Vec<Entry>> = std::sync::LazyLock::new(|| {
+        match parse(crate::builtin::text("glossary.toml"), &Source::Builtin) {
+            Ok((entries, problems)) => {
+                debug_assert!(problems.is_empty(), "corpus/glossary.toml: {problems:?}");
+                entries
+            }
+            Err(message) => {
+                debug_assert!(false, "corpus/glossary.toml: {message}");
+                Vec::new()
+            }
         }
-        Err(message) => {
-            debug_assert!(false, "corpus/glossary.toml: {message}");
-            Vec::new()
-        }
-    }
+    });
+    &BUILTIN
 }
 
 /// Reads a user glossary file (any encoding `decode` knows).

@@ -173,12 +173,12 @@ pub fn numbered_formulas() -> &'static [NumberedFormula] {
     static NUMBERED: OnceLock<Vec<NumberedFormula>> = OnceLock::new();
     NUMBERED.get_or_init(|| {
         super::data::builtin()
-            .into_iter()
+            .iter()
             .filter(|e| !e.items.is_empty())
             .map(|e| NumberedFormula {
-                term: e.term,
-                variants: e.variants,
-                items: e.items,
+                term: e.term.clone(),
+                variants: e.variants.clone(),
+                items: e.items.clone(),
             })
             .collect()
     })

@@ -26,7 +26,7 @@ use crate::normalize::normalize_str;
 
 use crate::mining::words::WordUsage;
 use crate::mining::Segmented;
-pub use data::{expected_item_count, CATEGORIES};
+pub use data::{builtin as builtin_entries, expected_item_count, CATEGORIES};
 pub use formulas::{numbered_formulas, FormulaHit, Formulas, NumberedFormula};
 use matcher::Matcher;
 use usage::EssayText;
@@ -35,7 +35,7 @@ use usage::EssayText;
 /// official wording, which the copy and repetition checks do not count. A file that does not
 /// read is skipped here (`Glossary::load` reports it).
 pub fn wording_terms(paths: &[PathBuf]) -> Vec<String> {
-    let mut entries = data::builtin();
+    let mut entries = data::builtin().to_vec();
     for path in paths {
         if let Ok((more, _)) = data::read_user_file(path) {
             entries.extend(more);
@@ -329,7 +329,7 @@ fn byte_of_char(text: &str, n: usize) -> Option<usize> {
 /// The built-in entries followed by the writer's; an entry whose term (normalised) matches an
 /// earlier one replaces it, so a writer can correct or extend one of ours.
 fn collect_entries(user_files: &[PathBuf]) -> (Vec<Entry>, Vec<LoadProblem>) {
-    let mut entries = data::builtin();
+    let mut entries = data::builtin().to_vec();
     let mut by_term: HashMap<String, usize> = entries
         .iter()
         .enumerate()

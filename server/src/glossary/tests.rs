@@ -281,7 +281,7 @@ fn builtin_entries_follow_the_data_rules() {
 
     let entries = data::builtin();
     let mut wrong = Vec::new();
-    for e in &entries {
+    for e in entries {
         if e.origin.is_none() && !e.local {
             wrong.push(format!("{}: neither origin nor local", e.term));
         }

@@ -250,6 +250,10 @@ impl Formulas {
 
 static FORMULAS: LazyLock<Formulas> = LazyLock::new(Formulas::builtin);
 
+pub(super) fn prepare() {
+    LazyLock::force(&FORMULAS);
+}
+
 fn check_line(line: &str) -> Vec<Finding> {
     let line = line.trim_end_matches(['\n', '\r']);
     let chars: Vec<char> = line.chars().collect();

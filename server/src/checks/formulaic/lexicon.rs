@@ -92,7 +92,6 @@ const MEASURE_WORDS: &str = "measure-words.txt";
 const NAME_SUFFIXES: &str = "name-suffixes.txt";
 const FORMULAS: &str = "formulas.txt";
 const OFFICIAL_NAMES: &str = "official-names.txt";
-const GLOSSARY: &str = "glossary.toml";
 
 #[derive(Default)]
 struct Builder {
@@ -269,31 +268,14 @@ const NAMED_CATEGORIES: [&str; 4] = ["机制", "机构", "文件", "数据"];
 /// Terms and variants of the built-in glossary with their category (two-character ones
 /// included; `build` filters).
 fn glossary_terms() -> Vec<(String, String)> {
-    let Ok(table) = builtin::text(GLOSSARY).parse::<toml::Table>() else {
-        return Vec::new();
-    };
-    let Some(entries) = table.get("term").and_then(|t| t.as_array()) else {
-        return Vec::new();
-    };
-    let mut terms = Vec::new();
-    for entry in entries {
-        let category = entry
-            .get("category")
-            .and_then(|c| c.as_str())
-            .unwrap_or_default();
-        let variants = entry
-            .get("variants")
-            .and_then(|v| v.as_array())
-            .into_iter()
-            .flatten();
-        let spellings = entry.get("term").into_iter().chain(variants);
-        terms.extend(
-            spellings
-                .filter_map(|t| t.as_str())
-                .map(|t| (t.to_owned(), category.to_owned())),
-        );
-    }
-    terms
+    crate::glossary::builtin_entries()
+        .iter()
+        .flat_map(|e| {
+            std::iter::once(&e.term)
+                .chain(&e.variants)
+                .map(|t| (t.clone(), e.category.clone()))
+        })
+        .collect()
 }
 
 /// The items of the built-in glossary's numbered formulas, one list per formula.

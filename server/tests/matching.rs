@@ -21,6 +21,16 @@ fn findings(text: &str, code: Code) -> Vec<Finding> {
         .collect()
 }
 
+/// The findings of one check.
+fn of_code(findings: &[Finding], code: Code) -> Vec<&Finding> {
+    findings.iter().filter(|f| f.code == code).collect()
+}
+
+/// Whether one check found anything.
+fn has(findings: &[Finding], code: Code) -> bool {
+    findings.iter().any(|f| f.code == code)
+}
+
 fn covered(text: &str, f: &Finding) -> String {
     text.chars()
         .skip(f.range.start)
@@ -279,15 +289,8 @@ fn text_of_a_reference_is_cited_and_credited_to_the_reference_not_the_peer() {
     let c = roles_corpus();
     let text = "我们要坚持早发现、早干预、早帮扶，对易返贫致贫人口做到应纳尽纳、应帮尽帮。";
     let report = c.analyzer.check(text, &c.settings);
-    assert!(report
-        .findings
-        .iter()
-        .all(|f| f.code != Code::CopiedFromCorpus));
-    let cited: Vec<&Finding> = report
-        .findings
-        .iter()
-        .filter(|f| f.code == Code::FromReference)
-        .collect();
+    assert!(!has(&report.findings, Code::CopiedFromCorpus));
+    let cited = of_code(&report.findings, Code::FromReference);
     assert_eq!(cited.len(), 1, "{:?}", report.findings);
     assert_eq!(cited[0].severity, Severity::Information);
     assert!(
@@ -308,11 +311,7 @@ fn text_of_a_reference_is_cited_and_credited_to_the_reference_not_the_peer() {
     // The peer's own text stays a copy, credited to the peer.
     let own = "我们村的做法是每月入户走访一遍，把台账记在一本蓝皮笔记本上。";
     let report = c.analyzer.check(own, &c.settings);
-    let copied: Vec<&Finding> = report
-        .findings
-        .iter()
-        .filter(|f| f.code == Code::CopiedFromCorpus)
-        .collect();
+    let copied = of_code(&report.findings, Code::CopiedFromCorpus);
     assert_eq!(copied.len(), 1);
     assert!(copied[0].message.contains("《驻村体会》"));
 }
@@ -323,11 +322,7 @@ fn a_quotation_that_differs_from_its_source_is_misquoted_with_the_source_as_fix(
     let text =
         "正如书记所说，“要用好身边典型案例，开展警示教育，让党员干部受警醒、守底线、知敬畏”。";
     let report = c.analyzer.check(text, &c.settings);
-    let misquoted: Vec<&Finding> = report
-        .findings
-        .iter()
-        .filter(|f| f.code == Code::Misquoted)
-        .collect();
+    let misquoted = of_code(&report.findings, Code::Misquoted);
     assert_eq!(misquoted.len(), 1, "{:?}", report.findings);
     let f = misquoted[0];
     assert_eq!(f.severity, Severity::Warning);
@@ -336,10 +331,10 @@ fn a_quotation_that_differs_from_its_source_is_misquoted_with_the_source_as_fix(
         "{}",
         f.message
     );
-    assert!(report
-        .findings
-        .iter()
-        .all(|f| f.code != Code::CopiedFromCorpus && f.code != Code::FromReference));
+    assert!(
+        !has(&report.findings, Code::CopiedFromCorpus)
+            && !has(&report.findings, Code::FromReference)
+    );
     // The fix puts the source's exact words in place; then it is an exact citation.
     let edit = &f.fixes[0].edits[0];
     let mut chars: Vec<char> = text.chars().collect();
@@ -350,11 +345,8 @@ fn a_quotation_that_differs_from_its_source_is_misquoted_with_the_source_as_fix(
         "正如书记所说，“要用好身边典型案例，开展警示教育，让党员干部受警醒、明底线、知敬畏”。"
     );
     let report = c.analyzer.check(&fixed, &c.settings);
-    assert!(report.findings.iter().all(|f| f.code != Code::Misquoted));
-    assert!(report
-        .findings
-        .iter()
-        .any(|f| f.code == Code::FromReference));
+    assert!(!has(&report.findings, Code::Misquoted));
+    assert!(has(&report.findings, Code::FromReference));
 }
 
 #[test]
@@ -363,19 +355,15 @@ fn an_exact_quotation_introduced_like_its_source_is_a_citation() {
     let c = roles_corpus();
     let text = "县委书记在动员会上指出，“要用好身边典型案例，开展警示教育，让党员干部受警醒、明底线、知敬畏”。我深有同感。";
     let report = c.analyzer.check(text, &c.settings);
-    assert!(report
-        .findings
-        .iter()
-        .all(|f| f.code != Code::CopiedFromCorpus && f.code != Code::Misquoted));
+    assert!(
+        !has(&report.findings, Code::CopiedFromCorpus) && !has(&report.findings, Code::Misquoted)
+    );
     assert_eq!(report.similarity.copied_chars, 0);
 
     // The same with a peer essay as the source: quoted-from-corpus, not a copy.
     let quoted = "正如习**同志指出的：“小康不小康，关键看老乡，关键在贫困的老乡能不能脱贫”。";
     let report = analyzer().check(quoted, &Settings::default());
-    assert!(report
-        .findings
-        .iter()
-        .all(|f| f.code != Code::CopiedFromCorpus));
+    assert!(!has(&report.findings, Code::CopiedFromCorpus));
 }
 
 #[test]
@@ -397,10 +385,8 @@ fn official_wording_is_neither_copy_nor_repetition_unless_the_copy_reaches_beyon
     let text = format!("我们要{formula}。\n大家都要{formula}。");
     let report = analyzer.check(&text, &settings);
     assert!(
-        report
-            .findings
-            .iter()
-            .all(|f| f.code != Code::CopiedFromCorpus && f.code != Code::RepeatedInDocument),
+        !has(&report.findings, Code::CopiedFromCorpus)
+            && !has(&report.findings, Code::RepeatedInDocument),
         "{:?}",
         report.findings
     );
@@ -418,11 +404,7 @@ fn official_wording_is_neither_copy_nor_repetition_unless_the_copy_reaches_beyon
     // Reaching beyond it: a copy, and only what is beyond counts.
     let text = format!("{formula}，在乡村振兴的广阔天地里书写无愧于时代的青春答卷。");
     let report = analyzer.check(&text, &settings);
-    let copied: Vec<&Finding> = report
-        .findings
-        .iter()
-        .filter(|f| f.code == Code::CopiedFromCorpus)
-        .collect();
+    let copied = of_code(&report.findings, Code::CopiedFromCorpus);
     assert_eq!(copied.len(), 1, "{:?}", report.findings);
     // 在 + 的广阔天地里书写无愧于时代的青春答卷: 19 characters (乡村振兴 is a glossary term).
     assert_eq!(report.similarity.copied_chars, 19);
@@ -489,10 +471,7 @@ fn random_quotations_of_a_reference_are_verified_against_its_exact_text() {
             );
         }
         if edits == 0 {
-            assert!(
-                report.findings.iter().all(|f| f.code != Code::Misquoted),
-                "{text}"
-            );
+            assert!(!has(&report.findings, Code::Misquoted), "{text}");
         }
     }
     assert!(misquoted > 20, "{misquoted} misquotations found");

@@ -39,6 +39,14 @@ struct Score {
     false_flags: Vec<String>,
 }
 
+/// One `code: message` line a finding, for the report of false flags and misses.
+fn describe(found: &[Finding]) -> Vec<String> {
+    found
+        .iter()
+        .map(|f| format!("{}: {}", f.code, f.message))
+        .collect()
+}
+
 fn evaluate(file: &str) -> Score {
     let path = format!(
         "{}/../tests/eval/proofreading/{file}",
@@ -57,14 +65,9 @@ fn evaluate(file: &str) -> Score {
             score.correct_total += 1;
             if !found.is_empty() {
                 score.correct_flagged += 1;
-                score.false_flags.push(format!(
-                    "{text}\n    {}",
-                    found
-                        .iter()
-                        .map(|f| format!("{}: {}", f.code, f.message))
-                        .collect::<Vec<_>>()
-                        .join("\n    ")
-                ));
+                score
+                    .false_flags
+                    .push(format!("{text}\n    {}", describe(&found).join("\n    ")));
             }
             continue;
         }
@@ -79,13 +82,9 @@ fn evaluate(file: &str) -> Score {
         if hit {
             entry.0 += 1;
         } else {
-            score.misses.push(format!(
-                "{kind}: {text}\n    {:?}",
-                found
-                    .iter()
-                    .map(|f| format!("{}: {}", f.code, f.message))
-                    .collect::<Vec<_>>()
-            ));
+            score
+                .misses
+                .push(format!("{kind}: {text}\n    {:?}", describe(&found)));
         }
     }
     score

@@ -1,26 +1,11 @@
 //! `essay-lsp check` from the command line.
 
-use std::path::Path;
 use std::process::Command;
 
-use crate::client::binary;
-
-fn repo() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap()
-}
+use crate::client::{binary, repo, run_check};
 
 fn check(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(binary())
-        .arg("check")
-        .args(args)
-        .current_dir(repo())
-        .output()
-        .expect("run essay-lsp check");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8(out.stdout).unwrap(),
-        String::from_utf8(out.stderr).unwrap(),
-    )
+    run_check(args, repo())
 }
 
 #[test]

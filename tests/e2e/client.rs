@@ -33,6 +33,26 @@ pub fn binary() -> &'static str {
     env!("CARGO_BIN_EXE_essay-lsp")
 }
 
+/// The repository root, where `examples/` and `corpus/` live.
+pub fn repo() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap()
+}
+
+/// Runs `essay-lsp check ARGS` in `dir`: exit code, stdout, stderr.
+pub fn run_check(args: &[&str], dir: &Path) -> (i32, String, String) {
+    let out = Command::new(binary())
+        .arg("check")
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("run essay-lsp check");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8(out.stdout).unwrap(),
+        String::from_utf8(out.stderr).unwrap(),
+    )
+}
+
 /// Client capabilities of a plain editor: UTF-16 positions, no snippets, versioned diagnostics.
 pub fn capabilities() -> Value {
     json!({

@@ -2,18 +2,13 @@
 //! server-side commands, outline, counts, folding, semantic tokens and `check --stats`.
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
 
-use crate::client::{binary, codes, file_uri, Client};
+use crate::client::{codes, file_uri, repo, run_check as check, Client};
 
 const BOILERPLATE_DRAFT: &str = "20xx年，我们村完成了脱贫任务。\n本文仅供参考，欢迎阅读！\n";
-
-fn repo() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap()
-}
 
 /// A temp folder with canonical path (URIs are compared as strings).
 fn folder() -> (tempfile::TempDir, PathBuf) {
@@ -606,20 +601,6 @@ fn workspace_essays_are_a_corpus_and_an_essay_never_matches_itself() {
         copy["message"].as_str().unwrap().contains("《new》"),
         "{copy}"
     );
-}
-
-fn check(args: &[&str], dir: &Path) -> (i32, String, String) {
-    let out = Command::new(binary())
-        .arg("check")
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .expect("run essay-lsp check");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8(out.stdout).unwrap(),
-        String::from_utf8(out.stderr).unwrap(),
-    )
 }
 
 #[test]

@@ -133,6 +133,18 @@ local function main()
     error('line not found: ' .. text, 2)
   end
 
+  -- Waits for a diagnostic with CODE and returns the first one on line LNUM (failing without).
+  local function diagnostic_on(bufnr, lnum, code)
+    local diags = wait_diagnostics(bufnr, function(d)
+      return #with_code(d, code) > 0
+    end, 'a ' .. code .. ' diagnostic')
+    local hit = vim.tbl_filter(function(d)
+      return d.lnum == lnum
+    end, with_code(diags, code))[1]
+    check(hit, 'no ' .. code .. ' diagnostic on line %d: %s', lnum, vim.inspect(diags))
+    return hit
+  end
+
   --- Byte column (0-based) of `needle` in line `lnum`.
   local function byte_col(bufnr, lnum, needle)
     local s = line_of(bufnr, lnum):find(needle, 1, true)
@@ -172,26 +184,14 @@ local function main()
 
   test('diagnostics: placeholder 20xx at line 2, col 0–4', function()
     local lnum = find_line(buf, '20xx年，我有幸参加了县里组织的脱贫攻坚专题培训。')
-    local diags = wait_diagnostics(buf, function(d)
-      return #with_code(d, 'placeholder') > 0
-    end, 'a placeholder diagnostic')
-    local hit = vim.tbl_filter(function(d)
-      return d.lnum == lnum
-    end, with_code(diags, 'placeholder'))[1]
-    check(hit, 'no placeholder diagnostic on line %d: %s', lnum, vim.inspect(diags))
+    local hit = diagnostic_on(buf, lnum, 'placeholder')
     eq({ hit.lnum, hit.col, hit.end_lnum, hit.end_col }, { lnum, 0, lnum, 4 }, 'placeholder range (bytes)')
     eq(hit.source, 'essay-lsp', 'source')
   end)
 
   test('diagnostics: sentence copied from the seed corpus', function()
     local lnum = find_line(buf, draft_lines[5])
-    local diags = wait_diagnostics(buf, function(d)
-      return #with_code(d, 'copied-from-corpus') > 0
-    end, 'a copied-from-corpus diagnostic')
-    local hit = vim.tbl_filter(function(d)
-      return d.lnum == lnum
-    end, with_code(diags, 'copied-from-corpus'))[1]
-    check(hit, 'no copied-from-corpus diagnostic on line %d: %s', lnum, vim.inspect(diags))
+    local hit = diagnostic_on(buf, lnum, 'copied-from-corpus')
     eq(hit.col, 0, 'copy starts at 今 (byte col)')
     eq(hit.end_lnum, lnum, 'copy ends on the same line')
     local reach = byte_col(buf, lnum, '画圆满') + #'画圆满'

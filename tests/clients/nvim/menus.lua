@@ -15,35 +15,19 @@
 -- ESSAY_LSP_CASE=text runs only the cases whose name contains it; ESSAY_LSP_CASES=file reads
 -- the cases from another file of the same format.
 
-local script = vim.fn.fnamemodify(debug.getinfo(1, 'S').source:sub(2), ':p')
-local HERE = vim.fs.dirname(script)
-local REPO = vim.fs.normalize(vim.fn.fnamemodify(HERE .. '/../../..', ':p'))
-local BIN = os.getenv('ESSAY_LSP_BIN')
-BIN = vim.fn.fnamemodify(BIN and BIN ~= '' and BIN or (REPO .. '/target/debug/essay-lsp'), ':p')
+local H = dofile(vim.fs.dirname(vim.fn.fnamemodify(debug.getinfo(1, 'S').source:sub(2), ':p')) .. '/harness.lua')
+local REPO, BIN, VERBOSE, out, finish = H.REPO, H.BIN, H.VERBOSE, H.out, H.finish
 local MENU = os.getenv('ESSAY_LSP_NVIM_MENU') or 'builtin'
 local PLUGINS = os.getenv('ESSAY_LSP_NVIM_PLUGINS')
 PLUGINS = vim.fs.normalize(vim.fn.fnamemodify(
   PLUGINS and PLUGINS ~= '' and PLUGINS or (REPO .. '/../shared/nvim-plugins'), ':p'))
-local VERBOSE = os.getenv('ESSAY_LSP_TEST_VERBOSE')
 -- Pause between input-method commits, and how long a menu must stay unchanged before the
 -- first item is accepted (responses to earlier chunks may still arrive).
 local CHUNK_PAUSE_MS = 150
 local SETTLE_MS = 300
 
-local passed, failed = 0, 0
-local function out(s)
-  io.stdout:write(s .. '\n')
-  io.stdout:flush()
-end
-
-local function finish()
-  out(('%d passed, %d failed'):format(passed, failed))
-  vim.cmd('cquit ' .. (failed > 0 and 1 or 0))
-end
-
 local function fail_setup(msg)
-  failed = failed + 1
-  out('not ok - [' .. MENU .. '] setup\n    ' .. msg:gsub('\n', '\n    '))
+  H.fail('[' .. MENU .. '] setup\n    ' .. msg:gsub('\n', '\n    '))
   finish()
 end
 
@@ -268,18 +252,16 @@ local function main()
     vim.api.nvim_feedkeys(vim.keycode('<Esc>'), 'n', false)
     sleep(50)
     if line == case.expected then
-      passed = passed + 1
-      out(('ok - [%s] %s: %s'):format(MENU, case.name, line))
+      H.pass(('[%s] %s: %s'):format(MENU, case.name, line))
     else
-      failed = failed + 1
-      out(('not ok - [%s] %s: typed %s, expected %s, got %s\n    menu: %s'):format(MENU, case.name,
+      H.fail(('[%s] %s: typed %s, expected %s, got %s\n    menu: %s'):format(MENU, case.name,
         table.concat(case.chunks), case.expected, vim.inspect(line),
         shown and vim.inspect(vim.list_slice(shown, 1, 5)) or 'none within 5 s'))
     end
     ::next::
   end
 
-  if VERBOSE or failed > 0 then
+  if VERBOSE or H.failed > 0 then
     local log = vim.fn.filereadable(vim.lsp.get_log_path()) == 1 and vim.fn.readfile(vim.lsp.get_log_path()) or {}
     out('--- ' .. vim.lsp.get_log_path() .. ' (last 20 lines) ---')
     for i = math.max(1, #log - 19), #log do

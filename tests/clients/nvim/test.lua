@@ -8,33 +8,16 @@
 -- mode `setup`:  require('essay_lsp').setup{ cmd = … } (lua/essay_lsp/init.lua).
 -- Prints one line per test and last `N passed, M failed`; exits non-zero on any failure.
 
-local script = vim.fn.fnamemodify(debug.getinfo(1, 'S').source:sub(2), ':p')
-local HERE = vim.fs.dirname(script)
-local REPO = vim.fs.normalize(vim.fn.fnamemodify(HERE .. '/../../..', ':p'))
-local BIN = os.getenv('ESSAY_LSP_BIN')
-BIN = vim.fn.fnamemodify(BIN and BIN ~= '' and BIN or (REPO .. '/target/debug/essay-lsp'), ':p')
+local H = dofile(vim.fs.dirname(vim.fn.fnamemodify(debug.getinfo(1, 'S').source:sub(2), ':p')) .. '/harness.lua')
+local REPO, BIN, VERBOSE, out, finish = H.REPO, H.BIN, H.VERBOSE, H.out, H.finish
 local MODE = os.getenv('ESSAY_LSP_NVIM_MODE') or 'enable'
-local VERBOSE = os.getenv('ESSAY_LSP_TEST_VERBOSE')
-
-local passed, failed = 0, 0
-local function out(s)
-  io.stdout:write(s .. '\n')
-  io.stdout:flush()
-end
-
-local function finish()
-  out(('%d passed, %d failed'):format(passed, failed))
-  vim.cmd('cquit ' .. (failed > 0 and 1 or 0))
-end
 
 local function test(name, fn)
   local ok, err = xpcall(fn, debug.traceback)
   if ok then
-    passed = passed + 1
-    out('ok - [' .. MODE .. '] ' .. name)
+    H.pass('[' .. MODE .. '] ' .. name)
   else
-    failed = failed + 1
-    out('not ok - [' .. MODE .. '] ' .. name .. '\n    ' .. tostring(err):gsub('\n', '\n    '))
+    H.fail('[' .. MODE .. '] ' .. name .. '\n    ' .. tostring(err):gsub('\n', '\n    '))
   end
   return ok
 end
@@ -405,7 +388,7 @@ local function main()
     eq({ exit_code, exit_signal }, { 0, 0 }, 'exit code and signal')
   end)
 
-  if VERBOSE or failed > 0 then
+  if VERBOSE or H.failed > 0 then
     local log = vim.fn.filereadable(vim.lsp.get_log_path()) == 1 and vim.fn.readfile(vim.lsp.get_log_path()) or {}
     out('--- ' .. vim.lsp.get_log_path() .. ' (last 40 lines) ---')
     for i = math.max(1, #log - 39), #log do
@@ -418,7 +401,6 @@ end
 
 local ok, err = xpcall(main, debug.traceback)
 if not ok then
-  failed = failed + 1
-  out('not ok - [' .. MODE .. '] test script error\n    ' .. tostring(err):gsub('\n', '\n    '))
+  H.fail('[' .. MODE .. '] test script error\n    ' .. tostring(err):gsub('\n', '\n    '))
 end
 finish()

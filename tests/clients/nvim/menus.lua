@@ -16,7 +16,7 @@
 -- the cases from another file of the same format.
 
 local H = dofile(vim.fs.dirname(vim.fn.fnamemodify(debug.getinfo(1, 'S').source:sub(2), ':p')) .. '/harness.lua')
-local REPO, BIN, VERBOSE, out, finish = H.REPO, H.BIN, H.VERBOSE, H.out, H.finish
+local REPO, BIN, finish = H.REPO, H.BIN, H.finish
 local MENU = os.getenv('ESSAY_LSP_NVIM_MENU') or 'builtin'
 local PLUGINS = os.getenv('ESSAY_LSP_NVIM_PLUGINS')
 PLUGINS = vim.fs.normalize(vim.fn.fnamemodify(
@@ -261,13 +261,7 @@ local function main()
     ::next::
   end
 
-  if VERBOSE or H.failed > 0 then
-    local log = vim.fn.filereadable(vim.lsp.get_log_path()) == 1 and vim.fn.readfile(vim.lsp.get_log_path()) or {}
-    out('--- ' .. vim.lsp.get_log_path() .. ' (last 20 lines) ---')
-    for i = math.max(1, #log - 19), #log do
-      out(log[i])
-    end
-  end
+  H.log_tail(20)
   vim.fn.delete(WORK, 'rf')
   finish()
 end

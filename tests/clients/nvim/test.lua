@@ -9,7 +9,7 @@
 -- Prints one line per test and last `N passed, M failed`; exits non-zero on any failure.
 
 local H = dofile(vim.fs.dirname(vim.fn.fnamemodify(debug.getinfo(1, 'S').source:sub(2), ':p')) .. '/harness.lua')
-local REPO, BIN, VERBOSE, out, finish = H.REPO, H.BIN, H.VERBOSE, H.out, H.finish
+local REPO, BIN, finish = H.REPO, H.BIN, H.finish
 local MODE = os.getenv('ESSAY_LSP_NVIM_MODE') or 'enable'
 
 local function test(name, fn)
@@ -388,13 +388,7 @@ local function main()
     eq({ exit_code, exit_signal }, { 0, 0 }, 'exit code and signal')
   end)
 
-  if VERBOSE or H.failed > 0 then
-    local log = vim.fn.filereadable(vim.lsp.get_log_path()) == 1 and vim.fn.readfile(vim.lsp.get_log_path()) or {}
-    out('--- ' .. vim.lsp.get_log_path() .. ' (last 40 lines) ---')
-    for i = math.max(1, #log - 39), #log do
-      out(log[i])
-    end
-  end
+  H.log_tail(40)
   vim.fn.delete(WORK, 'rf')
   finish()
 end

@@ -426,17 +426,24 @@ fn collect_files(
             return;
         }
     };
-    let mut children: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
-    children.sort();
-    for child in children {
-        let hidden = child
-            .file_name()
-            .and_then(|n| n.to_str())
-            .is_some_and(|n| n.starts_with('.'));
-        if !hidden {
-            collect_files(&child, false, files, seen_dirs, problems);
-        }
+    for child in visible_children(entries) {
+        collect_files(&child, false, files, seen_dirs, problems);
     }
+}
+
+/// The entries of a folder sorted by name, leaving out hidden ones (names starting with `.`).
+pub fn visible_children(entries: std::fs::ReadDir) -> Vec<PathBuf> {
+    let mut children: Vec<PathBuf> = entries
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|child| {
+            !child
+                .file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(|n| n.starts_with('.'))
+        })
+        .collect();
+    children.sort();
+    children
 }
 
 /// Lines `first..=last` (1-based) of `text`, with their line ends, as one slice.

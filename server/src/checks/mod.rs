@@ -264,6 +264,35 @@ impl Finding {
             fixes: Vec::new(),
         }
     }
+
+    /// The finding with every draft range moved `by` chars on.
+    pub(crate) fn shifted(mut self, by: usize) -> Finding {
+        let shift = |r: &mut Range<usize>| *r = r.start + by..r.end + by;
+        shift(&mut self.range);
+        for related in &mut self.related {
+            if let Place::Draft(r) = &mut related.place {
+                shift(r);
+            }
+        }
+        for fix in &mut self.fixes {
+            for edit in &mut fix.edits {
+                shift(&mut edit.range);
+            }
+        }
+        self
+    }
+}
+
+/// Runs a check that looks at one line at a time over every line of `text`, with the findings'
+/// ranges moved from line offsets to draft offsets.
+pub(crate) fn by_line(text: &str, check_line: impl Fn(&str) -> Vec<Finding>) -> Vec<Finding> {
+    let mut out = Vec::new();
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        out.extend(check_line(line).into_iter().map(|f| f.shifted(offset)));
+        offset += line.chars().count();
+    }
+    out
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -40,21 +40,7 @@ impl super::Check for FormulaWording {
     }
 
     fn check(&self, cx: &Context<'_>) -> Vec<Finding> {
-        let mut out = Vec::new();
-        let mut offset = 0;
-        for line in cx.text.split_inclusive('\n') {
-            for mut f in check_line(line) {
-                f.range = f.range.start + offset..f.range.end + offset;
-                for fix in &mut f.fixes {
-                    for e in &mut fix.edits {
-                        e.range = e.range.start + offset..e.range.end + offset;
-                    }
-                }
-                out.push(f);
-            }
-            offset += line.chars().count();
-        }
-        out
+        super::by_line(cx.text, check_line)
     }
 }
 

@@ -283,6 +283,21 @@ impl Finding {
     }
 }
 
+/// `text` with every fix of `findings` applied (the fixes must not overlap).
+#[cfg(test)]
+pub(crate) fn with_fixes(text: &str, findings: Vec<Finding>) -> String {
+    let mut edits: Vec<Edit> = findings
+        .into_iter()
+        .flat_map(|f| f.fixes.into_iter().flat_map(|x| x.edits))
+        .collect();
+    edits.sort_by_key(|e| std::cmp::Reverse(e.range.start));
+    let mut chars: Vec<char> = text.chars().collect();
+    for e in edits {
+        chars.splice(e.range, e.new_text.chars());
+    }
+    chars.into_iter().collect()
+}
+
 /// Runs a check that looks at one line at a time over every line of `text`, with the findings'
 /// ranges moved from line offsets to draft offsets.
 pub(crate) fn by_line(text: &str, check_line: impl Fn(&str) -> Vec<Finding>) -> Vec<Finding> {

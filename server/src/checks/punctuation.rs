@@ -482,16 +482,7 @@ mod tests {
     use super::*;
 
     fn fixed(line: &str) -> String {
-        let mut edits: Vec<Edit> = check_line(line)
-            .into_iter()
-            .flat_map(|f| f.fixes.into_iter().flat_map(|x| x.edits))
-            .collect();
-        edits.sort_by_key(|e| std::cmp::Reverse(e.range.start));
-        let mut chars: Vec<char> = line.chars().collect();
-        for e in edits {
-            chars.splice(e.range, e.new_text.chars());
-        }
-        chars.into_iter().collect()
+        crate::checks::with_fixes(line, check_line(line))
     }
 
     #[test]

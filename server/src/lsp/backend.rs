@@ -587,6 +587,18 @@ impl Backend {
         }
     }
 
+    /// What a request at a cursor is about: the open document, its analyzer with mining done,
+    /// and the cursor; `None` when the document is not open.
+    pub(super) async fn at_cursor(
+        &self,
+        at: &TextDocumentPositionParams,
+    ) -> Option<(Document, Arc<Analyzer>, essay_lsp::document::Position)> {
+        let position = convert::from_position(at.position);
+        let document = self.document(&at.text_document.uri)?;
+        let analyzer = self.mined_analyzer_for_uri(&at.text_document.uri).await;
+        Some((document, analyzer, position))
+    }
+
     pub(super) fn document(&self, uri: &Uri) -> Option<Document> {
         self.state
             .docs

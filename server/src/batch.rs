@@ -453,10 +453,10 @@ pub fn ranking(results: &[EssayResult]) -> Vec<usize> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
-    fn submission(name: &str, text: &str) -> Submission {
+    pub(crate) fn submission(name: &str, text: &str) -> Submission {
         Submission {
             name: name.to_owned(),
             path: None,

@@ -384,15 +384,8 @@ fn collect_files(
     seen_dirs: &mut HashSet<PathBuf>,
     problems: &mut Vec<LoadProblem>,
 ) {
-    let meta = match std::fs::metadata(path) {
-        Ok(meta) => meta,
-        Err(e) => {
-            problems.push(LoadProblem {
-                path: path.to_owned(),
-                message: io_message(&e),
-            });
-            return;
-        }
+    let Some(meta) = noting_error(std::fs::metadata(path), path, problems) else {
+        return;
     };
     if meta.is_file() {
         // A file named explicitly is read whatever its extension; inside folders only text files.
@@ -416,27 +409,43 @@ fn collect_files(
     if !seen_dirs.insert(canonical) {
         return;
     }
-    let entries = match std::fs::read_dir(path) {
-        Ok(entries) => entries,
-        Err(e) => {
+    let Some(entries) = noting_error(std::fs::read_dir(path), path, problems) else {
+        return;
+    };
+    for child in visible_children(entries) {
+        collect_files(&child, false, files, seen_dirs, problems);
+    }
+}
+
+/// The value of `result`, or `None` with its error noted as a problem with `path`.
+fn noting_error<T>(
+    result: std::io::Result<T>,
+    path: &Path,
+    problems: &mut Vec<LoadProblem>,
+) -> Option<T> {
+    result
+        .map_err(|e| {
             problems.push(LoadProblem {
                 path: path.to_owned(),
                 message: io_message(&e),
-            });
-            return;
-        }
-    };
-    let mut children: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
+            })
+        })
+        .ok()
+}
+
+/// The entries of a folder sorted by name, leaving out hidden ones (names starting with `.`).
+pub fn visible_children(entries: std::fs::ReadDir) -> Vec<PathBuf> {
+    let mut children: Vec<PathBuf> = entries
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|child| {
+            !child
+                .file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(|n| n.starts_with('.'))
+        })
+        .collect();
     children.sort();
-    for child in children {
-        let hidden = child
-            .file_name()
-            .and_then(|n| n.to_str())
-            .is_some_and(|n| n.starts_with('.'));
-        if !hidden {
-            collect_files(&child, false, files, seen_dirs, problems);
-        }
-    }
+    children
 }
 
 /// Lines `first..=last` (1-based) of `text`, with their line ends, as one slice.

@@ -404,16 +404,8 @@ fn push_escaped(out: &mut String, c: char) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::batch::{BatchReport, EssayResult, Passage, Submission};
-
-    fn submission(name: &str, text: &str) -> Submission {
-        Submission {
-            name: name.to_owned(),
-            path: None,
-            text: text.to_owned(),
-            paragraphs: false,
-        }
-    }
+    use crate::batch::tests::submission;
+    use crate::batch::{BatchReport, EssayResult, Passage};
 
     #[test]
     fn essays_are_escaped_and_shared_passages_linked_both_ways() {

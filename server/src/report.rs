@@ -7,6 +7,7 @@ use serde_json::{json, Value};
 use crate::analysis::{Analyzer, Report, MAX_FINDINGS};
 use crate::checks::copied::Similarity;
 use crate::checks::Code;
+use crate::corpus::Corpus;
 use crate::text::escape_markdown;
 
 pub fn markdown(analyzer: &Analyzer, name: &str, text: &str, report: &Report) -> String {
@@ -45,36 +46,20 @@ pub fn markdown(analyzer: &Analyzer, name: &str, text: &str, report: &Report) ->
             "- 注意：问题过多，共 {total} 个，只列出 {MAX_FINDINGS} 个（复制与引文问题、较长的优先）\n"
         ));
     }
-    if !sim.sources.is_empty() {
-        out.push_str(
-            "\n## 来源\n\n| 语料 | 出处 | 重复字数 | 占全文 |\n| --- | --- | ---: | ---: |\n",
-        );
-        for &(essay, chars) in &sim.sources {
-            let e = &corpus.essays[essay];
-            out.push_str(&format!(
-                "| 《{}》 | {} | {} | {:.1}% |\n",
-                escape_markdown(&e.title),
-                escape_markdown(&e.describe_origin()),
-                chars,
-                chars as f64 * 100.0 / sim.total_chars.max(1) as f64
-            ));
-        }
-    }
-    if !sim.cited.is_empty() {
-        out.push_str(
-            "\n## 引用来源\n\n| 文献或语料 | 出处 | 引用字数 | 占全文 |\n| --- | --- | ---: | ---: |\n",
-        );
-        for &(essay, chars) in &sim.cited {
-            let e = &corpus.essays[essay];
-            out.push_str(&format!(
-                "| 《{}》 | {} | {} | {:.1}% |\n",
-                escape_markdown(&e.title),
-                escape_markdown(&e.describe_origin()),
-                chars,
-                chars as f64 * 100.0 / sim.total_chars.max(1) as f64
-            ));
-        }
-    }
+    source_table(
+        &mut out,
+        "\n## 来源\n\n| 语料 | 出处 | 重复字数 | 占全文 |\n| --- | --- | ---: | ---: |\n",
+        &sim.sources,
+        corpus,
+        sim.total_chars,
+    );
+    source_table(
+        &mut out,
+        "\n## 引用来源\n\n| 文献或语料 | 出处 | 引用字数 | 占全文 |\n| --- | --- | ---: | ---: |\n",
+        &sim.cited,
+        corpus,
+        sim.total_chars,
+    );
     if !sim.left_out.is_empty() {
         out.push_str(
             "\n## 未计入复制比的规范表述\n\n| 表述 | 类别 | 处数 |\n| --- | --- | ---: |\n",
@@ -130,6 +115,31 @@ pub fn markdown(analyzer: &Analyzer, name: &str, text: &str, report: &Report) ->
         ));
     }
     out
+}
+
+/// A table of the corpus essays a share of the draft comes from: title, origin, chars and their
+/// share of `total_chars`; nothing when there are none.
+fn source_table(
+    out: &mut String,
+    heading: &str,
+    rows: &[(usize, usize)],
+    corpus: &Corpus,
+    total_chars: usize,
+) {
+    if rows.is_empty() {
+        return;
+    }
+    out.push_str(heading);
+    for &(essay, chars) in rows {
+        let e = &corpus.essays[essay];
+        out.push_str(&format!(
+            "| 《{}》 | {} | {} | {:.1}% |\n",
+            escape_markdown(&e.title),
+            escape_markdown(&e.describe_origin()),
+            chars,
+            chars as f64 * 100.0 / total_chars.max(1) as f64
+        ));
+    }
 }
 
 /// The similarity summary as JSON: both ratios, the sources of each, and the official wording

@@ -215,11 +215,7 @@ impl Analyzer {
             // Segmented once for both miners.
             let words = crate::mining::Segmented::of(&for_mining);
             let (glossary, problems) = Glossary::load_from(&words, &glossary_paths);
-            let terms: Vec<String> = glossary
-                .entries()
-                .iter()
-                .flat_map(|e| std::iter::once(e.term.clone()).chain(e.variants.iter().cloned()))
-                .collect();
+            let terms = glossary.terms_and_variants();
             let phrases = PhraseBook::build_from(&words, &terms);
             set_ready.store(true, Ordering::Release);
             Mined {

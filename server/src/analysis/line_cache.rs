@@ -2,12 +2,11 @@
 //! checked again by the line-local checks.
 
 use std::num::NonZeroUsize;
-use std::ops::Range;
 use std::sync::{Arc, Mutex};
 
 use lru::LruCache;
 
-use crate::checks::{Check, Context, Finding, Place};
+use crate::checks::{Check, Context, Finding};
 
 /// Lines whose line-local findings are remembered (an essay has a few hundred).
 const LINE_CACHE_LINES: usize = 8192;
@@ -55,28 +54,10 @@ impl LineCache {
                     .put(line.to_owned(), found.clone());
                 found
             });
-            out.extend(found.iter().map(|f| shifted(f, offset)));
+            out.extend(found.iter().map(|f| f.clone().shifted(offset)));
             offset += line.chars().count();
         }
     }
-}
-
-/// `f` with every draft range moved `by` chars on.
-fn shifted(f: &Finding, by: usize) -> Finding {
-    let mut f = f.clone();
-    let shift = |r: &mut Range<usize>| *r = r.start + by..r.end + by;
-    shift(&mut f.range);
-    for related in &mut f.related {
-        if let Place::Draft(r) = &mut related.place {
-            shift(r);
-        }
-    }
-    for fix in &mut f.fixes {
-        for edit in &mut fix.edits {
-            shift(&mut edit.range);
-        }
-    }
-    f
 }
 
 #[cfg(test)]

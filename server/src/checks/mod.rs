@@ -264,6 +264,50 @@ impl Finding {
             fixes: Vec::new(),
         }
     }
+
+    /// The finding with every draft range moved `by` chars on.
+    pub(crate) fn shifted(mut self, by: usize) -> Finding {
+        let shift = |r: &mut Range<usize>| *r = r.start + by..r.end + by;
+        shift(&mut self.range);
+        for related in &mut self.related {
+            if let Place::Draft(r) = &mut related.place {
+                shift(r);
+            }
+        }
+        for fix in &mut self.fixes {
+            for edit in &mut fix.edits {
+                shift(&mut edit.range);
+            }
+        }
+        self
+    }
+}
+
+/// `text` with every fix of `findings` applied (the fixes must not overlap).
+#[cfg(test)]
+pub(crate) fn with_fixes(text: &str, findings: Vec<Finding>) -> String {
+    let mut edits: Vec<Edit> = findings
+        .into_iter()
+        .flat_map(|f| f.fixes.into_iter().flat_map(|x| x.edits))
+        .collect();
+    edits.sort_by_key(|e| std::cmp::Reverse(e.range.start));
+    let mut chars: Vec<char> = text.chars().collect();
+    for e in edits {
+        chars.splice(e.range, e.new_text.chars());
+    }
+    chars.into_iter().collect()
+}
+
+/// Runs a check that looks at one line at a time over every line of `text`, with the findings'
+/// ranges moved from line offsets to draft offsets.
+pub(crate) fn by_line(text: &str, check_line: impl Fn(&str) -> Vec<Finding>) -> Vec<Finding> {
+    let mut out = Vec::new();
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        out.extend(check_line(line).into_iter().map(|f| f.shifted(offset)));
+        offset += line.chars().count();
+    }
+    out
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

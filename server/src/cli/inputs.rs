@@ -4,7 +4,7 @@
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
-use essay_lsp::corpus::is_essay_file;
+use essay_lsp::corpus::{is_essay_file, visible_children};
 
 /// An essay to read.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -72,16 +72,7 @@ fn collect(dir: &Path, out: &mut Vec<PathBuf>, error: &mut bool) {
             return;
         }
     };
-    let mut children: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
-    children.sort();
-    for child in children {
-        let hidden = child
-            .file_name()
-            .and_then(|n| n.to_str())
-            .is_some_and(|n| n.starts_with('.'));
-        if hidden {
-            continue;
-        }
+    for child in visible_children(entries) {
         // Symbolic links to folders are not followed: they can form cycles.
         match std::fs::symlink_metadata(&child) {
             Ok(meta) if meta.is_dir() => collect(&child, out, error),

@@ -293,6 +293,14 @@ impl Glossary {
     pub fn entries(&self) -> &[Entry] {
         &self.entries
     }
+
+    /// Every term as written and every variant of it: the words the phrase book must not split.
+    pub fn terms_and_variants(&self) -> Vec<String> {
+        self.entries
+            .iter()
+            .flat_map(|e| std::iter::once(e.term.clone()).chain(e.variants.iter().cloned()))
+            .collect()
+    }
 }
 
 /// Byte index of char `n` of `text` (`text.len()` for one past the end), or None past that.

@@ -529,26 +529,20 @@ impl Backend {
                 .publish_diagnostics(uri.clone(), diagnostics, Some(version))
                 .await;
             client.send_notification::<StatusNotification>(status).await;
+            // Once per document: where a cut falls moves as the writer types.
             if let Some(at) = truncated {
                 let message = format!(
                     "文档过长，只检查了前 {at} 字（上限 {MAX_ANALYZED_CHARS} 字）：{}",
                     uri.as_str()
                 );
-                // Once per document: where a cut falls moves as the writer types.
-                let key = format!("truncated {}", uri.as_str());
-                if state.shown.lock().unwrap().insert(key) {
-                    client.show_message(MessageType::WARNING, message).await;
-                }
+                warn_once_per_document(&client, &state, "truncated", &uri, message).await;
             }
             if let Some(total) = capped {
                 let message = format!(
                     "问题过多：共 {total} 个，只显示 {MAX_FINDINGS} 个（复制与引文问题、较长的优先）：{}",
                     uri.as_str()
                 );
-                let key = format!("capped {}", uri.as_str());
-                if state.shown.lock().unwrap().insert(key) {
-                    client.show_message(MessageType::WARNING, message).await;
-                }
+                warn_once_per_document(&client, &state, "capped", &uri, message).await;
             }
         });
     }
@@ -593,6 +587,18 @@ impl Backend {
         }
     }
 
+    /// What a request at a cursor is about: the open document, its analyzer with mining done,
+    /// and the cursor; `None` when the document is not open.
+    pub(super) async fn at_cursor(
+        &self,
+        at: &TextDocumentPositionParams,
+    ) -> Option<(Document, Arc<Analyzer>, essay_lsp::document::Position)> {
+        let position = convert::from_position(at.position);
+        let document = self.document(&at.text_document.uri)?;
+        let analyzer = self.mined_analyzer_for_uri(&at.text_document.uri).await;
+        Some((document, analyzer, position))
+    }
+
     pub(super) fn document(&self, uri: &Uri) -> Option<Document> {
         self.state
             .docs
@@ -608,5 +614,19 @@ pub(super) async fn wait_mined(analyzer: &Arc<Analyzer>) {
     if !analyzer.is_mined() {
         let waiting = analyzer.clone();
         let _ = tokio::task::spawn_blocking(move || waiting.wait_mined()).await;
+    }
+}
+
+/// Shows a warning of kind `kind` about `uri` the first time only.
+async fn warn_once_per_document(
+    client: &Client,
+    state: &State,
+    kind: &str,
+    uri: &Uri,
+    message: String,
+) {
+    let key = format!("{kind} {}", uri.as_str());
+    if state.shown.lock().unwrap().insert(key) {
+        client.show_message(MessageType::WARNING, message).await;
     }
 }

@@ -306,12 +306,11 @@ impl LanguageServer for Backend {
     }
 
     async fn hover(&self, params: HoverParams) -> Result<Option<Hover>> {
-        let uri = &params.text_document_position_params.text_document.uri;
-        let position = convert::from_position(params.text_document_position_params.position);
-        let Some(document) = self.document(uri) else {
+        let Some((document, analyzer, position)) =
+            self.at_cursor(&params.text_document_position_params).await
+        else {
             return Ok(None);
         };
-        let analyzer = self.mined_analyzer_for_uri(uri).await;
         let (line_start, _) = document.line_prefix(position);
         let line = position.line as usize;
         if line >= document.rope().len_lines() {
@@ -331,12 +330,11 @@ impl LanguageServer for Backend {
     }
 
     async fn completion(&self, params: CompletionParams) -> Result<Option<CompletionResponse>> {
-        let uri = &params.text_document_position.text_document.uri;
-        let position = convert::from_position(params.text_document_position.position);
-        let Some(document) = self.document(uri) else {
+        let Some((document, analyzer, position)) =
+            self.at_cursor(&params.text_document_position).await
+        else {
             return Ok(None);
         };
-        let analyzer = self.mined_analyzer_for_uri(uri).await;
         let (line_start, before) = document.line_prefix(position);
         let completion = analyzer.phrases.complete(&before);
         if completion.items.is_empty() {

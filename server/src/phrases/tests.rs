@@ -724,11 +724,7 @@ proptest::proptest! {
 fn openings_hit_rate() {
     let corpus = Corpus::builtin();
     let (glossary, _) = crate::glossary::Glossary::load(&corpus, &[]);
-    let terms: Vec<String> = glossary
-        .entries()
-        .iter()
-        .flat_map(|e| std::iter::once(e.term.clone()).chain(e.variants.iter().cloned()))
-        .collect();
+    let terms = glossary.terms_and_variants();
     let book = PhraseBook::build(&corpus, &terms);
     let list = include_str!("../../../tests/eval/language/openings.tsv");
     // split → (hits, total)

@@ -20,7 +20,7 @@ pub use similarity::Similarity;
 use std::ops::Range;
 
 use crate::checks::{Code, Edit, Finding, Fix, Place, Related};
-use crate::corpus::{Corpus, Origin};
+use crate::corpus::{Corpus, Essay, Origin};
 use crate::fingerprint::Index;
 use crate::normalize::Normalized;
 
@@ -101,16 +101,7 @@ pub fn findings(
                 essay.title, span.matched
             );
             let mut finding = Finding::new(code, range.clone(), message);
-            if let Origin::File(path) = &essay.origin {
-                finding.related.push(Related {
-                    place: Place::File {
-                        path: path.clone(),
-                        essay: span.essay,
-                        range: essay_range,
-                    },
-                    message: format!("{place}原文（{}）", essay.title),
-                });
-            }
+            link_source(&mut finding, essay, span.essay, essay_range, place);
             if !span.quoted && !span.reference {
                 finding.fixes.push(Fix {
                     title: "标为引用（加引号）".to_owned(),
@@ -129,6 +120,26 @@ pub fn findings(
             finding
         })
         .collect()
+}
+
+/// Links `finding` to the place in a corpus file it was found again, when the essay has a file.
+fn link_source(
+    finding: &mut Finding,
+    essay: &Essay,
+    index: usize,
+    range: Range<usize>,
+    place: &str,
+) {
+    if let Origin::File(path) = &essay.origin {
+        finding.related.push(Related {
+            place: Place::File {
+                path: path.clone(),
+                essay: index,
+                range,
+            },
+            message: format!("{place}原文（{}）", essay.title),
+        });
+    }
 }
 
 /// `misquoted` findings: the quotation, its source's wording, and the source as the fix.
@@ -169,16 +180,7 @@ pub fn misquote_findings(
                 elide(&source, 60)
             );
             let mut finding = Finding::new(Code::Misquoted, range.clone(), message);
-            if let Origin::File(path) = &essay.origin {
-                finding.related.push(Related {
-                    place: Place::File {
-                        path: path.clone(),
-                        essay: m.essay,
-                        range: essay_range,
-                    },
-                    message: format!("{place}原文（{}）", essay.title),
-                });
-            }
+            link_source(&mut finding, essay, m.essay, essay_range, place);
             finding.fixes.push(Fix {
                 title: "改为原文".to_owned(),
                 edits: vec![Edit {

@@ -40,21 +40,7 @@ impl super::Check for FormulaWording {
     }
 
     fn check(&self, cx: &Context<'_>) -> Vec<Finding> {
-        let mut out = Vec::new();
-        let mut offset = 0;
-        for line in cx.text.split_inclusive('\n') {
-            for mut f in check_line(line) {
-                f.range = f.range.start + offset..f.range.end + offset;
-                for fix in &mut f.fixes {
-                    for e in &mut fix.edits {
-                        e.range = e.range.start + offset..e.range.end + offset;
-                    }
-                }
-                out.push(f);
-            }
-            offset += line.chars().count();
-        }
-        out
+        super::by_line(cx.text, check_line)
     }
 }
 
@@ -343,16 +329,7 @@ mod tests {
     use super::*;
 
     fn fixed(line: &str) -> String {
-        let mut edits: Vec<Edit> = check_line(line)
-            .into_iter()
-            .flat_map(|f| f.fixes.into_iter().flat_map(|x| x.edits))
-            .collect();
-        edits.sort_by_key(|e| std::cmp::Reverse(e.range.start));
-        let mut chars: Vec<char> = line.chars().collect();
-        for e in edits {
-            chars.splice(e.range, e.new_text.chars());
-        }
-        chars.into_iter().collect()
+        crate::checks::with_fixes(line, check_line(line))
     }
 
     #[test]

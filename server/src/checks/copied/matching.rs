@@ -340,14 +340,29 @@ fn wording_mask(
     }
     flush(&mut group, several);
     let mut count = 0;
-    for (i, m) in mask.iter_mut().enumerate() {
+    let mut run_start = None;
+    for i in 0..=n {
         count += diff[i];
-        if count as usize >= sources.min_documents.max(1) {
-            *m |= CORPUS_WORDING;
+        let shared = i < n && count as usize >= sources.min_documents.max(1);
+        match (shared, run_start) {
+            (true, None) => run_start = Some(i),
+            (false, Some(start)) => {
+                // Wording is phrase-sized; a whole sentence that several documents share is a
+                // widely copied passage (a 范文 passed around), and copying it is still copying.
+                if i - start <= MAX_CORPUS_WORDING_CHARS {
+                    mask[start..i].iter_mut().for_each(|m| *m |= CORPUS_WORDING);
+                }
+                run_start = None;
+            }
+            _ => {}
         }
     }
     mask
 }
+
+/// The longest run, in normalised chars, that counts as corpus wording when several documents
+/// share it: the genre's set phrases are shorter (在以习近平同志为核心的党中央坚强领导下 is 19).
+const MAX_CORPUS_WORDING_CHARS: usize = 24;
 
 /// The official wording inside matched text (any chain of exact matches), which the counts
 /// leave out: each formula occurrence once (the longest where they nest), and runs of corpus

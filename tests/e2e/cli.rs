@@ -4,6 +4,22 @@ use std::process::Command;
 
 use crate::client::{binary, repo, run_check};
 
+/// Writes each (relative name, text) pair below `dir`, making parent folders as needed.
+fn write_files(dir: &std::path::Path, files: &[(&str, &str)]) {
+    for (name, text) in files {
+        let path = dir.join(name);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+}
+
+/// A fresh temporary folder holding the given (relative name, text) files.
+fn folder_with(files: &[(&str, &str)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    write_files(dir.path(), files);
+    dir
+}
+
 fn check(args: &[&str]) -> (i32, String, String) {
     run_check(args, repo())
 }
@@ -97,24 +113,15 @@ fn reference_documents_are_cited_and_the_json_splits_the_ratios() {
 
 #[test]
 fn project_file_references_are_resolved_next_to_it() {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::create_dir(dir.path().join("refs")).unwrap();
-    std::fs::write(
-        dir.path().join("refs/意见.txt"),
-        "各乡镇要坚持早发现、早干预、早帮扶，对易返贫致贫人口做到应纳尽纳、应帮尽帮。",
-    )
-    .unwrap();
-    std::fs::write(
-        dir.path().join("essay-lsp.toml"),
-        "[corpus]\nreferences = [\"refs\"]\nincludeBuiltin = false\n",
-    )
-    .unwrap();
+    let reference = "各乡镇要坚持早发现、早干预、早帮扶，对易返贫致贫人口做到应纳尽纳、应帮尽帮。";
+    let project = "[corpus]\nreferences = [\"refs\"]\nincludeBuiltin = false\n";
+    let essay = "我们坚持早发现、早干预、早帮扶，对易返贫致贫人口做到应纳尽纳、应帮尽帮。\n";
+    let dir = folder_with(&[
+        ("refs/意见.txt", reference),
+        ("essay-lsp.toml", project),
+        ("draft.md", essay),
+    ]);
     let draft = dir.path().join("draft.md");
-    std::fs::write(
-        &draft,
-        "我们坚持早发现、早干预、早帮扶，对易返贫致贫人口做到应纳尽纳、应帮尽帮。\n",
-    )
-    .unwrap();
     let (code, stdout, _) = check(&[draft.to_str().unwrap()]);
     assert_eq!(code, 0, "a citation is information: {stdout}");
     assert!(
@@ -154,17 +161,10 @@ fn usage_and_io_errors_exit_two() {
 fn a_bad_corpus_file_is_reported_and_the_rest_loads() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("bad.txt"), b"\0\0\xff binary").unwrap();
-    std::fs::write(
-        dir.path().join("mine.txt"),
-        "我们村的香菇大棚去年带动四十二户脱贫户就近务工，户均增收六千元。",
-    )
-    .unwrap();
+    let mine = "我们村的香菇大棚去年带动四十二户脱贫户就近务工，户均增收六千元。";
+    let essay = "回顾一年工作，我们村的香菇大棚去年带动四十二户脱贫户就近务工，户均增收六千元。";
+    write_files(dir.path(), &[("mine.txt", mine), ("draft.md", essay)]);
     let draft = dir.path().join("draft.md");
-    std::fs::write(
-        &draft,
-        "回顾一年工作，我们村的香菇大棚去年带动四十二户脱贫户就近务工，户均增收六千元。",
-    )
-    .unwrap();
     let (code, stdout, stderr) = check(&[
         "--corpus",
         dir.path().to_str().unwrap(),
@@ -284,12 +284,7 @@ fn a_missing_corpus_on_the_command_line_is_a_usage_error() {
         "{stderr}"
     );
     // In a project file it stays a warning: the check runs.
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(
-        dir.path().join("essay-lsp.toml"),
-        "[corpus]\npaths = [\"later\"]\n",
-    )
-    .unwrap();
+    let dir = folder_with(&[("essay-lsp.toml", "[corpus]\npaths = [\"later\"]\n")]);
     std::fs::copy(
         repo().join("examples/clean.md"),
         dir.path().join("clean.md"),
@@ -303,10 +298,10 @@ fn a_missing_corpus_on_the_command_line_is_a_usage_error() {
 
 #[test]
 fn folders_are_checked_file_by_file_in_order_and_dash_reads_stdin() {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::create_dir(dir.path().join("sub")).unwrap();
-    std::fs::write(dir.path().join("sub/b.md"), "我们要20xx年完成。\n").unwrap();
-    std::fs::write(dir.path().join("a.txt"), "第一段。\n").unwrap();
+    let dir = folder_with(&[
+        ("sub/b.md", "我们要20xx年完成。\n"),
+        ("a.txt", "第一段。\n"),
+    ]);
     std::fs::write(dir.path().join("notes.png"), b"\x89PNG").unwrap();
     let (code, stdout, stderr) = check(&[dir.path().to_str().unwrap()]);
     assert_eq!(code, 1, "{stderr}");
@@ -403,17 +398,11 @@ fn word_documents_are_read_by_paragraph_and_old_formats_named_with_the_fix() {
     // In a corpus folder a Word file is an essay like any other.
     let corpus = dir.path().join("corpus");
     std::fs::create_dir(&corpus).unwrap();
-    std::fs::write(
-        corpus.join("范文.docx"),
-        docx(&["我们村的香菇大棚去年带动四十二户脱贫户就近务工，户均增收六千元。"]),
-    )
-    .unwrap();
+    let model = "我们村的香菇大棚去年带动四十二户脱贫户就近务工，户均增收六千元。";
+    std::fs::write(corpus.join("范文.docx"), docx(&[model])).unwrap();
+    let essay = "回顾一年，我们村的香菇大棚去年带动四十二户脱贫户就近务工，户均增收六千元。";
+    write_files(dir.path(), &[("draft.md", essay)]);
     let draft = dir.path().join("draft.md");
-    std::fs::write(
-        &draft,
-        "回顾一年，我们村的香菇大棚去年带动四十二户脱贫户就近务工，户均增收六千元。",
-    )
-    .unwrap();
     let (_, stdout, _) = check(&[
         "--corpus",
         corpus.to_str().unwrap(),

@@ -450,41 +450,31 @@ fn a_term_from_the_user_glossary_is_recognised_and_bad_entries_reported() {
 fn unreadable_or_invalid_user_files_are_reported_and_skipped() {
     let dir = tempfile::tempdir().unwrap();
     let missing = dir.path().join("missing.toml");
-    let broken = dir.path().join("broken.toml");
-    std::fs::write(&broken, "[[term]]\nterm = \"未闭合\n").unwrap();
-    let unknown = dir.path().join("unknown.toml");
-    std::fs::write(
-        &unknown,
-        "[[term]]\nterm = \"甲\"\ncategory = \"政策\"\ndefintion = \"拼错的字段\"\n",
-    )
-    .unwrap();
-    let override_file = dir.path().join("override.toml");
-    std::fs::write(
-        &override_file,
-        "[[term]]\nterm = \"三包\"\ncategory = \"机制\"\ndefinition = \"用户改写的三包释义。\"\n",
-    )
-    .unwrap();
-    let (entries, problems) = collect_entries(&[
-        missing.clone(),
-        broken.clone(),
-        unknown.clone(),
-        override_file,
-    ]);
-    let paths: Vec<&PathBuf> = problems.iter().map(|p| &p.path).collect();
-    assert_eq!(paths, [&missing, &broken, &unknown], "{problems:?}");
+    let files = [
+        ("broken.toml", "[[term]]\nterm = \"未闭合\n"),
+        (
+            "unknown.toml",
+            "[[term]]\nterm = \"甲\"\ncategory = \"政策\"\ndefintion = \"拼错的字段\"\n",
+        ),
+        (
+            "override.toml",
+            "[[term]]\nterm = \"三包\"\ncategory = \"机制\"\ndefinition = \"用户改写的三包释义。\"\n",
+        ),
+    ];
+    let mut paths = vec![missing];
+    for (name, text) in files {
+        let path = dir.path().join(name);
+        std::fs::write(&path, text).unwrap();
+        paths.push(path);
+    }
+    let (entries, problems) = collect_entries(&paths);
+    let reported: Vec<&PathBuf> = problems.iter().map(|p| &p.path).collect();
+    // Every file but the valid override is reported, in the order given.
+    assert_eq!(reported, [&paths[0], &paths[1], &paths[2]], "{problems:?}");
     assert_eq!(problems[0].message, "路径不存在");
-    assert!(
-        problems[1]
-            .message
-            .starts_with("词表不是有效的 TOML（第 2 行）"),
-        "{}",
-        problems[1].message
-    );
-    assert!(
-        problems[2].message.contains("defintion"),
-        "{}",
-        problems[2].message
-    );
+    let toml_error = "词表不是有效的 TOML（第 2 行）";
+    assert!(problems[1].message.starts_with(toml_error), "{problems:?}");
+    assert!(problems[2].message.contains("defintion"), "{problems:?}");
     // The writer's 三包 replaces ours in place; nothing else changes.
     assert_eq!(entries.len(), data::builtin().len());
     let sanbao: Vec<&Entry> = entries.iter().filter(|e| e.term == "三包").collect();

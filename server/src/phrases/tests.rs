@@ -119,21 +119,32 @@ fn complete(before: &str) -> Completion {
     c
 }
 
+/// The lines the first five items would leave after `before`.
+fn first_five_lines(before: &str, c: &Completion) -> Vec<String> {
+    c.items
+        .iter()
+        .take(5)
+        .map(|i| apply(before, c, i))
+        .collect()
+}
+
 /// Asserts that one of the first five items turns `before` into `expected`; returns the list.
 fn expect_line(before: &str, expected: &str) -> Completion {
     let c = complete(before);
-    let top: Vec<String> = c
-        .items
-        .iter()
-        .take(5)
-        .map(|i| apply(before, &c, i))
-        .collect();
+    let top = first_five_lines(before, &c);
     assert!(
         top.iter().any(|line| line == expected),
         "{before:?}: expected {expected:?} in the first five, got {top:?} (start {})",
         c.replace_from
     );
     c
+}
+
+/// `expect_line` for each (typed, expected line) pair.
+fn expect_lines(pairs: &[(&str, &str)]) {
+    for &(before, expected) in pairs {
+        expect_line(before, expected);
+    }
 }
 
 fn expect_nothing(before: &str) {
@@ -156,14 +167,14 @@ fn prefix_examples_of_the_issue() {
 
 #[test]
 fn prefix_examples_inside_sentences() {
-    expect_line("当前是2020年决战决胜脱", "当前是2020年决战决胜脱贫攻坚");
-    expect_line("在精准识", "在精准识别");
-    expect_line(
-        "我们要狠抓精准识别和精细管理，为全面建成小",
-        "我们要狠抓精准识别和精细管理，为全面建成小康社会",
-    );
-    expect_line("不忘初", "不忘初心");
-    expect_line("不忘初心，牢记使", "不忘初心，牢记使命");
+    let long = "我们要狠抓精准识别和精细管理，为全面建成小";
+    expect_lines(&[
+        ("当前是2020年决战决胜脱", "当前是2020年决战决胜脱贫攻坚"),
+        ("在精准识", "在精准识别"),
+        (long, &format!("{long}康社会")),
+        ("不忘初", "不忘初心"),
+        ("不忘初心，牢记使", "不忘初心，牢记使命"),
+    ]);
 }
 
 #[test]
@@ -188,17 +199,15 @@ fn continuation_examples_of_the_issue() {
 
 #[test]
 fn continuation_inside_quotes_and_sentences() {
-    expect_line(
-        "习近平总书记多次强调：“小康不小康，",
-        "习近平总书记多次强调：“小康不小康，关键看老乡",
-    );
-    expect_line(
-        "要确保脱贫的任务完成，一户不落、",
-        "要确保脱贫的任务完成，一户不落、一个不少",
-    );
-    // Half-width punctuation typed by the writer is kept.
-    expect_line("小康不小康,", "小康不小康,关键看老乡");
-    expect_line("一户不落;", "一户不落;一个不少");
+    let quoted = "习近平总书记多次强调：“小康不小康，";
+    let listed = "要确保脱贫的任务完成，一户不落、";
+    expect_lines(&[
+        (quoted, &format!("{quoted}关键看老乡")),
+        (listed, &format!("{listed}一个不少")),
+        // Half-width punctuation typed by the writer is kept.
+        ("小康不小康,", "小康不小康,关键看老乡"),
+        ("一户不落;", "一户不落;一个不少"),
+    ]);
 }
 
 #[test]
@@ -293,9 +302,11 @@ fn after_english_text() {
     expect_nothing("hello");
     expect_nothing("hello ");
     expect_nothing("hello,");
-    expect_line("hello 决战决胜脱", "hello 决战决胜脱贫攻坚");
-    expect_line("We said 小康不小康，", "We said 小康不小康，关键看老乡");
-    expect_line("abc精准识", "abc精准识别");
+    expect_lines(&[
+        ("hello 决战决胜脱", "hello 决战决胜脱贫攻坚"),
+        ("We said 小康不小康，", "We said 小康不小康，关键看老乡"),
+        ("abc精准识", "abc精准识别"),
+    ]);
 }
 
 #[test]
@@ -431,21 +442,26 @@ fn no_candidates_from_a_one_character_suffix() {
     let c = complete("要精");
     assert!(c.items.iter().all(|i| !i.label.starts_with('精')));
     // A character that is the whole run is the start of a word.
-    expect_line("精", "精准扶贫");
-    expect_line("hello 精", "hello 精准扶贫");
-    expect_line("，精", "，精准扶贫");
-    // Two characters are enough.
-    expect_line("坚持五级书", "坚持五级书记一起抓");
+    expect_lines(&[
+        ("精", "精准扶贫"),
+        ("hello 精", "hello 精准扶贫"),
+        ("，精", "，精准扶贫"),
+        // Two characters are enough.
+        ("坚持五级书", "坚持五级书记一起抓"),
+    ]);
 }
 
 #[test]
 fn chains_of_two_character_clauses_fire() {
+    expect_lines(&[
+        ("创新、协调、", "创新、协调、绿色"),
+        ("创新、协调、绿色、开放、", "创新、协调、绿色、开放、共享"),
+        ("贯彻创新、", "贯彻创新、协调"),
+        ("坚持自治、", "坚持自治、法治"),
+    ]);
+    // The edit inserts only the next clause.
     let c = expect_line("创新、", "创新、协调");
     assert_eq!(c.items[0].new_text, "协调");
-    expect_line("创新、协调、", "创新、协调、绿色");
-    expect_line("创新、协调、绿色、开放、", "创新、协调、绿色、开放、共享");
-    expect_line("贯彻创新、", "贯彻创新、协调");
-    expect_line("坚持自治、", "坚持自治、法治");
 }
 
 #[test]
@@ -591,16 +607,20 @@ fn inventory_holds_mined_phrases_quotes_and_terms() {
     let book = book();
     assert!(book.phrase_count() > 500, "{}", book.phrase_count());
     assert!(book.clause_count() > 500, "{}", book.clause_count());
-    let has = |text: &str| book.entries.iter().any(|e| e.text == text);
-    assert!(has("小康不小康，关键看老乡"), "quote");
-    assert!(has("两不愁三保障"), "term");
-    assert!(has("决战决胜脱贫攻坚"), "n-gram");
-    let quote = book
-        .entries
-        .iter()
-        .find(|e| e.text == "脱贫攻坚资料大比武")
-        .unwrap();
-    assert_eq!(quote.kind, SuggestionKind::Quote);
+    let kind_of = |text: &str| {
+        book.entries
+            .iter()
+            .find(|e| e.text == text)
+            .map(|e| &e.kind)
+    };
+    for (text, source) in [
+        ("小康不小康，关键看老乡", "quote"),
+        ("两不愁三保障", "term"),
+        ("决战决胜脱贫攻坚", "n-gram"),
+    ] {
+        assert!(kind_of(text).is_some(), "{source}: {text}");
+    }
+    assert_eq!(kind_of("脱贫攻坚资料大比武"), Some(&SuggestionKind::Quote));
 }
 
 /// Not a timed test: prints the latency distribution. Run with
@@ -739,12 +759,7 @@ fn openings_hit_rate() {
         let c = book.complete(typed);
         check_invariants(typed, &c);
         let want = format!("{typed}{expected}");
-        let top: Vec<String> = c
-            .items
-            .iter()
-            .take(5)
-            .map(|i| apply(typed, &c, i))
-            .collect();
+        let top = first_five_lines(typed, &c);
         let hit = top.iter().any(|line| line.starts_with(&want));
         let t = tally.entry(split).or_default();
         t.1 += 1;

@@ -103,11 +103,25 @@ mod tests {
         assert!(is_clause_break('、') && !is_clause_break('“'));
     }
 
+    /// Also the escapers as `glossary::render` uses them in hovers.
     #[test]
     fn markdown_is_escaped_inline_and_at_block_starts() {
-        assert_eq!(escape_markdown("习**同志[范文]"), "习\\*\\*同志\\[范文\\]");
-        assert_eq!(escape_markdown_block("1. 第一"), "1\\. 第一");
-        assert_eq!(escape_markdown_block("- 列表"), "\\- 列表");
-        assert_eq!(escape_markdown_block("脱贫"), "脱贫");
+        for (text, want) in [
+            ("习**同志[范文]", "习\\*\\*同志\\[范文\\]"),
+            ("习**同志", "习\\*\\*同志"),
+            ("a_b [x](y) <b>", "a\\_b \\[x\\](y) \\<b\\>"),
+        ] {
+            assert_eq!(escape_markdown(text), want, "{text}");
+        }
+        for (text, want) in [
+            ("1. 第一", "1\\. 第一"),
+            ("- 列表", "\\- 列表"),
+            ("脱贫", "脱贫"),
+            ("1. 项", "1\\. 项"),
+            ("- 项", "\\- 项"),
+            ("1+3+3", "1+3+3"),
+        ] {
+            assert_eq!(escape_markdown_block(text), want, "{text}");
+        }
     }
 }

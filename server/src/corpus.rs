@@ -536,15 +536,13 @@ mod tests {
                 "2017年脱贫攻坚心得体会",
             ]
         );
-        assert!(corpus.essays[1]
-            .text
-            .starts_with("脱贫工作心得体会【篇二】"));
-        assert!(corpus.essays[6]
-            .text
-            .starts_with("第三篇:学习脱贫攻坚心得体会"));
-        assert!(corpus.essays[7]
-            .text
-            .starts_with("2017年学习脱贫攻坚心得体会范文\n这次外出学习考察"));
+        for (i, start) in [
+            (1, "脱贫工作心得体会【篇二】"),
+            (6, "第三篇:学习脱贫攻坚心得体会"),
+            (7, "2017年学习脱贫攻坚心得体会范文\n这次外出学习考察"),
+        ] {
+            assert!(corpus.essays[i].text.starts_with(start), "essay {i}");
+        }
         assert!(corpus.essays[9]
             .text
             .contains("精准扶贫是指针对不同贫困区域环境"));

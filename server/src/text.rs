@@ -103,11 +103,27 @@ mod tests {
         assert!(is_clause_break('、') && !is_clause_break('“'));
     }
 
+    /// Also the escapers as `glossary::render` uses them in hovers.
     #[test]
     fn markdown_is_escaped_inline_and_at_block_starts() {
-        assert_eq!(escape_markdown("习**同志[范文]"), "习\\*\\*同志\\[范文\\]");
-        assert_eq!(escape_markdown_block("1. 第一"), "1\\. 第一");
-        assert_eq!(escape_markdown_block("- 列表"), "\\- 列表");
-        assert_eq!(escape_markdown_block("脱贫"), "脱贫");
+        // (at a block start?, text, escaped)
+        for (block, text, want) in [
+            (false, "习**同志[范文]", "习\\*\\*同志\\[范文\\]"),
+            (false, "习**同志", "习\\*\\*同志"),
+            (false, "a_b [x](y) <b>", "a\\_b \\[x\\](y) \\<b\\>"),
+            (true, "1. 第一", "1\\. 第一"),
+            (true, "- 列表", "\\- 列表"),
+            (true, "脱贫", "脱贫"),
+            (true, "1. 项", "1\\. 项"),
+            (true, "- 项", "\\- 项"),
+            (true, "1+3+3", "1+3+3"),
+        ] {
+            let got = if block {
+                escape_markdown_block(text)
+            } else {
+                escape_markdown(text)
+            };
+            assert_eq!(got, want, "{text}");
+        }
     }
 }

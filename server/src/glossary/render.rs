@@ -142,16 +142,6 @@ pub(crate) fn word(word: &str, essay_count: usize, found: &[Example]) -> String 
 mod tests {
     use super::*;
 
-    /// The shared escapers (`crate::text`) as hovers use them.
-    #[test]
-    fn escapes_what_markdown_would_eat() {
-        assert_eq!(escape("习**同志"), "习\\*\\*同志");
-        assert_eq!(escape("a_b [x](y) <b>"), "a\\_b \\[x\\](y) \\<b\\>");
-        assert_eq!(escape_block("1. 项"), "1\\. 项");
-        assert_eq!(escape_block("- 项"), "\\- 项");
-        assert_eq!(escape_block("1+3+3"), "1+3+3");
-    }
-
     #[test]
     fn bolds_a_char_range_outside_the_bmp_safely() {
         assert_eq!(bolded("𠀀三包即", &(1..3)), "𠀀**三包**即");

@@ -252,18 +252,23 @@ mod tests {
 
     #[test]
     fn inner_clause_drops_unbalanced_quotes_only() {
-        assert_eq!(inner_clause("要做到“摘帽不摘责任"), Some("摘帽不摘责任"));
-        assert_eq!(inner_clause("摘帽不摘监管”"), None);
-        assert_eq!(inner_clause("一个不少”后面"), Some("一个不少"));
-        assert_eq!(inner_clause("让扶贫资料“美化”变为“简化”"), None);
-        assert_eq!(
-            trim_clause("让扶贫资料“美化”变为“简化”"),
-            "让扶贫资料“美化”变为“简化”"
-        );
-        assert_eq!(trim_clause("“美化”"), "美化");
-        assert_eq!(trim_clause(" “一户不落"), "一户不落");
-        assert_eq!(trim_clause("“美化”过的扶贫资料"), "“美化”过的扶贫资料");
-        assert_eq!(trim_clause("一个不少”"), "一个不少");
+        for (clause, want) in [
+            ("要做到“摘帽不摘责任", Some("摘帽不摘责任")),
+            ("摘帽不摘监管”", None),
+            ("一个不少”后面", Some("一个不少")),
+            ("让扶贫资料“美化”变为“简化”", None),
+        ] {
+            assert_eq!(inner_clause(clause), want, "{clause}");
+        }
+        for (clause, want) in [
+            ("让扶贫资料“美化”变为“简化”", "让扶贫资料“美化”变为“简化”"),
+            ("“美化”", "美化"),
+            (" “一户不落", "一户不落"),
+            ("“美化”过的扶贫资料", "“美化”过的扶贫资料"),
+            ("一个不少”", "一个不少"),
+        ] {
+            assert_eq!(trim_clause(clause), want, "{clause}");
+        }
     }
 
     #[test]

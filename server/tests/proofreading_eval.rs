@@ -110,8 +110,10 @@ fn print(name: &str, s: &Score) {
 fn proofreading_eval() {
     let tune = evaluate("tune.tsv");
     let holdout = evaluate("holdout.tsv");
+    let fresh = evaluate("fresh.tsv");
     print("tune", &tune);
     print("holdout", &holdout);
+    print("fresh", &fresh);
     for miss in &tune.misses {
         println!("tune miss: {miss}");
     }

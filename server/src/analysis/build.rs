@@ -273,10 +273,7 @@ impl Analyzer {
                     StockPhrases::with_corpus_phrases(phrases, &settings.extra_stock_phrases)
                 }
                 None => {
-                    let phrases = match texts {
-                        Some(texts) => crate::mining::stock::corpus_phrases_in(&mined, texts),
-                        None => crate::mining::stock::corpus_phrases(&mined),
-                    };
+                    let phrases = user_corpus_phrases(&mined, texts, options.cache.as_ref());
                     StockPhrases::with_corpus_phrases(phrases, &settings.extra_stock_phrases)
                 }
             });
@@ -359,6 +356,43 @@ fn premined_corpus_phrases(corpus: &Corpus) -> Option<Vec<String>> {
             .map(str::to_owned)
             .collect()
     })
+}
+
+/// The corpus stock phrases of `mined` (with user essays): from the cache when it holds them, else
+/// mined and cached. For known `texts`, only those that can match in them: mined first, so that
+/// jieba loads only if one can, and then all of them on another thread for the cache
+/// (`cache::wait_for_writes` waits for it). A cache that cannot be written is not reported: the
+/// index cache, in the same folder, reports it.
+fn user_corpus_phrases(
+    mined: &Arc<Corpus>,
+    texts: Option<&[&str]>,
+    cache: Option<&IndexCache>,
+) -> Vec<String> {
+    use crate::mining::stock;
+    let key = cache.map(|_| stock::cache_key(mined));
+    if let Some(all) = cache.zip(key.as_ref()).and_then(|(c, k)| c.load_phrases(k)) {
+        return match texts {
+            Some(texts) => stock::matching(all, texts),
+            None => all,
+        };
+    }
+    let Some(texts) = texts else {
+        let all = stock::corpus_phrases(mined);
+        if let Some((cache, key)) = cache.zip(key) {
+            let _ = cache.store_phrases(&key, &all);
+        }
+        return all;
+    };
+    let phrases = stock::corpus_phrases_in(mined, texts);
+    if phrases.is_some() {
+        if let Some((cache, key)) = cache.cloned().zip(key) {
+            let mined = mined.clone();
+            crate::cache::write_in_background(move || {
+                let _ = cache.store_phrases(&key, &stock::corpus_phrases(&mined));
+            });
+        }
+    }
+    phrases.unwrap_or_default()
 }
 
 /// The essays mined when the corpus is larger than `budget` user characters: every built-in
@@ -519,6 +553,49 @@ mod tests {
             "{first:?}"
         );
         assert!(!some.is_mined(), "nothing asked for the glossary");
+    }
+
+    /// Mined phrases of user corpora go into the cache, and come out of it the same.
+    #[test]
+    fn corpus_phrases_are_cached() {
+        use crate::mining::stock;
+        let mut corpus = Corpus::builtin();
+        for (i, essay) in Corpus::builtin().essays.iter().enumerate() {
+            corpus.push(
+                format!("体会{i}"),
+                format!("各项工作严重滞后。{}", essay.text),
+                crate::corpus::Origin::File(format!("{i}.txt").into()),
+            );
+        }
+        let corpus = Arc::new(corpus);
+        let all = stock::corpus_phrases(&corpus);
+        assert!(all.contains(&"严重滞后".to_owned()), "{all:?}");
+        let dir = tempfile::tempdir().unwrap();
+        let cache = IndexCache::at(dir.path());
+        let key = stock::cache_key(&corpus);
+        let draft = ["工作严重滞后"];
+        let want = stock::matching(all.clone(), &draft);
+        assert_eq!(want, ["严重滞后"]);
+        // For known texts: the matching phrases now, all of them into the cache meanwhile.
+        assert_eq!(
+            user_corpus_phrases(&corpus, Some(&draft), Some(&cache)),
+            want
+        );
+        assert!(crate::cache::wait_for_writes(
+            std::time::Duration::from_secs(60)
+        ));
+        assert_eq!(cache.load_phrases(&key), Some(all.clone()));
+        // From the cache (a changed entry shows it was read).
+        cache.store_phrases(&key, &["扎实推进".to_owned()]).unwrap();
+        assert_eq!(
+            user_corpus_phrases(&corpus, None, Some(&cache)),
+            ["扎实推进"]
+        );
+        assert!(user_corpus_phrases(&corpus, Some(&draft), Some(&cache)).is_empty());
+        // Without texts: mined in full and stored.
+        std::fs::remove_file(cache.phrases_path(&key)).unwrap();
+        assert_eq!(user_corpus_phrases(&corpus, None, Some(&cache)), all);
+        assert_eq!(cache.load_phrases(&key), Some(all));
     }
 
     #[test]

@@ -5,6 +5,7 @@
 use std::collections::{HashMap, HashSet};
 use std::hash::BuildHasherDefault;
 
+use crate::cache::CacheKey;
 use crate::corpus::Corpus;
 use crate::fingerprint::MixHasher;
 use crate::text::is_clause_break;
@@ -79,15 +80,13 @@ pub fn corpus_phrases(corpus: &Corpus) -> Vec<String> {
 /// so only the stretches of the corpus that do and also occur in a text are candidates
 /// (`candidates`). jieba then tags only the clauses that hold a candidate, and is not loaded at
 /// all when none does — for a draft checked against a user corpus, usually.
-pub fn corpus_phrases_in(corpus: &Corpus, texts: &[&str]) -> Vec<String> {
-    let Some(min_essays) = min_essays(corpus) else {
-        return Vec::new();
-    };
+pub fn corpus_phrases_in(corpus: &Corpus, texts: &[&str]) -> Option<Vec<String>> {
+    let min_essays = min_essays(corpus)?;
     let topic = topic_chars(corpus);
     let wanted = Wanted::of(texts);
     let candidates = candidates(corpus, &topic, &wanted, min_essays);
     if candidates.is_empty() {
-        return Vec::new();
+        return None;
     }
     let mut phrases = mine(corpus, &topic, min_essays, |clause| {
         let mut holds = false;
@@ -98,7 +97,47 @@ pub fn corpus_phrases_in(corpus: &Corpus, texts: &[&str]) -> Vec<String> {
         holds
     });
     phrases.retain(|p| wanted.matches(p));
+    Some(phrases)
+}
+
+/// Of `phrases` (all the corpus phrases), those that can match in `texts`: see
+/// [`corpus_phrases_in`].
+pub fn matching(mut phrases: Vec<String>, texts: &[&str]) -> Vec<String> {
+    let wanted = Wanted::of(texts);
+    phrases.retain(|p| wanted.matches(p));
     phrases
+}
+
+/// Bump when the mining rules change in a way that does not change their result for the
+/// built-in corpus (which `cache_key` covers).
+const MINING_VERSION: u32 = 1;
+
+/// What the corpus phrases of `corpus` are cached under: its essays' titles and texts, and what
+/// else mining depends on — the rules (their version, and their result for the built-in corpus
+/// as kept in `stock-phrases-mined.txt`), jieba's segmentation (the built-in essays' cut, kept
+/// in `seed-words.txt`) and the lists whose words are added to jieba's dictionary.
+pub fn cache_key(corpus: &Corpus) -> CacheKey {
+    let version = format!(
+        "stock phrases {} {MINING_VERSION} {}",
+        env!("CARGO_PKG_VERSION"),
+        corpus.essays.len()
+    );
+    let mut parts: Vec<&str> = vec![&version];
+    parts.extend(
+        [
+            crate::analysis::MINED_STOCK_PHRASES,
+            crate::segment::SEED_WORDS,
+            "phrases.txt",
+            "stock-phrases.txt",
+            "glossary.toml",
+        ]
+        .map(crate::builtin::text),
+    );
+    for essay in &corpus.essays {
+        parts.push(&essay.title);
+        parts.push(&essay.text);
+    }
+    CacheKey::of_strings(parts)
 }
 
 /// Essays a run must recur in; None when the corpus has too few essays for any.
@@ -382,12 +421,18 @@ mod tests {
             let texts = [draft.as_str()];
             let wanted = Wanted::of(&texts);
             let want: Vec<String> = all.iter().filter(|p| wanted.matches(p)).cloned().collect();
-            assert_eq!(corpus_phrases_in(&corpus, &texts), want, "{draft}");
+            assert_eq!(
+                corpus_phrases_in(&corpus, &texts).unwrap_or_default(),
+                want,
+                "{draft}"
+            );
+            assert_eq!(matching(all.clone(), &texts), want);
             some_but_not_all |= !want.is_empty() && want.len() < all.len();
         }
         assert!(some_but_not_all);
-        assert_eq!(corpus_phrases_in(&corpus, &[drafts[1].as_str()]), all);
-        assert!(corpus_phrases_in(&corpus, &[drafts[3].as_str()]).is_empty());
+        assert_eq!(corpus_phrases_in(&corpus, &[drafts[1].as_str()]), Some(all));
+        // Nothing can match: known without jieba.
+        assert_eq!(corpus_phrases_in(&corpus, &[drafts[3].as_str()]), None);
         // Several texts: what matches in any of them.
         let both = [drafts[0].as_str(), drafts[3].as_str()];
         assert_eq!(

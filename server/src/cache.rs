@@ -594,15 +594,6 @@ fn phrases_footer(phrases: &[String]) -> String {
     format!("end {} {}", phrases.len(), key.hex())
 }
 
-/// Runs `work` (which writes to the cache) on another thread; `wait_for_writes` waits for it.
-pub fn write_in_background(work: impl FnOnce() + Send + 'static) {
-    let writing = WriteInProgress::start();
-    std::thread::spawn(move || {
-        let _writing = writing;
-        work();
-    });
-}
-
 /// Waits until no cache write is under way, at most `limit`; true when none is.
 pub fn wait_for_writes(limit: std::time::Duration) -> bool {
     let deadline = std::time::Instant::now() + limit;

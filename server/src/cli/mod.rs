@@ -297,8 +297,6 @@ pub fn check(args: Vec<String>) -> ExitCode {
     } else {
         check_each(&options, &essays, &mut analyzers)
     };
-    // Mined phrases may still be on their way into the cache, for the next run.
-    essay_lsp::cache::wait_for_writes(std::time::Duration::from_secs(10));
     if read_error {
         ExitCode::from(2)
     } else if worst.is_some_and(|s| s <= Severity::Warning) {

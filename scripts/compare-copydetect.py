@@ -6,8 +6,8 @@ Not part of CI. Generates a synthetic corpus and a 20,000-character draft that c
 tools see the same material), then in one run:
 
   * `essay-lsp check --no-builtin --corpus CORPUS --format json DRAFT`, cold (empty cache: it
-    builds and caches the index of a large corpus and the corpus's mined stock phrases) and again
-    with the cache, each --runs times (the median is reported);
+    builds and caches the index of a corpus of a million characters or more) and again with the
+    cache, each --runs times (the median is reported);
   * copydetect with plain-text settings (`copydetect -f -n 13 -g 13`: no tokenisation, k-grams
     of 13 characters, every 13-character run guaranteed) — through `CopyDetector.run()`, the
     comparison the `copydetect` command runs before it writes its HTML report;
@@ -193,7 +193,7 @@ def main():
           f"draft: {len(text)} chars\n")
     print("| tool | wall time | peak RSS | copied stretches | copied chars in the draft |")
     print("| --- | ---: | ---: | ---: | ---: |")
-    print(f"| essay-lsp check (cold: builds and caches the index and mined phrases) | {lsp_wall:.2f} s | {lsp_rss:.0f} MB | {len(lsp_regions)} | {len(lsp_chars)} |")
+    print(f"| essay-lsp check (cold: builds and caches the index) | {lsp_wall:.2f} s | {lsp_rss:.0f} MB | {len(lsp_regions)} | {len(lsp_chars)} |")
     print(f"| essay-lsp check (cached) | {lsp_wall_warm:.2f} s | {lsp_rss_warm:.0f} MB | | |")
     print(f"| copydetect -f -n {NOISE} -g {GUARANTEE} | {cd_wall:.2f} s | {cd_rss:.0f} MB | {len(cd_regions)} | {len(cd_chars)} |")
     print()

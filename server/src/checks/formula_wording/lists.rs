@@ -3,7 +3,7 @@
 
 use std::ops::Range;
 
-use super::{contains, edit, find_all, is_item_sep, only_separators, List};
+use super::{contains, edit, find_all, is_item_sep, is_joiner, only_separators, List};
 use crate::checks::typo::{shape_alike, sound_alike};
 use crate::checks::{Code, Edit, Finding, Fix};
 use crate::text::is_cjk;
@@ -170,7 +170,9 @@ fn check_cluster(
     let wrong = if missing == n - 1 {
         let at = span.end;
         let x = at + 1..at + 1 + wanted.len();
-        (chars.get(at).is_some_and(|&c| is_item_sep(c))
+        (chars
+            .get(at)
+            .is_some_and(|&c| is_item_sep(c) || is_joiner(c))
             && x.end <= chars.len()
             && chars[x.clone()].iter().all(|&c| is_cjk(c))
             && fits(chars, &x, wanted))

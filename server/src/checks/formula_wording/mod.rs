@@ -247,7 +247,6 @@ fn check_line(line: &str) -> Vec<Finding> {
         return Vec::new();
     }
     let formulas = &*FORMULAS;
-    let mut out: Vec<Finding> = Vec::new();
     // Only lists with two items or more on the line, and sayings with a half on it, are
     // compared (one automaton pass each finds them).
     let mut items_seen: HashMap<usize, HashSet<usize>> = HashMap::new();
@@ -256,21 +255,40 @@ fn check_line(line: &str) -> Vec<Finding> {
             items_seen.entry(list).or_default().insert(item);
         }
     }
-    let mut lists: Vec<usize> = items_seen
+    // Lists with more of their items on the line first: where two official lists share items
+    // (the 四个全面 before and after 2020), the one written is the one compared.
+    let mut lists: Vec<(usize, usize)> = items_seen
         .into_iter()
         .filter(|(list, seen)| {
             seen.len() >= 2 && seen.len() + 1 >= formulas.lists[*list].items.len()
         })
-        .map(|(list, _)| list)
+        .map(|(list, seen)| (list, seen.len()))
         .collect();
-    lists.sort_unstable();
-    for list in lists {
-        if let Some(f) = check_list(&chars, &formulas.lists[list]) {
-            out.push(f);
-        }
-    }
+    lists.sort_unstable_by_key(|&(list, seen)| (std::cmp::Reverse(seen), list));
     let norm = normalize(line);
     let norm_text: String = norm.chars.iter().collect();
+    // Where an official list is written exactly, no other list is held against it.
+    let exact: Vec<Range<usize>> = lists
+        .iter()
+        .flat_map(|&(list, _)| {
+            let official = normalize(&formulas.lists[list].official).chars;
+            find_all(&norm.chars, &official)
+                .into_iter()
+                .map(|at| norm.source_range(at, at + official.len()))
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    let overlaps = |a: &Range<usize>, b: &Range<usize>| a.start < b.end && b.start < a.end;
+    let mut out: Vec<Finding> = Vec::new();
+    for (list, _) in lists {
+        if let Some(f) = check_list(&chars, &formulas.lists[list]) {
+            if !exact.iter().any(|e| overlaps(e, &f.range))
+                && !out.iter().any(|o| overlaps(&o.range, &f.range))
+            {
+                out.push(f);
+            }
+        }
+    }
     let mut sayings: Vec<usize> = formulas
         .halves
         .find_overlapping_iter(&norm_text)
@@ -278,23 +296,23 @@ fn check_line(line: &str) -> Vec<Finding> {
         .collect();
     sayings.sort_unstable();
     sayings.dedup();
-    for saying in sayings {
-        out.extend(check_saying(
-            &chars,
-            &norm,
-            &formulas.sayings[saying],
-            formulas,
-        ));
-    }
-    out.sort_by_key(|f| (f.range.start, std::cmp::Reverse(f.range.end)));
+    // A list finding keeps the separators right; a saying that covers it adds nothing.
+    let mut said: Vec<Finding> = sayings
+        .into_iter()
+        .filter_map(|saying| check_saying(&chars, &norm, &formulas.sayings[saying], formulas))
+        .filter(|f| !out.iter().any(|o| overlaps(&o.range, &f.range)))
+        .collect();
+    said.sort_by_key(|f| (f.range.start, std::cmp::Reverse(f.range.end)));
     let mut last_end = 0;
-    out.retain(|f| {
+    said.retain(|f| {
         let keep = f.range.start >= last_end;
         if keep {
             last_end = f.range.end;
         }
         keep
     });
+    out.extend(said);
+    out.sort_by_key(|f| (f.range.start, f.range.end));
     out
 }
 
@@ -312,9 +330,16 @@ fn contains(chars: &[char], needle: &str) -> bool {
     !find_all(chars, &needle).is_empty()
 }
 
-/// Text between two items that is only separators (and spaces).
+/// Text between two items that is only separators (and spaces); 和、及、与 join the last item.
 fn only_separators(s: &[char]) -> bool {
-    !s.is_empty() && s.iter().all(|&c| is_item_sep(c) || c == ' ')
+    !s.is_empty()
+        && s.iter()
+            .all(|&c| is_item_sep(c) || is_joiner(c) || c == ' ')
+}
+
+/// A conjunction that joins the last item of a list (享乐主义和奢靡之风).
+fn is_joiner(c: char) -> bool {
+    matches!(c, '和' | '及' | '与')
 }
 
 fn edit(range: Range<usize>, new_text: impl Into<String>) -> Edit {
@@ -358,6 +383,24 @@ mod tests {
             fixed("江山就是人民，人民就是靠山。"),
             "江山就是人民，人民就是江山。"
         );
+        // A word left out of a long formula.
+        assert_eq!(
+            fixed("坚决维护习近平总书记党中央的核心、全党的核心地位，坚决维护党中央集中统一领导。"),
+            "坚决维护习近平总书记党中央的核心、全党的核心地位，坚决维护党中央权威和集中统一领导。"
+        );
+    }
+
+    #[test]
+    fn list_fixes_keep_separators_and_joiners() {
+        // The list's fix, not the saying's, so the separator comes with the missing item.
+        assert_eq!(
+            fixed("完整、准确、全面贯彻创新、协调、绿色、共享的新发展理念。"),
+            "完整、准确、全面贯彻创新、协调、绿色、开放、共享的新发展理念。"
+        );
+        assert_eq!(
+            fixed("纠治形式主义、官僚主义、享乐主义和奢侈之风。"),
+            "纠治形式主义、官僚主义、享乐主义和奢靡之风。"
+        );
     }
 
     #[test]
@@ -365,6 +408,8 @@ mod tests {
         for line in [
             "“四个意识”是政治意识、大局意识、核心意识、看齐意识。",
             "坚定道路自信、理论自信、制度自信。",
+            // The current 四个全面 is not held to the one before 2020 that shares three items.
+            "协调推进全面建设社会主义现代化国家、全面深化改革、全面依法治国、全面从严治党的战略布局。",
             "江山就是人民，人民就是江山。",
             "扎实推进共同富裕，提高低保标准。",
             "认真学习中央八项规定。",

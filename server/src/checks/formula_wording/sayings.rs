@@ -61,7 +61,12 @@ pub(super) fn check_saying(
     formulas: &Formulas,
 ) -> Option<Finding> {
     let len = saying.chars.len();
-    let max = if len >= 8 { 2 } else { 1 };
+    // A long formula may lose a whole word (权威和); a short one is held closer.
+    let max = match len {
+        20.. => 3,
+        8.. => 2,
+        _ => 1,
+    };
     let window = near_occurrence(&norm.chars, &saying.chars, max)?;
     let written = &norm.chars[window.clone()];
     // The differing part: what is left after the common beginning and end.

@@ -7,7 +7,8 @@
 //!
 //! - the two characters sound alike (the same syllable in their usual readings, tones aside;
 //!   crate `pinyin`) or look alike
-//!   (`corpus/third-party/same-stroke.txt`, pycorrector's 形近字 table); in a three-character
+//!   (`corpus/third-party/same-stroke.txt`, pycorrector's 形近字 table, and
+//!   `stroke-similar.txt`, common characters one stroke apart); in a three-character
 //!   term only the middle character is considered, and
 //! - what is written is not itself a word: neither the run nor any 2–4 character stretch of the
 //!   text through the changed character is in jieba's dictionary with a count of 10 or more
@@ -119,7 +120,9 @@ impl Terms {
         for file in ["phrases.txt", "stock-phrases.txt", "domain-words.txt"] {
             texts.extend(builtin::list(file).map(|l| l.replace('|', "")));
         }
+        // pycorrector's groups, and pairs derived from stroke orders and components.
         let shapes = builtin::list("third-party/same-stroke.txt")
+            .chain(builtin::list("third-party/stroke-similar.txt"))
             .enumerate()
             .flat_map(|(group, line)| {
                 line.split('\t')
@@ -378,6 +381,7 @@ mod tests {
         assert_eq!(fixes("全镇种殖业产值"), vec![(3, "植".to_owned())]);
         assert_eq!(fixes("驻村第一书纪带领"), vec![(5, "记".to_owned())]);
         assert_eq!(fixes("如期实现脱贫摘冒。"), vec![(7, "帽".to_owned())]);
+        assert_eq!(fixes("新建高标淮农田"), vec![(4, "准".to_owned())]);
     }
 
     #[test]
@@ -402,6 +406,10 @@ mod tests {
         assert!(sound_alike('纪', '记'));
         assert!(!sound_alike('赌', '名'));
         assert!(TERMS.look_alike('殖', '植'));
+        // From stroke-similar.txt: one stroke apart.
+        assert!(TERMS.look_alike('准', '淮'));
+        assert!(TERMS.look_alike('体', '休'));
+        assert!(!TERMS.look_alike('体', '名'));
     }
 
     #[test]

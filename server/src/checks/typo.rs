@@ -1,7 +1,7 @@
 //! `typo`: a wrong character in a known term (错别字): 产销赌点 for 产销堵点, 种殖业 for 种植业.
 //!
-//! Known terms are the built-in glossary (terms, variants, items), the official formulas, the
-//! phrase book, the stock phrases and the domain word list (`corpus/domain-words.txt`), cut into
+//! Known terms are the built-in glossary (terms, variants, items), the official formulas and
+//! sayings, the phrase book, the stock phrases and the domain word list (`corpus/domain-words.txt`), cut into
 //! runs of three or more Chinese characters. A run of the text that differs from a known term in
 //! exactly one character is reported when
 //!
@@ -120,6 +120,11 @@ impl Terms {
         for file in ["phrases.txt", "stock-phrases.txt", "domain-words.txt"] {
             texts.extend(builtin::list(file).map(|l| l.replace('|', "")));
         }
+        // The sayings without their sources.
+        texts.extend(
+            builtin::list("sayings.txt")
+                .filter_map(|l| l.split_once('\t').map(|(s, _)| s.to_owned())),
+        );
         // pycorrector's groups, and pairs derived from stroke orders and components.
         let shapes = builtin::list("third-party/same-stroke.txt")
             .chain(builtin::list("third-party/stroke-similar.txt"))

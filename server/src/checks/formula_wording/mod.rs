@@ -7,10 +7,12 @@
 //!   formula's name (“四个自信”) is on the line or the formula has five items or more, since
 //!   writers may quote a part on purpose; glossary lists need their name on the line unless they
 //!   have five items or more. The fix replaces the list with the official wording.
-//! - Fixed sayings: a line of `formulas.txt` (six characters or more, punctuation and width
-//!   ignored) written with one or two characters changed (“人民就是靠山”). A single changed
-//!   character that sounds or looks like the official one is left to `typo`. The fix changes
-//!   those characters.
+//! - Fixed sayings: a line of `formulas.txt` (ten characters or more, or six with two clauses;
+//!   punctuation and width ignored) or of `sayings.txt` (any length, with its source) written
+//!   with one or two characters changed, added or left out (“人民就是靠山”; three in one of
+//!   twenty characters or more: 权威和 left out). A glossary spelling shorter than sixteen
+//!   characters counts with one changed character only. A single changed character that sounds or looks like the official one is
+//!   left to `typo`. The fix changes those characters.
 //!
 //! The check looks at one line at a time.
 //! Lists are compared in `lists.rs`, sayings in `sayings.rs`.
@@ -60,7 +62,10 @@ struct List {
 struct Saying {
     chars: Vec<char>,
     official: String,
-    source: &'static str,
+    source: String,
+    /// A glossary spelling rather than a fixed saying: writers adapt the short ones (平安中国 →
+    /// 平安云岭, 社会化服务 → 精细化服务), so there only one changed character counts.
+    loose: bool,
 }
 
 struct Formulas {
@@ -120,7 +125,8 @@ impl Formulas {
                 sayings.push(Saying {
                     chars: norm,
                     official: line.to_owned(),
-                    source: "官方表述，见 formulas.txt",
+                    source: "官方表述，见 formulas.txt".to_owned(),
+                    loose: false,
                 });
             }
             // A list that qualifies a noun ends at 的: 创新、…、共享的新发展理念.
@@ -183,6 +189,21 @@ impl Formulas {
                 from_glossary: true,
             });
         }
+        // The sayings of `sayings.txt`, whatever their length, with their sources; one also in
+        // formulas.txt is replaced, so the message names the source.
+        for line in crate::builtin::list("sayings.txt") {
+            let Some((text, source)) = line.split_once('\t') else {
+                continue;
+            };
+            let chars = normalize(text).chars;
+            sayings.retain(|s| s.chars != chars);
+            sayings.push(Saying {
+                chars,
+                official: text.trim().to_owned(),
+                source: source.trim().to_owned(),
+                loose: false,
+            });
+        }
         // The glossary's longer spellings are official wordings too (不愁吃、不愁穿，……).
         for text in crate::checks::typo::glossary_fields(&["variants"]) {
             let chars = normalize(&text).chars;
@@ -190,7 +211,8 @@ impl Formulas {
                 sayings.push(Saying {
                     chars,
                     official: text,
-                    source: "见术语表",
+                    source: "见术语表".to_owned(),
+                    loose: true,
                 });
             }
         }
@@ -383,6 +405,18 @@ mod tests {
             fixed("江山就是人民，人民就是靠山。"),
             "江山就是人民，人民就是江山。"
         );
+        // A short saying of sayings.txt, with its source in the message.
+        let found = check_line("正如总书记所说，幸福都是拼搏出来的。");
+        assert_eq!(found.len(), 1);
+        assert!(
+            found[0].message.contains("新年贺词"),
+            "{}",
+            found[0].message
+        );
+        assert_eq!(
+            fixed("正如总书记所说，幸福都是拼搏出来的。"),
+            "正如总书记所说，幸福都是奋斗出来的。"
+        );
         // A word left out of a long formula.
         assert_eq!(
             fixed("坚决维护习近平总书记党中央的核心、全党的核心地位，坚决维护党中央集中统一领导。"),
@@ -412,6 +446,10 @@ mod tests {
             "协调推进全面建设社会主义现代化国家、全面深化改革、全面依法治国、全面从严治党的战略布局。",
             "江山就是人民，人民就是江山。",
             "扎实推进共同富裕，提高低保标准。",
+            // A form in use beside the official one, and adapted glossary spellings.
+            "小事不出村、大事不出乡、矛盾不上交。",
+            "建设更高水平的平安云岭。",
+            "推行网格化管理、精细化服务。",
             "认真学习中央八项规定。",
             "党的十八大把生态文明建设纳入“五位一体”总体布局，与经济建设、政治建设、文化建设、社会建设并列。",
             "𠀀😀统筹推进经济建设、政治建设、文化建设、社会建设、生态文明建设",

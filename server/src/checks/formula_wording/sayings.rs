@@ -63,6 +63,8 @@ pub(super) fn check_saying(
     let len = saying.chars.len();
     // A long formula may lose a whole word (权威和); a short one is held closer.
     let max = match len {
+        // A short glossary spelling is adapted (平安中国 → 平安云岭); a long one is quoted.
+        ..16 if saying.loose => 1,
         20.. => 3,
         8.. => 2,
         _ => 1,

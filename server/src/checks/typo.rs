@@ -1,7 +1,8 @@
 //! `typo`: a wrong character in a known term (错别字): 产销赌点 for 产销堵点, 种殖业 for 种植业.
 //!
 //! Known terms are the built-in glossary (terms, variants, items), the official formulas and
-//! sayings, the phrase book, the stock phrases and the domain word list (`corpus/domain-words.txt`), cut into
+//! sayings, the phrase book, the stock phrases, the domain word list (`corpus/domain-words.txt`)
+//! and common idioms (`corpus/third-party/idioms.txt`, from jieba's dictionary), cut into
 //! runs of three or more Chinese characters. A run of the text that differs from a known term in
 //! exactly one character is reported when
 //!
@@ -117,7 +118,12 @@ impl Terms {
     fn builtin() -> Terms {
         let mut texts = glossary_texts();
         texts.extend(crate::glossary::Formulas::builtin().list().iter().cloned());
-        for file in ["phrases.txt", "stock-phrases.txt", "domain-words.txt"] {
+        for file in [
+            "phrases.txt",
+            "stock-phrases.txt",
+            "domain-words.txt",
+            "third-party/idioms.txt",
+        ] {
             texts.extend(builtin::list(file).map(|l| l.replace('|', "")));
         }
         // The sayings without their sources.
@@ -387,6 +393,9 @@ mod tests {
         assert_eq!(fixes("驻村第一书纪带领"), vec![(5, "记".to_owned())]);
         assert_eq!(fixes("如期实现脱贫摘冒。"), vec![(7, "帽".to_owned())]);
         assert_eq!(fixes("新建高标淮农田"), vec![(4, "准".to_owned())]);
+        // Common idioms are known terms too.
+        assert_eq!(fixes("我们要再接再励。"), vec![(6, "厉".to_owned())]);
+        assert!(fixes("他做事兢兢业业，一丝不苟。").is_empty());
     }
 
     #[test]

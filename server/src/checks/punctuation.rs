@@ -6,7 +6,8 @@
 //! - half-width `( )` around Chinese, and a bracket pair of mixed widths (`(…）`);
 //! - straight quotation marks `"…"` `'…'` around Chinese, and curly ones that do not pair up
 //!   (`“…“`, a `”` with no `“`);
-//! - brackets that close with the wrong partner (`《…〉`);
+//! - brackets that close with the wrong partner (`《…〉`, `《…>`), and a closing book-title mark
+//!   with no opening one;
 //! - doubled punctuation (`，，` `。。` `、、` `；；` `：：` `？？` `！！`).
 //!
 //! Numbers and decimals (3.5公里, 19,862元, 14:30), Latin words and codes, URLs, inline code and
@@ -327,6 +328,16 @@ fn brackets(chars: &[char], protected: &[Range<usize>], out: &mut Vec<Finding>) 
             continue;
         }
         let Some(open) = stack.pop() else {
+            // A book title does not run over lines: a lone closing mark is one too many or
+            // lacks its opening one (where that goes cannot be told, so no fix).
+            if matches!(c, '》' | '〉') {
+                let want = if c == '》' { '《' } else { '〈' };
+                out.push(finding(
+                    i..i + 1,
+                    format!("书名号不配对：“{c}”前面缺少“{want}”"),
+                    None,
+                ));
+            }
             continue; // "1) …" list numbering, or a bracket opened on another line
         };
         let o = chars[open];
@@ -591,6 +602,9 @@ mod tests {
         assert!(check_line("> 引用《条例》的话").is_empty());
         assert!(check_line("打印“Hello, World!”。").is_empty());
         assert!(check_line("书名是《Hello World!》").is_empty());
+        let lone = check_line("学习了《论党的自我革命》一书》。");
+        assert_eq!(lone.len(), 1);
+        assert_eq!(lone[0].range, 14..15);
         let lone = check_line("写下要把群众的事当成自己的事”，然后");
         assert_eq!(lone.len(), 1);
         assert!(lone[0].fixes.is_empty());

@@ -10,8 +10,9 @@
 //!   with no opening one;
 //! - doubled punctuation (`，，` `。。` `、、` `；；` `：：` `？？` `！！`).
 //!
-//! Numbers and decimals (3.5公里, 19,862元, 14:30), Latin words and codes, URLs, inline code and
-//! markdown syntax keep their ASCII. The check looks at one line at a time.
+//! Numbers and decimals (3.5公里, 19,862元, 14:30), Latin words and codes, the marks that end a
+//! Latin phrase of several words (“Hello, World!”), URLs, inline code and markdown syntax keep
+//! their ASCII. The check looks at one line at a time.
 
 use std::ops::Range;
 use std::sync::Once;

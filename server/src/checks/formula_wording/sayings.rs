@@ -2,7 +2,7 @@
 
 use std::ops::Range;
 
-use super::{edit, find_all, Formulas, Saying};
+use super::{edit, find_all, typo_claims, Formulas, Saying};
 use crate::checks::typo::{shape_alike, sound_alike};
 use crate::checks::{Code, Finding, Fix};
 use crate::text::is_cjk;
@@ -119,9 +119,13 @@ pub(super) fn check_saying(
             return None;
         }
     }
-    // One character that sounds or looks like the official one: a typo, for `typo`.
+    // One character that sounds or looks like the official one: a typo, for `typo` — where
+    // `typo` reports it; where the written form is a word there, it is a changed word.
     if let ([h], [w]) = (have, want) {
-        if sound_alike(*h, *w) || shape_alike(*h, *w) {
+        let at = norm
+            .source_range(window.start + pre, window.start + pre + 1)
+            .start;
+        if (sound_alike(*h, *w) || shape_alike(*h, *w)) && typo_claims(chars, at) {
             return None;
         }
     }

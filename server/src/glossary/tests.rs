@@ -263,7 +263,11 @@ fn announces_count(term: &str) -> bool {
         .copied()
         .eq("一二三四五六七八九".chars().take(segments));
     let one_inside = numerals[..numerals.len().saturating_sub(1)].contains(&'一');
-    segments >= 2 && !all_one && (ordinal || !one_inside)
+    // A last segment 一 + two or more chars is a set phrase, not a counted item (两岸一家亲,
+    // against 三会一课 and 两学一做).
+    let last_len = chars.len() - 1 - chars.iter().rposition(|&c| is_numeral(c)).unwrap_or(0);
+    let phrase_tail = numerals.last() == Some(&'一') && last_len >= 2;
+    segments >= 2 && !all_one && (ordinal || (!one_inside && !phrase_tail))
 }
 
 #[test]
@@ -274,6 +278,7 @@ fn builtin_entries_follow_the_data_rules() {
     assert!(announces_count("三会一课"));
     assert!(!announces_count("一村一品"));
     assert!(!announces_count("一国两制"));
+    assert!(!announces_count("两岸一家亲"));
     assert!(announces_count("两学一做"));
     assert!(announces_count("一核二看三比四评五公示"));
     assert!(!announces_count("第一书记"));

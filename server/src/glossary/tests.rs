@@ -814,6 +814,20 @@ fn hover_on_a_long_line_reads_a_window_and_agrees_with_the_whole_line() {
 }
 
 #[test]
+fn a_term_written_with_quotes_is_found_on_its_quotes_too() {
+    // The closing quote inside 新时代“枫桥经验” belongs to the term.
+    let info = hover("推广新时代“枫桥经验”。", 10).unwrap();
+    assert_eq!(info.range, 2..11);
+    assert_eq!(title(&info), heading("新时代“枫桥经验”", "机制"));
+    // Quotes that enclose a term exactly are part of its range.
+    let info = hover("胸怀“国之大者”", 2).unwrap();
+    assert_eq!(info.range, 0..8);
+    let info = hover("深刻领悟“两个确立”的决定性意义", 4).unwrap();
+    assert_eq!(info.range, 4..10);
+    assert_eq!(title(&info), heading("两个确立", "政策"));
+}
+
+#[test]
 fn a_sub_word_of_a_longer_term_or_formula_gets_the_longer_one() {
     // 三保障 inside 两不愁三保障.
     let info = hover("稳定实现两不愁三保障", 8).unwrap();

@@ -822,7 +822,7 @@ fn a_term_written_with_quotes_is_found_on_its_quotes_too() {
     // Quotes that enclose a term exactly are part of its range.
     let info = hover("胸怀“国之大者”", 2).unwrap();
     assert_eq!(info.range, 0..8);
-    let info = hover("深刻领悟“两个确立”的决定性意义", 4).unwrap();
+    let info = hover("坚决拥护“两个确立”。", 4).unwrap();
     assert_eq!(info.range, 4..10);
     assert_eq!(title(&info), heading("两个确立", "政策"));
 }

@@ -102,10 +102,7 @@ fn print(part: &str, s: &Score) {
 
 /// Fails unless `s` meets the goals of issue 14.
 fn assert_goals(part: &str, s: &Score) {
-    assert!(
-        s.empty >= 50 && s.concrete >= 50,
-        "{part} set too small"
-    );
+    assert!(s.empty >= 50 && s.concrete >= 50, "{part} set too small");
     assert!(
         s.recall() >= MIN_RECALL,
         "{part} recall {:.1}% < {:.0}%",

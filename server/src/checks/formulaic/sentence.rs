@@ -444,7 +444,8 @@ impl Marks<'_> {
         }
         for &(s, e) in self.suffixes {
             let (s, e) = (s as usize, e as usize);
-            if (s..e).any(|i| self.blocked(i)) {
+            // An official name may start at the ending (灵台县委: a county's committee).
+            if (s..e).any(|i| self.mask[i - a] & (STOCK | WORD) != 0) {
                 continue;
             }
             let before = (a..s).rev().take_while(|&i| self.uncovered(i)).count();

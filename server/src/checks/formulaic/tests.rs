@@ -301,9 +301,12 @@ fn seed_findings_are_few() {
         eprintln!("{sentence}\n    {message}");
     }
     eprintln!("{} of {total} seed sentences flagged", found.len());
-    // Reference essays of the genre: some of it is 套话 (36 of 381 sentences when this was
-    // written, read one by one), most of it must stand.
-    assert!(found.len() <= total / 8, "{found:?}");
+    // Reference essays of the genre: some of it is 套话, most of it must stand. 36 of 381
+    // sentences were flagged when this was written; 48 after the lexicon was broadened to the
+    // genre at large (issue 14), read one by one: about 40 are pledges, significance and
+    // problem lists with nothing checkable, the rest official-register lists of vague measures
+    // and two opinions. A seventh is the line no broadening may cross.
+    assert!(found.len() <= total / 7, "{found:?}");
     assert!(found.len() >= 10, "{found:?}");
 }
 

@@ -8,12 +8,14 @@
 //! - neutral text: official formulas (`corpus/formulas.txt`), official names
 //!   (`corpus/official-names.txt`) and the glossary's policies and slogans (the topic itself:
 //!   乡村振兴, 精准扶贫), which a writer must use and which count as neither filler nor
-//!   information;
+//!   information, and the fields of work the genre writes about (`corpus/topic-words.txt`:
+//!   金融, 水利, 信访工作), its subject matter;
 //! - named mechanisms, bodies, documents and figures of the glossary (三会一课, 第一书记), and
 //!   the items of its numbered formulas when two of one formula are spelled out: information a
 //!   reader can check;
 //! - measure words and units (`corpus/measure-words.txt`), which make a numeral a quantity, and
-//!   the endings of place and unit names (`corpus/name-suffixes.txt`).
+//!   the endings of place and unit names (`corpus/name-suffixes.txt`) and of programme names
+//!   (`corpus/programme-words.txt`).
 
 use std::collections::{HashMap, HashSet};
 
@@ -62,6 +64,8 @@ pub(super) enum Role {
     Measure,
     /// Ends the name of a place or unit (县, 合作社).
     Suffix,
+    /// Ends the name of a programme (工程, 行动).
+    Programme,
 }
 
 /// An automaton match in folded char indices.
@@ -92,6 +96,8 @@ const MEASURE_WORDS: &str = "measure-words.txt";
 const NAME_SUFFIXES: &str = "name-suffixes.txt";
 const FORMULAS: &str = "formulas.txt";
 const OFFICIAL_NAMES: &str = "official-names.txt";
+const TOPIC_WORDS: &str = "topic-words.txt";
+const PROGRAMME_WORDS: &str = "programme-words.txt";
 
 #[derive(Default)]
 struct Builder {
@@ -176,7 +182,8 @@ impl Lexicon {
         }
         let small = builtin::list(MEASURE_WORDS)
             .map(|w| (w, Role::Measure))
-            .chain(builtin::list(NAME_SUFFIXES).map(|w| (w, Role::Suffix)));
+            .chain(builtin::list(NAME_SUFFIXES).map(|w| (w, Role::Suffix)))
+            .chain(builtin::list(PROGRAMME_WORDS).map(|w| (w, Role::Programme)));
         for (word, role) in small {
             let chars = fold(word).0;
             if !chars.is_empty() && !outside_bmp(std::slice::from_ref(&chars)) {
@@ -185,7 +192,8 @@ impl Lexicon {
         }
         let listed = builtin::list(FORMULAS)
             .chain(builtin::list(OFFICIAL_NAMES))
-            .map(|t| (t.to_owned(), 2, Role::Neutral));
+            .map(|t| (t.to_owned(), 2, Role::Neutral))
+            .chain(builtin::list(TOPIC_WORDS).map(|t| (t.to_owned(), 2, Role::Topic)));
         // Two-char glossary short forms are too ambiguous to count.
         let terms = glossary_terms().into_iter().map(|(t, category)| {
             let role = if NAMED_CATEGORIES.contains(&category.as_str()) {

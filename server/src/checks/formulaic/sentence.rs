@@ -3,7 +3,9 @@
 //! Each sentence's folded characters are marked from the automaton's hits: neutral (a formula,
 //! an official name, a glossary term), stock phrase, empty word (two chars or more), function
 //! word (one char). What no list covers is possible information, and so are quantities (a digit,
-//! a numeral with a measure word), book titles 《…》 and quoted names “…” that no list covers.
+//! a numeral with a measure word), book titles 《…》, quoted names “…” that no list covers, and
+//! programme names (uncovered words before 工程, 行动 …). A quotation (quoted speech, with a
+//! clause in it) is set aside like a formula.
 //! With neutral text set aside, a sentence is empty when
 //!
 //! - it carries no quantity, title or quoted name,
@@ -25,7 +27,7 @@ use crate::text::is_statement_end;
 /// formula on its own) are not judged.
 pub const MIN_CONTENT: usize = 6;
 /// Largest share of a sentence's chars that no list covers in an empty sentence.
-pub const MAX_RESIDUAL: f64 = 0.2;
+pub const MAX_RESIDUAL: f64 = 0.25;
 /// How much more uncovered text a sentence may hold per share of it that stock phrases fill.
 pub const STOCK_WEIGHT: f64 = 0.3;
 /// Smallest share of a sentence's chars covered by stock phrases and empty words (function
@@ -38,6 +40,12 @@ pub const PARAGRAPH_MIN_EMPTY: usize = 2;
 /// Shortest formula item (folded chars) whose spelling-out cites the formula: 扶持对象精准 does,
 /// 获得感 is a word.
 const MIN_CITED_ITEM: u32 = 4;
+/// Items of one formula that cite it whatever their length …
+const MIN_CITED_ITEMS: usize = 3;
+/// … or, fewer, their total length in folded chars.
+const MIN_CITED_CHARS: u32 = 10;
+/// How many folded chars before a programme's name ending may hold its uncovered name.
+const PROGRAMME_WINDOW: usize = 6;
 /// Phrases named in a message; the rest are summarised.
 const MAX_NAMED: usize = 5;
 /// Chinese numerals: with a measure word after them they make a quantity.
@@ -203,6 +211,7 @@ fn judge(
     let mut words: Vec<(u32, u32, u32)> = Vec::new();
     let mut measures: Vec<u32> = Vec::new();
     let mut suffixes: Vec<(u32, u32)> = Vec::new();
+    let mut programmes: Vec<u32> = Vec::new();
     let mut named: Vec<(u32, u32)> = Vec::new();
     let mut items: Vec<(u32, u32, u32)> = Vec::new();
     let mut terms: Vec<(u32, u32)> = Vec::new();
@@ -227,6 +236,7 @@ fn judge(
                 Role::Empty(_) => mark(hit.start, hit.end, FUNCTION),
                 Role::Measure => measures.push(hit.start),
                 Role::Suffix => suffixes.push((hit.start, hit.end)),
+                Role::Programme => programmes.push(hit.start),
                 Role::Named => named.push((hit.start, hit.end)),
                 Role::Item(formula) => {
                     mark(hit.start, hit.end, FORMULA);
@@ -274,6 +284,18 @@ fn judge(
             }
         }
     }
+    // A quotation (quoted text with a clause in it: 习近平总书记指出，“…，…”) is cited wording,
+    // neither filler nor information, like a formula; a quoted name (“土专家”) is information.
+    let (from, to) = source_span(origin, text, a, b);
+    for q in quoted(&text[from..to], from) {
+        if is_quotation(&text[q.clone()]) {
+            for i in a..b {
+                if q.contains(&(origin[i] as usize)) {
+                    mask[i - a] |= FORMULA;
+                }
+            }
+        }
+    }
     let content = mask.iter().filter(|&&m| m & NEUTRAL == 0).count();
     let not_empty = Judged {
         content,
@@ -297,9 +319,10 @@ fn judge(
     if residual as f64 > allowed * content as f64 || (filler as f64) < MIN_FILLER * content as f64 {
         return not_empty;
     }
-    // Two items of one numbered formula, spelled out (not as part of its name, 获得感、幸福感、
-    // 安全感) and long enough to be a clause of it: the sentence cites its content.
-    let mut cited: Vec<u32> = items
+    // Items of one numbered formula spelled out (not as part of its name, 获得感、幸福感、安全感),
+    // each long enough to be a clause of it: three of them, or two long ones (扶持对象精准、项目
+    // 安排精准), cite its content. Two short ones are the genre's pairing (反对形式主义、官僚主义).
+    let mut cited: Vec<(u32, u32)> = items
         .iter()
         .filter(|&&(_, s, e)| {
             e - s >= MIN_CITED_ITEM
@@ -307,10 +330,12 @@ fn judge(
                     .iter()
                     .any(|&(ts, te)| ts <= s && e <= te && te - ts > e - s)
         })
-        .map(|&(formula, _, _)| formula)
+        .map(|&(formula, s, e)| (formula, e - s))
         .collect();
-    cited.sort_unstable();
-    if cited.windows(2).any(|w| w[0] == w[1]) {
+    cited.sort_unstable_by_key(|&(formula, _)| formula);
+    if cited.chunk_by(|x, y| x.0 == y.0).any(|run| {
+        run.len() >= MIN_CITED_ITEMS || (run.len() == 2 && run[0].1 + run[1].1 >= MIN_CITED_CHARS)
+    }) {
         return not_empty;
     }
     let marks = Marks {
@@ -318,6 +343,7 @@ fn judge(
         a,
         measures: &measures,
         suffixes: &suffixes,
+        programmes: &programmes,
         named: &named,
     };
     if marks.has_information(chars, origin, text) {
@@ -361,6 +387,8 @@ struct Marks<'m> {
     measures: &'m [u32],
     /// Place and unit name endings.
     suffixes: &'m [(u32, u32)],
+    /// Starts of programme name endings.
+    programmes: &'m [u32],
     /// Named glossary terms.
     named: &'m [(u32, u32)],
 }
@@ -416,7 +444,8 @@ impl Marks<'_> {
         }
         for &(s, e) in self.suffixes {
             let (s, e) = (s as usize, e as usize);
-            if (s..e).any(|i| self.blocked(i)) {
+            // An official name may start at the ending (灵台县委: a county's committee).
+            if (s..e).any(|i| self.mask[i - a] & (STOCK | WORD) != 0) {
                 continue;
             }
             let before = (a..s).rev().take_while(|&i| self.uncovered(i)).count();
@@ -424,8 +453,19 @@ impl Marks<'_> {
                 return true;
             }
         }
-        let from = origin[a] as usize;
-        let to = origin[b - 1] as usize + 1;
+        // A programme's name: uncovered words shortly before its ending (整村推进工程), the
+        // ending itself no part of a stock phrase.
+        for &p in self.programmes {
+            let p = p as usize;
+            if self.mask[p - a] & STOCK != 0 {
+                continue;
+            }
+            let window = p.saturating_sub(PROGRAMME_WINDOW).max(a)..p;
+            if window.filter(|&i| self.uncovered(i)).count() >= 2 {
+                return true;
+            }
+        }
+        let (from, to) = source_span(origin, text, a, b);
         let source = &text[from..to];
         if source.contains(&'《') {
             return true;
@@ -435,6 +475,29 @@ impl Marks<'_> {
             && (a..b)
                 .any(|i| self.open(i) && quotes.iter().any(|q| q.contains(&(origin[i] as usize))))
     }
+}
+
+/// The source chars of the folded chars `a..b`, with the closing marks right after them (the
+/// last word of a sentence may be quoted: 推行了“首违不罚”。).
+fn source_span(origin: &[u32], text: &[char], a: usize, b: usize) -> (usize, usize) {
+    let from = origin[a] as usize;
+    let mut to = origin[b - 1] as usize + 1;
+    while to < text.len() && is_closing(text[to]) {
+        to += 1;
+    }
+    (from, to)
+}
+
+/// Quoted text this long or longer is a quotation even without a clause mark in it.
+const QUOTATION_MIN_CHARS: usize = 16;
+
+/// Quoted words that are a quotation rather than a name: a clause of speech (a comma or colon
+/// in it) or long. Names with 、 stay names (“街乡吹哨、部门报到”).
+fn is_quotation(quoted: &[char]) -> bool {
+    quoted.len() >= QUOTATION_MIN_CHARS
+        || quoted
+            .iter()
+            .any(|c| matches!(c, '，' | ',' | '：' | ':' | '；' | ';'))
 }
 
 /// Char ranges (offset by `from`) inside paired quotation marks.

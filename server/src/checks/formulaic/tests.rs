@@ -301,9 +301,12 @@ fn seed_findings_are_few() {
         eprintln!("{sentence}\n    {message}");
     }
     eprintln!("{} of {total} seed sentences flagged", found.len());
-    // Reference essays of the genre: some of it is 套话 (36 of 381 sentences when this was
-    // written, read one by one), most of it must stand.
-    assert!(found.len() <= total / 8, "{found:?}");
+    // Reference essays of the genre: some of it is 套话, most of it must stand. 36 of 381
+    // sentences were flagged when this was written; 48 after the lexicon was broadened to the
+    // genre at large (issue 14), read one by one: about 40 are pledges, significance and
+    // problem lists with nothing checkable, the rest official-register lists of vague measures
+    // and two opinions. A seventh is the line no broadening may cross.
+    assert!(found.len() <= total / 7, "{found:?}");
     assert!(found.len() >= 10, "{found:?}");
 }
 
@@ -362,4 +365,49 @@ fn three_checks_on_20000_chars() {
          formulaic {f:.3} ms, total {:.3} ms",
         p + b + f
     );
+}
+
+#[test]
+fn a_quotation_is_cited_wording_and_a_quoted_name_is_information() {
+    // Quoted speech (a clause in it) is set aside like a formula: what is left is judged.
+    let quoting = "习近平总书记指出，“扶贫开发贵在精准，重在精准，成败之举在于精准”。";
+    assert!(flagged(stock(), quoting).is_empty(), "{quoting}");
+    let empty =
+        "学习了“绿水青山就是金山银山，冰天雪地也是金山银山”的论述后，我深受教育、倍受鼓舞。";
+    assert_eq!(flagged(stock(), empty).len(), 1, "{empty}");
+    // A quoted name at the end of a sentence is information, its closing mark after the words.
+    let named = "我们要进一步加强领导，切实推行“首违不罚”。";
+    assert!(flagged(stock(), named).is_empty(), "{named}");
+}
+
+#[test]
+fn a_programme_named_by_its_ending_is_information() {
+    let named = "我们要大力实施村庄清洁工程，不断提升工作水平。";
+    assert!(flagged(stock(), named).is_empty(), "{named}");
+    // An ending after empty words names nothing.
+    for empty in [
+        "我们要以实际行动推动各项工作落地见效。",
+        "深入开展专项行动，切实形成齐抓共管的良好局面。",
+    ] {
+        assert_eq!(flagged(stock(), empty).len(), 1, "{empty}");
+    }
+}
+
+#[test]
+fn two_short_items_of_a_formula_are_the_genres_pairing() {
+    // 形式主义、官僚主义 are two of the 四风, named together in every pledge.
+    let pledge = "要牢固树立正确的政绩观，坚决反对形式主义、官僚主义。";
+    assert_eq!(flagged(stock(), pledge).len(), 1, "{pledge}");
+}
+
+#[test]
+fn the_field_of_work_is_the_topic_not_information() {
+    for empty in [
+        "金融是国民经济的血脉，防范化解金融风险是一项长期而重要的任务。",
+        "信访工作是党的群众工作的重要组成部分，是了解社情民意的重要窗口。",
+    ] {
+        assert_eq!(flagged(stock(), empty).len(), 1, "{empty}");
+    }
+    let concrete = "金融办给全村种粮大户发放了贴息贷款，信访局把接待室搬到了一楼。";
+    assert!(flagged(stock(), concrete).is_empty(), "{concrete}");
 }

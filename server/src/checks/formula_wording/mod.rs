@@ -129,10 +129,11 @@ impl Formulas {
                     loose: false,
                 });
             }
-            // A list that qualifies a noun ends at 的: 创新、…、共享的新发展理念.
+            // A list that qualifies a noun ends at 的: 创新、…、共享的新发展理念. Not when the
+            // other items hold a 的 too: then it is inside each item (是否有利于提高人民的生活水平).
             let list_part = match line.rsplit_once(is_item_sep) {
                 Some((head, last)) => match last.char_indices().find(|&(_, c)| c == '的') {
-                    Some((at, _)) if at > 0 && head.len() < line.len() => {
+                    Some((at, _)) if at > 0 && head.len() < line.len() && !head.contains('的') => {
                         &line[..line.len() - last.len() + at]
                     }
                     _ => line,
@@ -448,6 +449,11 @@ mod tests {
         assert_eq!(
             fixed("完整、准确、全面贯彻创新、协调、绿色、共享的新发展理念。"),
             "完整、准确、全面贯彻创新、协调、绿色、开放、共享的新发展理念。"
+        );
+        // Items that hold a 的 each are whole items, so their order is checked to the end.
+        assert_eq!(
+            fixed("要看是否有利于发展社会主义社会的生产力、是否有利于提高人民的生活水平、是否有利于增强社会主义国家的综合国力。"),
+            "要看是否有利于发展社会主义社会的生产力、是否有利于增强社会主义国家的综合国力、是否有利于提高人民的生活水平。"
         );
         assert_eq!(
             fixed("纠治形式主义、官僚主义、享乐主义和奢侈之风。"),

@@ -224,21 +224,38 @@ impl Analyzer {
                 problems,
             }
         })));
-        let (stock, index, wording) = std::thread::scope(|s| {
-            let stock = s.spawn(|| match premined {
-                Some(phrases) => {
-                    StockPhrases::with_corpus_phrases(phrases, &settings.extra_stock_phrases)
-                }
-                None => StockPhrases::build(&mined, &settings.extra_stock_phrases),
+        // With the built-in corpus alone, mining needs no jieba and is what hover and completion
+        // wait for: it starts first, on a core of its own, while the checks' automata are built
+        // on the other one (one thread after the other, so as not to take mining's core).
+        // Mining a user corpus loads jieba and would slow the index build: it waits until the
+        // build is done (or runs beside it when glossary files' problems must be waited for).
+        let mine_first = premined.is_some();
+        if mine_first {
+            let early = mining.clone();
+            std::thread::spawn(move || {
+                LazyLock::force(&early);
             });
-            // The automata the checks share, built on the other core while this one indexes:
-            // otherwise the first check would build them.
-            let wording = s.spawn(|| {
+        }
+        let (stock, index, wording) = std::thread::scope(|s| {
+            // The automata the checks share: otherwise the first check would build them.
+            let shared = || {
                 let wording = crate::checks::wording::Wording::shared(&settings.glossary_paths);
                 crate::checks::prepare();
                 wording
+            };
+            let automata = s.spawn(move || match premined {
+                Some(phrases) => (
+                    StockPhrases::with_corpus_phrases(phrases, &settings.extra_stock_phrases),
+                    shared(),
+                ),
+                // Mining the corpus's stock phrases takes a while: the rest beside it.
+                None => std::thread::scope(|inner| {
+                    let wording = inner.spawn(shared);
+                    let stock = StockPhrases::build(&mined, &settings.extra_stock_phrases);
+                    (stock, wording.join().expect("wording build"))
+                }),
             });
-            if eager {
+            if eager && !mine_first {
                 let mining = mining.clone();
                 s.spawn(move || {
                     LazyLock::force(&mining);
@@ -247,17 +264,18 @@ impl Analyzer {
             report(Stage::Indexing, 0);
             let index = build_index(&corpus, options.cache.as_ref(), &mut build);
             report(Stage::Mining, 0);
-            let stock = stock.join().expect("stock phrases build");
-            let wording = wording.join().expect("wording build");
+            let (stock, wording) = automata.join().expect("checks' automata build");
             (stock, index, wording)
         });
         let problems = if eager {
             LazyLock::force(&mining).problems.clone()
         } else {
-            let background = mining.clone();
-            std::thread::spawn(move || {
-                LazyLock::force(&background);
-            });
+            if !mine_first {
+                let background = mining.clone();
+                std::thread::spawn(move || {
+                    LazyLock::force(&background);
+                });
+            }
             Vec::new()
         };
         report(Stage::Mining, 1);

@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use aho_corasick::AhoCorasick;
+use daachorse::CharwiseDoubleArrayAhoCorasick;
 
 use super::curated;
 use super::{Entry, Follow, PhraseBook, SuggestionKind};
@@ -154,14 +154,22 @@ fn measure(corpus: &Corpus, probes: &[String]) -> Vec<Usage> {
     if probes.is_empty() {
         return usage;
     }
-    let ac = AhoCorasick::new(probes).expect("phrase probes build an automaton");
+    // Probes are distinct (one id per text); an empty one would match nowhere in particular.
+    let ac: CharwiseDoubleArrayAhoCorasick<u32> = CharwiseDoubleArrayAhoCorasick::with_values(
+        probes
+            .iter()
+            .enumerate()
+            .filter(|(_, p)| !p.is_empty())
+            .map(|(i, p)| (p.as_str(), i as u32)),
+    )
+    .expect("phrase probes build an automaton");
     for essay in &corpus.essays {
         let norm = normalize(&essay.text);
         let text: String = norm.chars.iter().collect();
         // Byte offset of each normalised char, to turn match offsets into char offsets.
         let starts: Vec<usize> = text.char_indices().map(|(i, _)| i).collect();
         for m in ac.find_overlapping_iter(&text) {
-            let u = &mut usage[m.pattern().as_usize()];
+            let u = &mut usage[m.value() as usize];
             u.count += 1;
             if u.last_essay != Some(essay.id) {
                 u.last_essay = Some(essay.id);

@@ -2,8 +2,9 @@
 //! and mining the glossary, the phrase book and the corpus stock phrases.
 
 use std::ops::Deref;
+use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, LazyLock};
+use std::sync::{Arc, LazyLock, OnceLock};
 
 use super::line_cache::LineCache;
 use super::Analyzer;
@@ -208,22 +209,11 @@ impl Analyzer {
         let glossary_paths = settings.glossary_paths.clone();
         let eager = !glossary_paths.is_empty();
         let mined = Arc::new(mined);
-        let for_mining = mined.clone();
-        let ready = Arc::new(AtomicBool::new(false));
-        let set_ready = ready.clone();
-        let mining: Arc<LazyLock<Mined, MineFn>> = Arc::new(LazyLock::new(Box::new(move || {
-            // Segmented once for both miners.
-            let words = crate::mining::Segmented::of(&for_mining);
-            let (glossary, problems) = Glossary::load_from(&words, &glossary_paths);
-            let terms = glossary.terms_and_variants();
-            let phrases = PhraseBook::build_from(&words, &terms);
-            set_ready.store(true, Ordering::Release);
-            Mined {
-                glossary,
-                phrases,
-                problems,
-            }
-        })));
+        let (mining, ready) = if premined.is_some() && !eager && is_builtin(&corpus) {
+            builtin_mining()
+        } else {
+            mining_cell(mined.clone(), glossary_paths)
+        };
         // With the built-in corpus alone, mining needs no jieba and is what hover and completion
         // wait for: it starts first, on a core of its own, while the checks' automata are built
         // on the other one (one thread after the other, so as not to take mining's core).
@@ -310,6 +300,64 @@ impl Analyzer {
     pub fn wait_mined(&self) {
         LazyLock::force(&self.glossary.cell);
     }
+}
+
+/// A glossary and phrase book being mined (dereferencing waits), and whether they are there.
+type MiningCell = (Arc<LazyLock<Mined, MineFn>>, Arc<AtomicBool>);
+
+/// Mines `corpus` (glossary with the files `glossary_paths`, phrase book) when first forced.
+fn mining_cell(corpus: Arc<Corpus>, glossary_paths: Vec<PathBuf>) -> MiningCell {
+    let ready = Arc::new(AtomicBool::new(false));
+    let set_ready = ready.clone();
+    let cell: Arc<LazyLock<Mined, MineFn>> = Arc::new(LazyLock::new(Box::new(move || {
+        // Segmented once for both miners.
+        let words = crate::mining::Segmented::of(&corpus);
+        let (glossary, problems) = Glossary::load_from(&words, &glossary_paths);
+        let terms = glossary.terms_and_variants();
+        let phrases = PhraseBook::build_from(&words, &terms);
+        set_ready.store(true, Ordering::Release);
+        Mined {
+            glossary,
+            phrases,
+            problems,
+        }
+    })));
+    (cell, ready)
+}
+
+/// The glossary and phrase book of the built-in corpus without glossary files: the same for
+/// every analyzer of the built-in corpus alone, so mined once per process (and rebuilding an
+/// analyzer after a settings change does not mine again).
+fn builtin_mining() -> MiningCell {
+    static BUILTIN: OnceLock<MiningCell> = OnceLock::new();
+    BUILTIN
+        .get_or_init(|| mining_cell(Arc::new(Corpus::builtin()), Vec::new()))
+        .clone()
+}
+
+/// Whether `corpus` is the built-in corpus, essay for essay (the mined data index its essays).
+fn is_builtin(corpus: &Corpus) -> bool {
+    let builtin = Corpus::builtin();
+    corpus.essays.len() == builtin.essays.len()
+        && corpus
+            .essays
+            .iter()
+            .zip(&builtin.essays)
+            .all(|(a, b)| a.is_builtin() && a.id == b.id && a.text == b.text)
+}
+
+/// Starts building, each on a thread of its own, what an analyzer of the built-in corpus alone
+/// needs and every such analyzer shares: the glossary and phrase book, and the checks'
+/// automata. A language server whose settings name no corpus or glossary calls it as it starts,
+/// before any document asks for an analyzer, so that hover and completion are ready sooner.
+pub fn warm_up() {
+    std::thread::spawn(|| {
+        LazyLock::force(&builtin_mining().0);
+    });
+    std::thread::spawn(|| {
+        crate::checks::wording::Wording::shared(&[]);
+        crate::checks::prepare();
+    });
 }
 
 /// `corpus/stock-phrases-mined.txt`: `formulaic::corpus_phrases` of the built-in corpus, mined
@@ -442,6 +490,27 @@ mod tests {
             crate::corpus::Origin::File("mine.txt".into()),
         );
         assert_eq!(premined_corpus_phrases(&with_user), None);
+    }
+
+    #[test]
+    fn analyzers_of_the_builtin_corpus_share_one_mining() {
+        let settings = Settings::default();
+        let (a, _) = Analyzer::from_corpus(Corpus::builtin(), &settings);
+        let (b, _) = Analyzer::from_corpus(Corpus::builtin(), &settings);
+        assert!(Arc::ptr_eq(&a.glossary.cell, &b.glossary.cell));
+        assert!(Arc::ptr_eq(&a.phrases.cell, &builtin_mining().0));
+        let mut with_user = Corpus::builtin();
+        with_user.push(
+            "mine".to_owned(),
+            "我的文章".to_owned(),
+            crate::corpus::Origin::File("mine.txt".into()),
+        );
+        assert!(!is_builtin(&with_user));
+        let (c, _) = Analyzer::from_corpus(with_user, &settings);
+        assert!(!Arc::ptr_eq(&a.glossary.cell, &c.glossary.cell));
+        let mut other_text = Corpus::builtin();
+        other_text.essays[0].text.push('。');
+        assert!(!is_builtin(&other_text));
     }
 
     #[test]

@@ -331,13 +331,19 @@ fn mining_cell(corpus: Arc<Corpus>, glossary_paths: Vec<PathBuf>) -> MiningCell 
 fn builtin_mining() -> MiningCell {
     static BUILTIN: OnceLock<MiningCell> = OnceLock::new();
     BUILTIN
-        .get_or_init(|| mining_cell(Arc::new(Corpus::builtin()), Vec::new()))
+        .get_or_init(|| mining_cell(builtin_corpus(), Vec::new()))
         .clone()
+}
+
+/// `Corpus::builtin()`, made once for the shared mining and for telling it apart.
+fn builtin_corpus() -> Arc<Corpus> {
+    static CORPUS: OnceLock<Arc<Corpus>> = OnceLock::new();
+    CORPUS.get_or_init(|| Arc::new(Corpus::builtin())).clone()
 }
 
 /// Whether `corpus` is the built-in corpus, essay for essay (the mined data index its essays).
 fn is_builtin(corpus: &Corpus) -> bool {
-    let builtin = Corpus::builtin();
+    let builtin = builtin_corpus();
     corpus.essays.len() == builtin.essays.len()
         && corpus
             .essays

@@ -5,8 +5,9 @@ Not part of CI. Generates a synthetic corpus and a 20,000-character draft that c
 (`cargo bench --bench synth`, seeded, all UTF-8, the built-in essays included as files so both
 tools see the same material), then in one run:
 
-  * `essay-lsp check --no-builtin --corpus CORPUS --format json DRAFT`, cold (empty index cache)
-    and again with the cache;
+  * `essay-lsp check --no-builtin --corpus CORPUS --format json DRAFT`, cold (empty cache: it
+    builds and caches the index of a corpus of a million characters or more) and again with the
+    cache, each --runs times (the median is reported);
   * copydetect with plain-text settings (`copydetect -f -n 13 -g 13`: no tokenisation, k-grams
     of 13 characters, every 13-character run guaranteed) — through `CopyDetector.run()`, the
     comparison the `copydetect` command runs before it writes its HTML report;
@@ -20,8 +21,10 @@ Setup (once), then run from the repository root:
     /tmp/copydetect-venv/bin/pip install copydetect
     /tmp/copydetect-venv/bin/python scripts/compare-copydetect.py --mb 10
 
-Options: --mb N (corpus size in MB, default 10; 0.5 for half a megabyte), --seed N (default 1), --keep DIR (keep the generated
-files there instead of a temporary folder).
+Options: --mb N (corpus size in MB, default 10; 0.5 for half a megabyte), --seed N (default 1),
+--keep DIR (keep the generated files there instead of a temporary folder), --runs N (essay-lsp
+runs of each kind, default 3; copydetect runs once). The load average before and after is
+printed: the machine may be shared.
 """
 
 import argparse
@@ -78,6 +81,12 @@ def timed(cmd, env=None):
     return result.stdout, float(wall), int(rss_kib) / 1024
 
 
+def median(runs):
+    """The (wall, RSS) run of median wall time."""
+    ordered = sorted(runs)
+    return ordered[len(ordered) // 2]
+
+
 def char_set(spans):
     covered = set()
     for start, end in spans:
@@ -102,6 +111,7 @@ def main():
     parser.add_argument("--mb", type=float, default=10)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--keep")
+    parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--run-copydetect", nargs=3, metavar=("CORPUS", "DRAFT_DIR", "OUT"))
     args = parser.parse_args()
     if args.run_copydetect:
@@ -131,12 +141,19 @@ def main():
         info = {"files": "?", "bytes": 0, "chars": "?"}
     binary = os.path.join(ROOT, "target", "release", "essay-lsp")
     cache_home = os.path.join(work, "cache-home")
-    shutil.rmtree(cache_home, ignore_errors=True)
     env = dict(os.environ, XDG_CACHE_HOME=cache_home)
+    load_before = os.getloadavg()
 
     check = [binary, "check", "--no-builtin", "--corpus", corpus, "--format", "json", draft]
-    out, lsp_wall, lsp_rss = timed(check, env)
-    _, lsp_wall_warm, lsp_rss_warm = timed(check, env)
+    cold, warm = [], []
+    for _ in range(max(1, args.runs)):
+        shutil.rmtree(cache_home, ignore_errors=True)
+        out, wall, rss = timed(check, env)
+        cold.append((wall, rss))
+        _, wall, rss = timed(check, env)
+        warm.append((wall, rss))
+    lsp_wall, lsp_rss = median(cold)
+    lsp_wall_warm, lsp_rss_warm = median(warm)
     report = json.loads(out)
     lsp_spans = [
         f["codePointOffsets"] for f in report["files"][0]["findings"]
@@ -167,15 +184,21 @@ def main():
     lsp_regions, cd_regions = regions(lsp_chars), regions(cd_chars)
 
     mb = info["bytes"] / 1048576 if info["bytes"] else args.mb
+    load_after = os.getloadavg()
+    print(f"\nload average (1, 5, 15 min) before: {load_before[0]:.2f} {load_before[1]:.2f} "
+          f"{load_before[2]:.2f}, after: {load_after[0]:.2f} {load_after[1]:.2f} {load_after[2]:.2f}; "
+          f"essay-lsp: median of {len(cold)} runs, cold {sorted(w for w, _ in cold)} s, "
+          f"cached {sorted(w for w, _ in warm)} s")
     print(f"\ncorpus: {info['files']} files, {mb:.1f} MB, {info['chars']} chars (seed {args.seed}); "
           f"draft: {len(text)} chars\n")
     print("| tool | wall time | peak RSS | copied stretches | copied chars in the draft |")
     print("| --- | ---: | ---: | ---: | ---: |")
     print(f"| essay-lsp check (cold: builds and caches the index) | {lsp_wall:.2f} s | {lsp_rss:.0f} MB | {len(lsp_regions)} | {len(lsp_chars)} |")
-    print(f"| essay-lsp check (index cached) | {lsp_wall_warm:.2f} s | {lsp_rss_warm:.0f} MB | | |")
+    print(f"| essay-lsp check (cached) | {lsp_wall_warm:.2f} s | {lsp_rss_warm:.0f} MB | | |")
     print(f"| copydetect -f -n {NOISE} -g {GUARANTEE} | {cd_wall:.2f} s | {cd_rss:.0f} MB | {len(cd_regions)} | {len(cd_chars)} |")
     print()
-    print(f"time ratio copydetect / essay-lsp (cold): {cd_wall / lsp_wall:.1f}x; "
+    print(f"time ratio copydetect / essay-lsp (cold): {cd_wall / lsp_wall:.1f}x, "
+          f"(cached): {cd_wall / lsp_wall_warm:.1f}x; "
           f"peak memory ratio: {cd_rss / lsp_rss:.1f}x")
     print(f"same copied characters (intersection / union): {len(both) / max(1, len(union)):.1%}")
     print(f"letters and digits only (punctuation ignored): "

@@ -81,10 +81,38 @@ impl CacheKey {
         }
     }
 
+    /// The key of a list of strings, in order (each with its length, so the parts cannot
+    /// shift into one another).
+    pub fn of_strings<'s>(parts: impl IntoIterator<Item = &'s str>) -> CacheKey {
+        let mut h = Hash2::new();
+        for part in parts {
+            h.add(part.len() as u64);
+            for chunk in part.as_bytes().chunks(8) {
+                let mut bytes = [0u8; 8];
+                bytes[..chunk.len()].copy_from_slice(chunk);
+                h.add(u64::from_le_bytes(bytes));
+            }
+        }
+        CacheKey {
+            a: h.a_finish(),
+            b: h.b_finish(),
+        }
+    }
+
     fn file_name(&self) -> String {
         format!("index-{:016x}{:016x}.bin", self.a, self.b)
     }
+
+    fn hex(&self) -> String {
+        format!("{:016x}{:016x}", self.a, self.b)
+    }
 }
+
+/// Phrase lists kept in the cache folder (they are small).
+pub const MAX_PHRASE_ENTRIES: usize = 16;
+/// First word of a phrase list file, before its version and key.
+const PHRASES_MAGIC: &str = "essay-lsp-phrases";
+const PHRASES_VERSION: u32 = 1;
 
 /// A hash of `text` that stays the same across builds and toolchains (std's hashers promise no
 /// such thing), for generated data keyed by text.
@@ -230,11 +258,59 @@ impl IndexCache {
         let path = self.path(key);
         let written = crate::atomic::write_with(&path, |file| write_parts(file, key, index));
         written?;
-        self.evict(&path);
+        self.evict(&path, "index-", ".bin", MAX_ENTRIES);
         Ok(path)
     }
 
-    fn evict(&self, keep: &Path) {
+    pub fn phrases_path(&self, key: &CacheKey) -> PathBuf {
+        self.dir.join(format!("phrases-{}.txt", key.hex()))
+    }
+
+    /// The phrase list stored under `key` (mined corpus stock phrases: jieba takes ~0.1 s to
+    /// load before it can mine them). None when there is none or it is damaged.
+    pub fn load_phrases(&self, key: &CacheKey) -> Option<Vec<String>> {
+        let path = self.phrases_path(key);
+        let text = std::fs::read_to_string(&path).ok()?;
+        let mut lines: Vec<&str> = text.lines().collect();
+        let header = format!("{PHRASES_MAGIC} {PHRASES_VERSION} {}", key.hex());
+        if lines.first() != Some(&header.as_str()) {
+            return None;
+        }
+        let footer = lines.pop()?;
+        let phrases: Vec<String> = lines[1..].iter().map(|&l| l.to_owned()).collect();
+        if footer != phrases_footer(&phrases) {
+            return None;
+        }
+        if let Ok(file) = File::options().append(true).open(&path) {
+            let _ = file.set_modified(SystemTime::now());
+        }
+        Some(phrases)
+    }
+
+    /// Stores `phrases` (one a line: none holds a line break) under `key`, atomically, and
+    /// evicts the least recently used lists beyond `MAX_PHRASE_ENTRIES`.
+    pub fn store_phrases(&self, key: &CacheKey, phrases: &[String]) -> io::Result<PathBuf> {
+        if phrases.iter().any(|p| p.contains(['\n', '\r'])) {
+            return Err(bad("a phrase holds a line break"));
+        }
+        let _writing = WriteInProgress::start();
+        std::fs::create_dir_all(&self.dir)?;
+        let path = self.phrases_path(key);
+        let mut text = format!("{PHRASES_MAGIC} {PHRASES_VERSION} {}\n", key.hex());
+        for phrase in phrases {
+            text.push_str(phrase);
+            text.push('\n');
+        }
+        text.push_str(&phrases_footer(phrases));
+        text.push('\n');
+        crate::atomic::write_atomic(&path, text.as_bytes())?;
+        self.evict(&path, "phrases-", ".txt", MAX_PHRASE_ENTRIES);
+        Ok(path)
+    }
+
+    /// Removes crashed writes' temporary files and all but the `max` most recently used
+    /// entries named `prefix…suffix`, `keep` among them.
+    fn evict(&self, keep: &Path, prefix: &str, suffix: &str, max: usize) {
         let Ok(entries) = std::fs::read_dir(&self.dir) else {
             return;
         };
@@ -243,7 +319,7 @@ impl IndexCache {
         for entry in entries.flatten() {
             let path = entry.path();
             let name = entry.file_name().to_string_lossy().into_owned();
-            if !name.trim_start_matches('.').starts_with("index-") {
+            if !name.trim_start_matches('.').starts_with(prefix) {
                 continue;
             }
             let modified = entry
@@ -254,12 +330,12 @@ impl IndexCache {
                 if now.duration_since(modified).unwrap_or_default() > STALE_TEMP {
                     let _ = std::fs::remove_file(&path);
                 }
-            } else if name.ends_with(".bin") && path != keep {
+            } else if name.ends_with(suffix) && path != keep {
                 indexes.push((modified, path));
             }
         }
         indexes.sort_by_key(|(modified, _)| std::cmp::Reverse(*modified));
-        for (_, path) in indexes.into_iter().skip(MAX_ENTRIES - 1) {
+        for (_, path) in indexes.into_iter().skip(max - 1) {
             let _ = std::fs::remove_file(path);
         }
     }
@@ -512,6 +588,12 @@ impl Drop for WriteInProgress {
     }
 }
 
+/// The last line of a phrase list: how many phrases, and a hash of them.
+fn phrases_footer(phrases: &[String]) -> String {
+    let key = CacheKey::of_strings(phrases.iter().map(String::as_str));
+    format!("end {} {}", phrases.len(), key.hex())
+}
+
 /// Waits until no cache write is under way, at most `limit`; true when none is.
 pub fn wait_for_writes(limit: std::time::Duration) -> bool {
     let deadline = std::time::Instant::now() + limit;
@@ -655,6 +737,57 @@ mod tests {
         let left: Vec<bool> = paths.iter().map(|p| p.exists()).collect();
         assert_eq!(left.iter().filter(|&&x| x).count(), MAX_ENTRIES);
         assert!(!left[0] && !left[1] && left[MAX_ENTRIES + 1]);
+    }
+
+    #[test]
+    fn phrase_lists_round_trip_and_damage_is_a_miss() {
+        let dir = tempfile::tempdir().unwrap();
+        let cache = IndexCache::at(dir.path());
+        let key = CacheKey::of_strings(["语料", "一"]);
+        assert_ne!(key, CacheKey::of_strings(["语料一"]));
+        assert_eq!(cache.load_phrases(&key), None);
+        let phrases = vec!["严重滞后".to_owned(), "扎实推进".to_owned()];
+        let path = cache.store_phrases(&key, &phrases).unwrap();
+        assert_eq!(cache.load_phrases(&key), Some(phrases.clone()));
+        cache.store_phrases(&key, &[]).unwrap();
+        assert_eq!(cache.load_phrases(&key), Some(Vec::new()));
+        cache.store_phrases(&key, &phrases).unwrap();
+        // Another key's file, a changed phrase, a lost line: misses.
+        let other = CacheKey::of_strings(["别的语料"]);
+        std::fs::copy(&path, cache.phrases_path(&other)).unwrap();
+        assert_eq!(cache.load_phrases(&other), None);
+        let text = std::fs::read_to_string(&path).unwrap();
+        std::fs::write(&path, text.replace("严重", "严肃")).unwrap();
+        assert_eq!(cache.load_phrases(&key), None);
+        std::fs::write(&path, text.replace("扎实推进\n", "")).unwrap();
+        assert_eq!(cache.load_phrases(&key), None);
+        assert!(cache.store_phrases(&key, &["两\n行".to_owned()]).is_err());
+    }
+
+    #[test]
+    fn phrase_lists_are_evicted_apart_from_indexes() {
+        let dir = tempfile::tempdir().unwrap();
+        let cache = IndexCache::at(dir.path());
+        let essays = essays(&[A, B]);
+        let index = cache
+            .store(&CacheKey::of(&essays), &Index::from_normalized(essays))
+            .unwrap();
+        let mut paths = Vec::new();
+        for i in 0..MAX_PHRASE_ENTRIES + 2 {
+            let key = CacheKey::of_strings([format!("语料{i}").as_str()]);
+            paths.push(cache.store_phrases(&key, &["严重滞后".to_owned()]).unwrap());
+            let when = SystemTime::UNIX_EPOCH + Duration::from_secs(1_000_000 + i as u64);
+            File::options()
+                .append(true)
+                .open(paths.last().unwrap())
+                .unwrap()
+                .set_modified(when)
+                .unwrap();
+        }
+        let left: Vec<bool> = paths.iter().map(|p| p.exists()).collect();
+        assert_eq!(left.iter().filter(|&&x| x).count(), MAX_PHRASE_ENTRIES);
+        assert!(!left[0] && !left[1] && left[MAX_PHRASE_ENTRIES + 1]);
+        assert!(index.exists());
     }
 
     #[test]

@@ -10,6 +10,7 @@
 
 use std::collections::HashMap;
 use std::ops::Range;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{LazyLock, OnceLock};
 
 use jieba_rs::Jieba;
@@ -66,9 +67,22 @@ pub fn words_if_ready(text: &str) -> Option<Vec<(Range<usize>, &str)>> {
     }
 }
 
-/// Starts loading jieba's dictionary on another thread, once.
+/// Whether `load_in_background` loads (see `set_load_ahead`).
+static LOAD_AHEAD: AtomicBool = AtomicBool::new(true);
+
+/// Off: `load_in_background` does nothing and jieba loads when something needs it. For one-shot
+/// runs (the CLI): a server waits for requests and is ready sooner for loading ahead, while a
+/// check that turns out not to need jieba would only share its cores with the load.
+pub fn set_load_ahead(on: bool) {
+    LOAD_AHEAD.store(on, Ordering::Relaxed);
+}
+
+/// Starts loading jieba's dictionary on another thread, once (unless `set_load_ahead(false)`).
 pub fn load_in_background() {
     static STARTED: OnceLock<()> = OnceLock::new();
+    if !LOAD_AHEAD.load(Ordering::Relaxed) {
+        return;
+    }
     STARTED.get_or_init(|| {
         std::thread::spawn(jieba);
     });

@@ -4,8 +4,8 @@
 //! kind has a fix that turns `text` into `expected`; a correct line counts as flagged when any of
 //! the three checks reports anything on it. The figures of both parts are printed
 //! (`cargo test -p essay-lsp --test proofreading_eval -- --nocapture`); the test holds the tune
-//! part to recall ≥ 85 % per kind and ≤ 1 % of correct lines flagged. The holdout part is only
-//! reported.
+//! and dev parts to recall ≥ 85 % per kind and ≤ 1 % of correct lines flagged. The holdout and
+//! fresh parts are only reported.
 
 use std::collections::BTreeMap;
 
@@ -106,31 +106,47 @@ fn print(name: &str, s: &Score) {
     );
 }
 
-#[test]
-fn proofreading_eval() {
-    let tune = evaluate("tune.tsv");
-    let holdout = evaluate("holdout.tsv");
-    print("tune", &tune);
-    print("holdout", &holdout);
-    for miss in &tune.misses {
-        println!("tune miss: {miss}");
-    }
-    for flag in &tune.false_flags {
-        println!("tune false flag: {flag}");
-    }
-    for (kind, (found, total)) in &tune.recall {
+/// Holds one part to the goal of issue 19: recall ≥ 85 % per kind, ≤ 1 % of correct lines
+/// flagged.
+fn hold_to_goal(name: &str, s: &Score) {
+    for (kind, (found, total)) in &s.recall {
         assert!(
             *found as f64 >= 0.85 * *total as f64,
-            "tune recall of {kind}: {found}/{total} below 85%"
+            "{name} recall of {kind}: {found}/{total} below 85%"
         );
     }
-    assert!(tune.correct_total >= 1);
+    assert!(s.correct_total >= 1);
     assert!(
-        tune.correct_flagged as f64 <= 0.01 * tune.correct_total as f64,
-        "tune: {} of {} correct lines flagged (more than 1%)",
-        tune.correct_flagged,
-        tune.correct_total
+        s.correct_flagged as f64 <= 0.01 * s.correct_total as f64,
+        "{name}: {} of {} correct lines flagged (more than 1%)",
+        s.correct_flagged,
+        s.correct_total
     );
+}
+
+#[test]
+fn proofreading_eval() {
+    // `tune` and `dev` are tuning sets (dev: written by the tuner of the second round, see the
+    // README); both are held to the goal. The holdout and fresh parts are only reported.
+    let tuning = [("tune", evaluate("tune.tsv")), ("dev", evaluate("dev.tsv"))];
+    let holdout = evaluate("holdout.tsv");
+    let fresh = evaluate("fresh.tsv");
+    for (name, score) in &tuning {
+        print(name, score);
+    }
+    print("holdout", &holdout);
+    print("fresh", &fresh);
+    for (name, score) in &tuning {
+        for miss in &score.misses {
+            println!("{name} miss: {miss}");
+        }
+        for flag in &score.false_flags {
+            println!("{name} false flag: {flag}");
+        }
+    }
+    for (name, score) in &tuning {
+        hold_to_goal(name, score);
+    }
 }
 
 /// The seed essay: its half-width punctuation and both typos are found, and nothing that is

@@ -149,12 +149,33 @@ impl Analyzer {
 
     /// `new`, with progress reports and a choice of index cache.
     pub fn build(settings: &Settings, options: &BuildOptions) -> (Analyzer, Vec<LoadProblem>) {
+        Analyzer::build_scoped(settings, options, None)
+    }
+
+    /// `build`, for an analyzer that checks only `texts` (and nothing derived from them), as
+    /// the CLI's: the corpus is mined only for what checking these texts needs (see
+    /// [`Analyzer::from_corpus_for`]).
+    pub fn build_for(
+        settings: &Settings,
+        options: &BuildOptions,
+        texts: &[&str],
+    ) -> (Analyzer, Vec<LoadProblem>) {
+        Analyzer::build_scoped(settings, options, Some(texts))
+    }
+
+    fn build_scoped(
+        settings: &Settings,
+        options: &BuildOptions,
+        texts: Option<&[&str]>,
+    ) -> (Analyzer, Vec<LoadProblem>) {
         // jieba's dictionary takes ~0.15 s to load and only mining user essays needs it (the
         // built-in ones are segmented ahead of time): load it while the files are read and
-        // indexed (not waited for: checking does not need it).
-        if !settings.corpus_paths.is_empty()
-            || !settings.reference_paths.is_empty()
-            || settings.include_workspace
+        // indexed (not waited for: checking does not need it). An analyzer for known texts
+        // loads it only if its mining turns out to need it.
+        if texts.is_none()
+            && (!settings.corpus_paths.is_empty()
+                || !settings.reference_paths.is_empty()
+                || settings.include_workspace)
         {
             crate::segment::load_in_background();
         }
@@ -172,7 +193,7 @@ impl Analyzer {
             &reading,
         );
         crate::corpus::add_workspace_essays(&mut corpus, settings, &mut problems);
-        let (analyzer, more) = Analyzer::from_corpus_with(corpus, settings, options);
+        let (analyzer, more) = Analyzer::from_corpus_scoped(corpus, settings, options, texts);
         problems.extend(more);
         (analyzer, problems)
     }
@@ -191,6 +212,28 @@ impl Analyzer {
         corpus: Corpus,
         settings: &Settings,
         options: &BuildOptions,
+    ) -> (Analyzer, Vec<LoadProblem>) {
+        Analyzer::from_corpus_scoped(corpus, settings, options, None)
+    }
+
+    /// `from_corpus_with`, for an analyzer that checks only `texts`: of the corpus stock phrases
+    /// only those that can match in them are mined (`mining::stock::corpus_phrases_in`: the
+    /// same findings, usually without jieba), and the glossary and phrase book, which only
+    /// hover and completion use, are mined only if something asks for them.
+    pub fn from_corpus_for(
+        corpus: Corpus,
+        settings: &Settings,
+        options: &BuildOptions,
+        texts: &[&str],
+    ) -> (Analyzer, Vec<LoadProblem>) {
+        Analyzer::from_corpus_scoped(corpus, settings, options, Some(texts))
+    }
+
+    fn from_corpus_scoped(
+        corpus: Corpus,
+        settings: &Settings,
+        options: &BuildOptions,
+        texts: Option<&[&str]>,
     ) -> (Analyzer, Vec<LoadProblem>) {
         let report = |stage, done| {
             (options.progress)(Progress {
@@ -219,7 +262,8 @@ impl Analyzer {
         // on the other one (one thread after the other, so as not to take mining's core).
         // Mining a user corpus loads jieba and would slow the index build: it waits until the
         // build is done (or runs beside it when glossary files' problems must be waited for).
-        let mine_first = premined.is_some();
+        // An analyzer for known texts mines only if asked.
+        let mine_first = premined.is_some() && texts.is_none();
         if mine_first {
             let early = mining.clone();
             std::thread::spawn(move || {
@@ -241,7 +285,9 @@ impl Analyzer {
                 // Mining the corpus's stock phrases takes a while: the rest beside it.
                 None => std::thread::scope(|inner| {
                     let wording = inner.spawn(shared);
-                    let stock = StockPhrases::build(&mined, &settings.extra_stock_phrases);
+                    let phrases = user_corpus_phrases(&mined, texts, options.cache.as_ref());
+                    let stock =
+                        StockPhrases::with_corpus_phrases(phrases, &settings.extra_stock_phrases);
                     (stock, wording.join().expect("wording build"))
                 }),
             });
@@ -259,6 +305,8 @@ impl Analyzer {
         });
         let problems = if eager {
             LazyLock::force(&mining).problems.clone()
+        } else if texts.is_some() {
+            Vec::new()
         } else {
             if !mine_first {
                 let background = mining.clone();
@@ -382,6 +430,34 @@ fn premined_corpus_phrases(corpus: &Corpus) -> Option<Vec<String>> {
     })
 }
 
+/// The corpus stock phrases of `mined` (with user essays): from the cache when it holds them, else
+/// mined. For known `texts`, only those that can match in them, so that jieba loads only if one
+/// can; that restricted list is not stored (mining all of them for the cache would cost a cold
+/// check 10–25 % more). A cache that cannot be written is not reported: the index cache, in the
+/// same folder, reports it.
+fn user_corpus_phrases(
+    mined: &Corpus,
+    texts: Option<&[&str]>,
+    cache: Option<&IndexCache>,
+) -> Vec<String> {
+    use crate::mining::stock;
+    let key = cache.map(|_| stock::cache_key(mined));
+    if let Some(all) = cache.zip(key.as_ref()).and_then(|(c, k)| c.load_phrases(k)) {
+        return match texts {
+            Some(texts) => stock::matching(all, texts),
+            None => all,
+        };
+    }
+    if let Some(texts) = texts {
+        return stock::corpus_phrases_in(mined, texts).unwrap_or_default();
+    }
+    let all = stock::corpus_phrases(mined);
+    if let Some((cache, key)) = cache.zip(key) {
+        let _ = cache.store_phrases(&key, &all);
+    }
+    all
+}
+
 /// The essays mined when the corpus is larger than `budget` user characters: every built-in
 /// essay and an evenly spread sample of the others. None: mine the whole corpus.
 fn mining_sample(corpus: &Corpus, budget: usize) -> Option<Corpus> {
@@ -496,6 +572,92 @@ mod tests {
             crate::corpus::Origin::File("mine.txt".into()),
         );
         assert_eq!(premined_corpus_phrases(&with_user), None);
+    }
+
+    /// An analyzer for known texts mines less, and checks those texts exactly as the full one.
+    #[test]
+    fn an_analyzer_for_known_texts_finds_the_same() {
+        let pool = [
+            "各项工作严重滞后，群众意见很大。",
+            "要切实加强组织领导，认真落实各项措施。",
+            "深入开展调查研究，扎实推进各项工作。",
+        ];
+        let mut corpus = Corpus::builtin();
+        for (i, essay) in Corpus::builtin().essays.iter().enumerate() {
+            corpus.push(
+                format!("体会{i}"),
+                format!("{}{}{}", pool[i % 3], essay.text, pool[(i + 1) % 3]),
+                crate::corpus::Origin::File(format!("{i}.txt").into()),
+            );
+        }
+        let drafts = [
+            format!("{}{}", pool[0], pool[1].repeat(2)),
+            format!("工作严重地滞后。{}", Corpus::builtin().essays[1].text),
+            "村里去年修了3公里水渠。".to_owned(),
+        ];
+        let texts: Vec<&str> = drafts.iter().map(String::as_str).collect();
+        let settings = Settings::default();
+        let options = BuildOptions {
+            progress: &|_| {},
+            cache: None,
+        };
+        let (all, _) = Analyzer::from_corpus_with(corpus.clone(), &settings, &options);
+        let (some, _) = Analyzer::from_corpus_for(corpus, &settings, &options, &texts);
+        for draft in &drafts {
+            let (a, b) = (all.check(draft, &settings), some.check(draft, &settings));
+            assert_eq!(a.findings, b.findings, "{draft}");
+            assert_eq!(a.formulaic, b.formulaic, "{draft}");
+        }
+        let first = all.check(&drafts[0], &settings).findings;
+        assert!(
+            first
+                .iter()
+                .any(|f| f.code == crate::checks::Code::FormulaicPhrase),
+            "{first:?}"
+        );
+        assert!(!some.is_mined(), "nothing asked for the glossary");
+    }
+
+    /// Mined phrases of user corpora go into the cache, and come out of it the same.
+    #[test]
+    fn corpus_phrases_are_cached() {
+        use crate::mining::stock;
+        let mut corpus = Corpus::builtin();
+        for (i, essay) in Corpus::builtin().essays.iter().enumerate() {
+            corpus.push(
+                format!("体会{i}"),
+                format!("各项工作严重滞后。{}", essay.text),
+                crate::corpus::Origin::File(format!("{i}.txt").into()),
+            );
+        }
+        let all = stock::corpus_phrases(&corpus);
+        assert!(all.contains(&"严重滞后".to_owned()), "{all:?}");
+        let dir = tempfile::tempdir().unwrap();
+        let cache = IndexCache::at(dir.path());
+        let key = stock::cache_key(&corpus);
+        let draft = ["工作严重滞后"];
+        let want = stock::matching(all.clone(), &draft);
+        assert_eq!(want, ["严重滞后"]);
+        // For known texts: only the matching phrases, and nothing stored.
+        assert_eq!(
+            user_corpus_phrases(&corpus, Some(&draft), Some(&cache)),
+            want
+        );
+        assert_eq!(cache.load_phrases(&key), None);
+        // Without texts: mined in full and stored.
+        assert_eq!(user_corpus_phrases(&corpus, None, Some(&cache)), all);
+        assert_eq!(cache.load_phrases(&key), Some(all.clone()));
+        assert_eq!(
+            user_corpus_phrases(&corpus, Some(&draft), Some(&cache)),
+            want
+        );
+        // From the cache (a changed entry shows it was read).
+        cache.store_phrases(&key, &["扎实推进".to_owned()]).unwrap();
+        assert_eq!(
+            user_corpus_phrases(&corpus, None, Some(&cache)),
+            ["扎实推进"]
+        );
+        assert!(user_corpus_phrases(&corpus, Some(&draft), Some(&cache)).is_empty());
     }
 
     #[test]

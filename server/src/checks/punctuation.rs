@@ -6,11 +6,13 @@
 //! - half-width `( )` around Chinese, and a bracket pair of mixed widths (`(…）`);
 //! - straight quotation marks `"…"` `'…'` around Chinese, and curly ones that do not pair up
 //!   (`“…“`, a `”` with no `“`);
-//! - brackets that close with the wrong partner (`《…〉`);
+//! - brackets that close with the wrong partner (`《…〉`, `《…>`), and a closing book-title mark
+//!   with no opening one;
 //! - doubled punctuation (`，，` `。。` `、、` `；；` `：：` `？？` `！！`).
 //!
-//! Numbers and decimals (3.5公里, 19,862元, 14:30), Latin words and codes, URLs, inline code and
-//! markdown syntax keep their ASCII. The check looks at one line at a time.
+//! Numbers and decimals (3.5公里, 19,862元, 14:30), Latin words and codes, the marks that end a
+//! Latin phrase of several words (“Hello, World!”), URLs, inline code and markdown syntax keep
+//! their ASCII. The check looks at one line at a time.
 
 use std::ops::Range;
 use std::sync::Once;
@@ -204,6 +206,9 @@ fn half_width_marks(chars: &[char], protected: &[Range<usize>], out: &mut Vec<Fi
         while i < masked.len() && masked[i] == ' ' && formatted.get(j) != Some(&' ') {
             i += 1;
         }
+        if latin_phrase_before(chars, start) && !chars.get(start + 1).is_some_and(|&a| is_cjk(a)) {
+            continue;
+        }
         out.push(half_width(chars[start], full, start..i));
     }
     // AutoCorrect's rule leaves `;` alone, and a mark after `%` or a closing bracket
@@ -222,6 +227,11 @@ fn half_width_marks(chars: &[char], protected: &[Range<usize>], out: &mut Vec<Fi
         if alnum(before) && alnum(after) {
             continue;
         }
+        // A mark that ends a Latin phrase of several words (“Hello, World!”) is English
+        // punctuation inside a quotation or title, not the Chinese sentence's own.
+        if latin_phrase_before(chars, i) && !chars.get(i + 1).is_some_and(|&a| is_cjk(a)) {
+            continue;
+        }
         // After Latin text, a space before the Chinese means the mark ends the Latin part.
         if before.is_some_and(is_chinese) || chars.get(i + 1).is_some_and(|&a| is_chinese(a)) {
             let end = match after {
@@ -231,6 +241,22 @@ fn half_width_marks(chars: &[char], protected: &[Range<usize>], out: &mut Vec<Fi
             out.push(half_width(c, full, i..end));
         }
     }
+}
+
+/// The text right before `at`, back to the previous Chinese character, is a Latin phrase: it
+/// starts and ends with a letter and has two words or more.
+fn latin_phrase_before(chars: &[char], at: usize) -> bool {
+    let start = chars[..at]
+        .iter()
+        .rposition(|&c| is_chinese(c))
+        .map_or(0, |k| k + 1);
+    let run = &chars[start..at];
+    run.last().is_some_and(|c| c.is_ascii_alphabetic())
+        && run.iter().all(|c| c.is_ascii() && !c.is_ascii_control())
+        && run.first().is_some_and(|c| c.is_ascii_alphabetic())
+        && run
+            .windows(2)
+            .any(|w| w[0] == ' ' && w[1].is_ascii_alphabetic())
 }
 
 fn half_width(c: char, full: char, range: Range<usize>) -> Finding {
@@ -275,10 +301,44 @@ fn brackets(chars: &[char], protected: &[Range<usize>], out: &mut Vec<Finding>) 
             stack.push(i);
             continue;
         }
+        // A half-width `>` typed for the closing book-title mark (《条例>); elsewhere `>` is
+        // markdown or a comparison.
+        if c == '>' {
+            if let Some(&open) = stack.last() {
+                if matches!(chars[open], '《' | '〈')
+                    && chars[open + 1..i].iter().any(|&x| is_cjk(x))
+                {
+                    stack.pop();
+                    let want = bracket_partner(chars[open]).expect("an opening bracket");
+                    out.push(finding(
+                        i..i + 1,
+                        format!("括号不配对：“{}”应以“{want}”结束，这里是“>”", chars[open]),
+                        Some((
+                            &format!("改为“{want}”"),
+                            vec![Edit {
+                                range: i..i + 1,
+                                new_text: want.to_string(),
+                            }],
+                        )),
+                    ));
+                }
+            }
+            continue;
+        }
         if !is_close(c) {
             continue;
         }
         let Some(open) = stack.pop() else {
+            // A book title does not run over lines: a lone closing mark is one too many or
+            // lacks its opening one (where that goes cannot be told, so no fix).
+            if matches!(c, '》' | '〉') {
+                let want = if c == '》' { '《' } else { '〈' };
+                out.push(finding(
+                    i..i + 1,
+                    format!("书名号不配对：“{c}”前面缺少“{want}”"),
+                    None,
+                ));
+            }
             continue; // "1) …" list numbering, or a bracket opened on another line
         };
         let o = chars[open];
@@ -539,6 +599,13 @@ mod tests {
         );
         assert_eq!(fixed("其中“修排水沟“的呼声"), "其中“修排水沟”的呼声");
         assert_eq!(fixed("学习了《条例〉第六章"), "学习了《条例》第六章");
+        assert_eq!(fixed("学习了《条例>第六章"), "学习了《条例》第六章");
+        assert!(check_line("> 引用《条例》的话").is_empty());
+        assert!(check_line("打印“Hello, World!”。").is_empty());
+        assert!(check_line("书名是《Hello World!》").is_empty());
+        let lone = check_line("学习了《论党的自我革命》一书》。");
+        assert_eq!(lone.len(), 1);
+        assert_eq!(lone[0].range, 14..15);
         let lone = check_line("写下要把群众的事当成自己的事”，然后");
         assert_eq!(lone.len(), 1);
         assert!(lone[0].fixes.is_empty());

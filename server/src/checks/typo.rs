@@ -1,13 +1,15 @@
 //! `typo`: a wrong character in a known term (错别字): 产销赌点 for 产销堵点, 种殖业 for 种植业.
 //!
-//! Known terms are the built-in glossary (terms, variants, items), the official formulas, the
-//! phrase book, the stock phrases and the domain word list (`corpus/domain-words.txt`), cut into
+//! Known terms are the built-in glossary (terms, variants, items), the official formulas and
+//! sayings, the phrase book, the stock phrases, the domain word list (`corpus/domain-words.txt`)
+//! and common idioms (`corpus/third-party/idioms.txt`, from jieba's dictionary), cut into
 //! runs of three or more Chinese characters. A run of the text that differs from a known term in
 //! exactly one character is reported when
 //!
 //! - the two characters sound alike (the same syllable in their usual readings, tones aside;
 //!   crate `pinyin`) or look alike
-//!   (`corpus/third-party/same-stroke.txt`, pycorrector's 形近字 table); in a three-character
+//!   (`corpus/third-party/same-stroke.txt`, pycorrector's 形近字 table, and
+//!   `stroke-similar.txt`, common characters one stroke apart); in a three-character
 //!   term only the middle character is considered, and
 //! - what is written is not itself a word: neither the run nor any 2–4 character stretch of the
 //!   text through the changed character is in jieba's dictionary with a count of 10 or more
@@ -116,10 +118,22 @@ impl Terms {
     fn builtin() -> Terms {
         let mut texts = glossary_texts();
         texts.extend(crate::glossary::Formulas::builtin().list().iter().cloned());
-        for file in ["phrases.txt", "stock-phrases.txt", "domain-words.txt"] {
+        for file in [
+            "phrases.txt",
+            "stock-phrases.txt",
+            "domain-words.txt",
+            "third-party/idioms.txt",
+        ] {
             texts.extend(builtin::list(file).map(|l| l.replace('|', "")));
         }
+        // The sayings without their sources.
+        texts.extend(
+            builtin::list("sayings.txt")
+                .filter_map(|l| l.split_once('\t').map(|(s, _)| s.to_owned())),
+        );
+        // pycorrector's groups, and pairs derived from stroke orders and components.
         let shapes = builtin::list("third-party/same-stroke.txt")
+            .chain(builtin::list("third-party/stroke-similar.txt"))
             .enumerate()
             .flat_map(|(group, line)| {
                 line.split('\t')
@@ -382,6 +396,10 @@ mod tests {
         assert_eq!(fixes("全镇种殖业产值"), vec![(3, "植".to_owned())]);
         assert_eq!(fixes("驻村第一书纪带领"), vec![(5, "记".to_owned())]);
         assert_eq!(fixes("如期实现脱贫摘冒。"), vec![(7, "帽".to_owned())]);
+        assert_eq!(fixes("新建高标淮农田"), vec![(4, "准".to_owned())]);
+        // Common idioms are known terms too.
+        assert_eq!(fixes("我们要再接再励。"), vec![(6, "厉".to_owned())]);
+        assert!(fixes("他做事兢兢业业，一丝不苟。").is_empty());
     }
 
     #[test]
@@ -406,6 +424,10 @@ mod tests {
         assert!(sound_alike('纪', '记'));
         assert!(!sound_alike('赌', '名'));
         assert!(TERMS.look_alike('殖', '植'));
+        // From stroke-similar.txt: one stroke apart.
+        assert!(TERMS.look_alike('准', '淮'));
+        assert!(TERMS.look_alike('体', '休'));
+        assert!(!TERMS.look_alike('体', '名'));
     }
 
     #[test]

@@ -259,6 +259,8 @@ fn corpus_problem(problem: &LoadProblem) -> String {
 
 /// Runs `essay-lsp check` with the arguments after `check`.
 pub fn check(args: Vec<String>) -> ExitCode {
+    // One run, then exit: jieba loads only if a check needs it.
+    essay_lsp::segment::set_load_ahead(false);
     let options = match parse(args) {
         Ok(Parsed::Check(options)) => options,
         Ok(Parsed::Help) => {
@@ -280,7 +282,10 @@ pub fn check(args: Vec<String>) -> ExitCode {
             None => read_error = true,
         }
     }
-    let mut analyzers = Analyzers::default();
+    let mut analyzers = Analyzers {
+        built: HashMap::new(),
+        texts: essays.iter().map(|e| e.text.clone()).collect(),
+    };
     let worst = if options.batch() {
         match batch::run(&options, essays, &mut analyzers) {
             Ok(copied) => copied.then_some(Severity::Warning),
@@ -360,9 +365,11 @@ fn load_essay(
 }
 
 /// One analyzer per corpus configuration, built on first use.
-#[derive(Default)]
 struct Analyzers {
     pub built: HashMap<CorpusKey, Analyzer>,
+    /// Every text this run checks: the analyzers mine their corpus only for what checking
+    /// these needs.
+    texts: Vec<String>,
 }
 
 impl Analyzers {
@@ -375,7 +382,8 @@ impl Analyzers {
                     progress: &|p| bar.update(p),
                     ..BuildOptions::default()
                 };
-                let (analyzer, problems) = Analyzer::build(settings, &options);
+                let texts: Vec<&str> = self.texts.iter().map(String::as_str).collect();
+                let (analyzer, problems) = Analyzer::build_for(settings, &options, &texts);
                 bar.finish();
                 for problem in &problems {
                     eprintln!("{}", corpus_problem(problem));

@@ -188,7 +188,7 @@ impl Matcher {
             return None;
         }
         Some(Hit {
-            range,
+            range: balance_quotes(source, range),
             norm_len: chars.len(),
             entry: self.entry[pattern],
             item: false,
@@ -252,7 +252,7 @@ impl Matcher {
                 let range = norm.source(&chars);
                 let broken = line[range.clone()].iter().any(|&c| is_statement_end(c));
                 (!broken).then(|| Hit {
-                    range,
+                    range: balance_quotes(line, range),
                     norm_len: chars.len(),
                     entry: self.item_entry[m.value() as usize],
                     item: true,
@@ -291,6 +291,39 @@ fn items_share_an_affix(items: &[String]) -> bool {
     same(|n| n[0]) || same(|n| n[n.len() - 1])
 }
 
+/// Quote and bracket pairs a term may carry inside it (新时代“枫桥经验”, “千万工程”经验).
+const PAIRS: [(char, char); 7] = [
+    ('“', '”'),
+    ('‘', '’'),
+    ('「', '」'),
+    ('『', '』'),
+    ('《', '》'),
+    ('（', '）'),
+    ('(', ')'),
+];
+
+/// `range` widened by a closing (opening) mark right after (before) it when the range holds an
+/// opening (closing) mark without its partner, and by a pair of marks that encloses it exactly:
+/// a match starts and ends at normalised chars, so 新时代“枫桥经验” would otherwise be
+/// highlighted without its closing quote, and “国之大者” without either.
+fn balance_quotes(source: &[char], mut range: Range<usize>) -> Range<usize> {
+    for (open, close) in PAIRS {
+        let inside = &source[range.clone()];
+        let opens = inside.iter().filter(|&&c| c == open).count();
+        let closes = inside.iter().filter(|&&c| c == close).count();
+        let before = range.start > 0 && source[range.start - 1] == open;
+        let after = source.get(range.end) == Some(&close);
+        if opens > closes && after {
+            range.end += 1;
+        } else if closes > opens && before {
+            range.start -= 1;
+        } else if opens == closes && before && after {
+            range = range.start - 1..range.end + 1;
+        }
+    }
+    range
+}
+
 /// Positions k (1-based, within `chars`) such that a "+" stands between normalised chars k-1 and
 /// k in the source.
 fn plus_positions(norm: &NormText, source: &[char], chars: Range<usize>) -> Vec<usize> {
@@ -316,5 +349,20 @@ mod tests {
         let chars = n.chars(start..n.text.len());
         assert_eq!(chars, 1..7);
         assert_eq!(n.source(&chars), 1..8);
+    }
+
+    #[test]
+    fn a_term_keeps_both_marks_of_a_quote_it_holds() {
+        let chars = |s: &str| s.chars().collect::<Vec<char>>();
+        // 新时代“枫桥经验”: the match ends before the closing quote.
+        assert_eq!(balance_quotes(&chars("新时代“枫桥经验”。"), 0..8), 0..9);
+        // “千万工程”经验: the match starts after the opening quote.
+        assert_eq!(balance_quotes(&chars("学习“千万工程”经验"), 3..10), 2..10);
+        // A pair that encloses the term exactly is taken in; a lone mark at the edge stays out.
+        assert_eq!(balance_quotes(&chars("“两个确立”、“四个意识”"), 1..5), 0..6);
+        assert_eq!(balance_quotes(&chars("《信访工作条例》"), 1..7), 0..8);
+        assert_eq!(balance_quotes(&chars("“两个确立”的决定性意义"), 1..4), 1..4);
+        assert_eq!(balance_quotes(&chars("新时代“枫桥经验"), 0..8), 0..8);
+        assert_eq!(balance_quotes(&chars("两个确立”"), 0..4), 0..4);
     }
 }

@@ -263,7 +263,11 @@ fn announces_count(term: &str) -> bool {
         .copied()
         .eq("一二三四五六七八九".chars().take(segments));
     let one_inside = numerals[..numerals.len().saturating_sub(1)].contains(&'一');
-    segments >= 2 && !all_one && (ordinal || !one_inside)
+    // A last segment 一 + two or more chars is a set phrase, not a counted item (两岸一家亲,
+    // against 三会一课 and 两学一做).
+    let last_len = chars.len() - 1 - chars.iter().rposition(|&c| is_numeral(c)).unwrap_or(0);
+    let phrase_tail = numerals.last() == Some(&'一') && last_len >= 2;
+    segments >= 2 && !all_one && (ordinal || (!one_inside && !phrase_tail))
 }
 
 #[test]
@@ -274,6 +278,7 @@ fn builtin_entries_follow_the_data_rules() {
     assert!(announces_count("三会一课"));
     assert!(!announces_count("一村一品"));
     assert!(!announces_count("一国两制"));
+    assert!(!announces_count("两岸一家亲"));
     assert!(announces_count("两学一做"));
     assert!(announces_count("一核二看三比四评五公示"));
     assert!(!announces_count("第一书记"));
@@ -806,6 +811,20 @@ fn hover_on_a_long_line_reads_a_window_and_agrees_with_the_whole_line() {
         "hover on a {len}-char line: {:?} on average",
         windowed_time / count
     );
+}
+
+#[test]
+fn a_term_written_with_quotes_is_found_on_its_quotes_too() {
+    // The closing quote inside 新时代“枫桥经验” belongs to the term.
+    let info = hover("推广新时代“枫桥经验”。", 10).unwrap();
+    assert_eq!(info.range, 2..11);
+    assert_eq!(title(&info), heading("新时代“枫桥经验”", "机制"));
+    // Quotes that enclose a term exactly are part of its range.
+    let info = hover("胸怀“国之大者”", 2).unwrap();
+    assert_eq!(info.range, 0..8);
+    let info = hover("坚决拥护“两个确立”。", 4).unwrap();
+    assert_eq!(info.range, 4..10);
+    assert_eq!(title(&info), heading("两个确立", "政策"));
 }
 
 #[test]

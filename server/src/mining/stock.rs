@@ -3,8 +3,11 @@
 //! result is kept in `corpus/stock-phrases-mined.txt` for checks that run before jieba loads.
 
 use std::collections::{HashMap, HashSet};
+use std::hash::BuildHasherDefault;
 
+use crate::cache::CacheKey;
 use crate::corpus::Corpus;
+use crate::fingerprint::MixHasher;
 use crate::text::is_clause_break;
 
 /// Corpus phrases: normalised length bounds of a recurring word run.
@@ -61,22 +64,110 @@ const GENRE_WORDS: &[&str] = &[
 ///   the built-in corpus. So 打赢脱贫攻坚战 and 脱贫攻坚 itself never become stock phrases: naming the topic
 ///   is not a formula.
 pub fn corpus_phrases(corpus: &Corpus) -> Vec<String> {
+    let Some(min_essays) = min_essays(corpus) else {
+        return Vec::new();
+    };
+    let topic = topic_chars(corpus);
+    mine(corpus, &topic, min_essays, |_| true)
+}
+
+/// The corpus phrases that can match in `texts`: those of [`corpus_phrases`] whose folded form
+/// (as the formulaic check folds it) has two characters or more and occurs in a folded text. The
+/// check matches nothing else, so checking these texts gives the same findings with these phrases
+/// as with all of them.
+///
+/// Without jieba first: a phrase is a run of Han characters that recurs in `min_essays` essays,
+/// so only the stretches of the corpus that do and also occur in a text are candidates
+/// (`candidates`). jieba then tags only the clauses that hold a candidate, and is not loaded at
+/// all when none does — for a draft checked against a user corpus, usually.
+pub fn corpus_phrases_in(corpus: &Corpus, texts: &[&str]) -> Option<Vec<String>> {
+    let min_essays = min_essays(corpus)?;
+    let topic = topic_chars(corpus);
+    let wanted = Wanted::of(texts);
+    let candidates = candidates(corpus, &topic, &wanted, min_essays);
+    if candidates.is_empty() {
+        return None;
+    }
+    let mut phrases = mine(corpus, &topic, min_essays, |clause| {
+        let mut holds = false;
+        stretches(clause, &topic, &wanted, |raw| {
+            holds = candidates.contains(&raw);
+            holds
+        });
+        holds
+    });
+    phrases.retain(|p| wanted.matches(p));
+    Some(phrases)
+}
+
+/// Of `phrases` (all the corpus phrases), those that can match in `texts`: see
+/// [`corpus_phrases_in`].
+pub fn matching(mut phrases: Vec<String>, texts: &[&str]) -> Vec<String> {
+    let wanted = Wanted::of(texts);
+    phrases.retain(|p| wanted.matches(p));
+    phrases
+}
+
+/// Bump when the mining rules change in a way that does not change their result for the
+/// built-in corpus (which `cache_key` covers).
+const MINING_VERSION: u32 = 1;
+
+/// What the corpus phrases of `corpus` are cached under: its essays' titles and texts, and what
+/// else mining depends on — the rules (their version, and their result for the built-in corpus
+/// as kept in `stock-phrases-mined.txt`), jieba's segmentation (the built-in essays' cut, kept
+/// in `seed-words.txt`) and the lists whose words are added to jieba's dictionary.
+pub fn cache_key(corpus: &Corpus) -> CacheKey {
+    let version = format!(
+        "stock phrases {} {MINING_VERSION} {}",
+        env!("CARGO_PKG_VERSION"),
+        corpus.essays.len()
+    );
+    let mut parts: Vec<&str> = vec![&version];
+    parts.extend(
+        [
+            crate::analysis::MINED_STOCK_PHRASES,
+            crate::segment::SEED_WORDS,
+            "phrases.txt",
+            "stock-phrases.txt",
+            "glossary.toml",
+        ]
+        .map(crate::builtin::text),
+    );
+    for essay in &corpus.essays {
+        parts.push(&essay.title);
+        parts.push(&essay.text);
+    }
+    CacheKey::of_strings(parts)
+}
+
+/// Essays a run must recur in; None when the corpus has too few essays for any.
+fn min_essays(corpus: &Corpus) -> Option<usize> {
     let essays = corpus.essays.len();
     let min_essays = CORPUS_MIN_ESSAYS.max((essays as f64 * CORPUS_MIN_SHARE).ceil() as usize);
-    if essays < min_essays {
-        return Vec::new();
-    }
-    let topic = topic_chars(corpus);
-    let jieba = crate::segment::jieba();
+    (essays >= min_essays).then_some(min_essays)
+}
+
+/// Clauses of an essay long enough to hold a phrase.
+fn clauses(text: &str) -> impl Iterator<Item = &str> {
+    text.split(|c: char| is_clause_break(c) || !(c.is_alphanumeric()))
+        .filter(|c| c.chars().count() >= CORPUS_MIN_CHARS)
+}
+
+/// The mining of [`corpus_phrases`], over the clauses `select` picks.
+fn mine(
+    corpus: &Corpus,
+    topic: &HashSet<char>,
+    min_essays: usize,
+    mut select: impl FnMut(&str) -> bool,
+) -> Vec<String> {
+    let mut jieba = None;
     let mut counts: HashMap<String, usize> = HashMap::new();
     for essay in &corpus.essays {
         let mut runs: HashSet<String> = HashSet::new();
-        for clause in essay
-            .text
-            .split(|c: char| is_clause_break(c) || !(c.is_alphanumeric()))
-            .filter(|c| c.chars().count() >= CORPUS_MIN_CHARS)
-        {
-            let tags = jieba.tag(clause, true);
+        for clause in clauses(&essay.text).filter(|c| select(c)) {
+            let tags = jieba
+                .get_or_insert_with(crate::segment::jieba)
+                .tag(clause, true);
             for i in 0..tags.len() {
                 if !is_predicate_head(tags[i].tag) || is_light(tags[i].word) {
                     continue;
@@ -105,7 +196,7 @@ pub fn corpus_phrases(corpus: &Corpus) -> Vec<String> {
         .into_iter()
         .filter(|(run, n)| {
             *n >= min_essays
-                && run.chars().all(|c| ('\u{4E00}'..='\u{9FFF}').contains(&c))
+                && run.chars().all(is_han)
                 && !run.chars().any(|c| topic.contains(&c))
                 && !TITLE_WORDS.iter().any(|w| run.contains(w))
         })
@@ -113,6 +204,128 @@ pub fn corpus_phrases(corpus: &Corpus) -> Vec<String> {
         .collect();
     phrases.sort();
     phrases
+}
+
+fn is_han(c: char) -> bool {
+    ('\u{4E00}'..='\u{9FFF}').contains(&c)
+}
+
+type HashSet64 = HashSet<u64, BuildHasherDefault<MixHasher>>;
+
+/// Hashes of every stretch of 1–8 Han characters of the folded texts: a phrase can match only
+/// if its folded form is one of them.
+struct Wanted(HashSet64);
+
+impl Wanted {
+    fn of(texts: &[&str]) -> Wanted {
+        let mut set = HashSet64::default();
+        for text in texts {
+            let (chars, _) = crate::checks::formulaic::fold(text);
+            for stretch in chars.split(|&c| !is_han(c)) {
+                for i in 0..stretch.len() {
+                    let mut h = CharsHash::default();
+                    for &c in stretch[i..].iter().take(CORPUS_MAX_CHARS) {
+                        h.push(c);
+                        set.insert(h.finish());
+                    }
+                }
+            }
+        }
+        Wanted(set)
+    }
+
+    /// Whether `phrase` (Han characters) counts for the texts: see [`corpus_phrases_in`].
+    fn matches(&self, phrase: &str) -> bool {
+        let (folded, _) = crate::checks::formulaic::fold(phrase);
+        let mut h = CharsHash::default();
+        folded.iter().for_each(|&c| h.push(c));
+        folded.len() >= 2 && self.0.contains(&h.finish())
+    }
+}
+
+/// Calls `f` with the hash of every stretch of 4–8 Han characters of `clause` that has no topic
+/// character and folds to a wanted string of two characters or more, until `f` returns true.
+fn stretches(clause: &str, topic: &HashSet<char>, wanted: &Wanted, mut f: impl FnMut(u64) -> bool) {
+    let chars: Vec<char> = clause.chars().collect();
+    // Which chars folding keeps (it drops particles): as the check folds, by construction.
+    let mut kept = vec![false; chars.len()];
+    for &i in &crate::checks::formulaic::fold(clause).1 {
+        kept[i as usize] = true;
+    }
+    let mut from = 0;
+    for stretch in chars.split(|&c| !is_han(c) || topic.contains(&c)) {
+        let kept = &kept[from..from + stretch.len()];
+        from += stretch.len() + 1;
+        for i in 0..stretch.len() {
+            let (mut raw, mut folded, mut folded_len) =
+                (CharsHash::default(), CharsHash::default(), 0);
+            for (n, &c) in stretch[i..].iter().take(CORPUS_MAX_CHARS).enumerate() {
+                raw.push(c);
+                if kept[i + n] {
+                    folded.push(c);
+                    folded_len += 1;
+                    // A longer stretch folds to a longer string, which the texts hold only if
+                    // they hold this one.
+                    if !wanted.0.contains(&folded.finish()) {
+                        break;
+                    }
+                }
+                if n + 1 >= CORPUS_MIN_CHARS && folded_len >= 2 && f(raw.finish()) {
+                    return;
+                }
+            }
+        }
+    }
+}
+
+/// Hashes of the Han stretches of the corpus that could be phrases matching in the texts: wanted,
+/// free of topic characters, and found in at least `min_essays` essays. Every phrase of
+/// [`corpus_phrases_in`] is among them (a run recurs where its characters do).
+fn candidates(
+    corpus: &Corpus,
+    topic: &HashSet<char>,
+    wanted: &Wanted,
+    min_essays: usize,
+) -> HashSet64 {
+    // Hash → (essays it was seen in, the last of them).
+    let mut seen: HashMap<u64, (usize, usize), BuildHasherDefault<MixHasher>> = HashMap::default();
+    for (e, essay) in corpus.essays.iter().enumerate() {
+        for clause in clauses(&essay.text) {
+            stretches(clause, topic, wanted, |raw| {
+                let entry = seen.entry(raw).or_insert((0, usize::MAX));
+                if entry.1 != e {
+                    *entry = (entry.0 + 1, e);
+                }
+                false
+            });
+        }
+    }
+    seen.into_iter()
+        .filter(|&(_, (n, _))| n >= min_essays)
+        .map(|(h, _)| h)
+        .collect()
+}
+
+/// A hash of a short string of chars (polynomial, then mixed).
+#[derive(Default, Clone, Copy)]
+struct CharsHash(u64);
+
+impl CharsHash {
+    fn push(&mut self, c: char) {
+        self.0 = self
+            .0
+            .wrapping_mul(0x100_0000_01b3)
+            .wrapping_add(c as u64 + 1);
+    }
+
+    fn finish(&self) -> u64 {
+        let mut h = self.0;
+        h ^= h >> 30;
+        h = h.wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        h ^= h >> 27;
+        h = h.wrapping_mul(0x94d0_49bb_1331_11eb);
+        h ^ (h >> 31)
+    }
 }
 
 /// Characters of essay titles that name the topic (see [`corpus_phrases`]).
@@ -125,10 +338,7 @@ fn topic_chars(corpus: &Corpus) -> HashSet<char> {
         for word in GENRE_WORDS {
             title = title.replace(word, " ");
         }
-        let chars: HashSet<char> = title
-            .chars()
-            .filter(|c| ('\u{4E00}'..='\u{9FFF}').contains(c))
-            .collect();
+        let chars: HashSet<char> = title.chars().filter(|&c| is_han(c)).collect();
         for c in chars {
             *titles_with.entry(c).or_default() += 1;
         }
@@ -165,4 +375,79 @@ fn is_function(tag: &str) -> bool {
         tag.chars().next(),
         Some('p' | 'u' | 'c' | 'r' | 'f' | 'm' | 'q' | 'x' | 'y' | 'e' | 'o')
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::corpus::Origin;
+
+    /// The built-in essays, each with two of four predicate-led sentences around it: a corpus
+    /// with phrases to mine, some of them in a draft and some not.
+    fn corpus_with_phrases() -> Corpus {
+        const POOL: [&str; 4] = [
+            "各项工作严重滞后，群众意见很大。",
+            "要切实加强组织领导，认真落实各项措施。",
+            "深入开展调查研究，扎实推进各项工作。",
+            "进一步强化责任担当，不断提高服务水平。",
+        ];
+        let mut corpus = Corpus::default();
+        for (i, essay) in Corpus::builtin().essays.iter().enumerate() {
+            corpus.push(
+                format!("体会{i}"),
+                format!("{}{}{}", POOL[i % 4], essay.text, POOL[(i + 1) % 4]),
+                Origin::File(format!("{i}.txt").into()),
+            );
+        }
+        corpus
+    }
+
+    #[test]
+    fn phrases_for_texts_are_the_phrases_that_can_match_in_them() {
+        let corpus = corpus_with_phrases();
+        let all = corpus_phrases(&corpus);
+        assert!(all.len() >= 3, "{all:?}");
+        let builtin = Corpus::builtin();
+        let drafts: Vec<String> = vec![
+            // Particles fold away: 严重地滞后 matches 严重滞后.
+            "我村道路建设严重地滞后，必须切实加强组织领导。".to_owned(),
+            all.join("，"),
+            builtin.essays[0].text.clone(),
+            "村里去年修了3公里水渠。".to_owned(),
+            String::new(),
+        ];
+        let mut some_but_not_all = false;
+        for draft in &drafts {
+            let texts = [draft.as_str()];
+            let wanted = Wanted::of(&texts);
+            let want: Vec<String> = all.iter().filter(|p| wanted.matches(p)).cloned().collect();
+            assert_eq!(
+                corpus_phrases_in(&corpus, &texts).unwrap_or_default(),
+                want,
+                "{draft}"
+            );
+            assert_eq!(matching(all.clone(), &texts), want);
+            some_but_not_all |= !want.is_empty() && want.len() < all.len();
+        }
+        assert!(some_but_not_all);
+        assert_eq!(corpus_phrases_in(&corpus, &[drafts[1].as_str()]), Some(all));
+        // Nothing can match: known without jieba.
+        assert_eq!(corpus_phrases_in(&corpus, &[drafts[3].as_str()]), None);
+        // Several texts: what matches in any of them.
+        let both = [drafts[0].as_str(), drafts[3].as_str()];
+        assert_eq!(
+            corpus_phrases_in(&corpus, &both),
+            corpus_phrases_in(&corpus, &both[..1])
+        );
+    }
+
+    #[test]
+    fn a_phrase_matches_a_text_by_its_folded_form() {
+        let wanted = Wanted::of(&["必须严重地滞后下去"]);
+        assert!(wanted.matches("严重滞后"));
+        assert!(wanted.matches("严重地滞后"));
+        assert!(!wanted.matches("严重落后"));
+        // Folded to fewer than two chars: the check drops such a phrase.
+        assert!(!Wanted::of(&["的了"]).matches("的了的了"));
+    }
 }

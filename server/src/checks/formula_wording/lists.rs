@@ -3,7 +3,7 @@
 
 use std::ops::Range;
 
-use super::{contains, edit, find_all, is_item_sep, only_separators, List};
+use super::{contains, edit, find_all, is_item_sep, is_joiner, only_separators, typo_claims, List};
 use crate::checks::typo::{shape_alike, sound_alike};
 use crate::checks::{Code, Edit, Finding, Fix};
 use crate::text::is_cjk;
@@ -131,13 +131,16 @@ fn check_cluster(
     }
     let replaced = |x: Range<usize>| -> Option<Finding> {
         let written: String = chars[x.clone()].iter().collect();
-        // One character that sounds or looks like the official one is a typo (`typo`).
+        // One character that sounds or looks like the official one is a typo (`typo`), where
+        // `typo` reports it.
         let w: Vec<char> = written.chars().collect();
         let o = &list.items[missing];
         if w.len() == o.len() {
             let diff: Vec<usize> = (0..w.len()).filter(|&k| w[k] != o[k]).collect();
             if let [k] = diff[..] {
-                if sound_alike(w[k], o[k]) || shape_alike(w[k], o[k]) {
+                if (sound_alike(w[k], o[k]) || shape_alike(w[k], o[k]))
+                    && typo_claims(chars, x.start + k)
+                {
                     return None;
                 }
             }
@@ -170,7 +173,9 @@ fn check_cluster(
     let wrong = if missing == n - 1 {
         let at = span.end;
         let x = at + 1..at + 1 + wanted.len();
-        (chars.get(at).is_some_and(|&c| is_item_sep(c))
+        (chars
+            .get(at)
+            .is_some_and(|&c| is_item_sep(c) || is_joiner(c))
             && x.end <= chars.len()
             && chars[x.clone()].iter().all(|&c| is_cjk(c))
             && fits(chars, &x, wanted))

@@ -7,10 +7,12 @@
 //!   formula's name (“四个自信”) is on the line or the formula has five items or more, since
 //!   writers may quote a part on purpose; glossary lists need their name on the line unless they
 //!   have five items or more. The fix replaces the list with the official wording.
-//! - Fixed sayings: a line of `formulas.txt` (six characters or more, punctuation and width
-//!   ignored) written with one or two characters changed (“人民就是靠山”). A single changed
-//!   character that sounds or looks like the official one is left to `typo`. The fix changes
-//!   those characters.
+//! - Fixed sayings: a line of `formulas.txt` (ten characters or more, or six with two clauses;
+//!   punctuation and width ignored) or of `sayings.txt` (any length, with its source) written
+//!   with one or two characters changed, added or left out (“人民就是靠山”; three in one of
+//!   twenty characters or more: 权威和 left out). A glossary spelling shorter than sixteen
+//!   characters counts with one changed character only. A single changed character that sounds or looks like the official one is
+//!   left to `typo`. The fix changes those characters.
 //!
 //! The check looks at one line at a time.
 //! Lists are compared in `lists.rs`, sayings in `sayings.rs`.
@@ -60,7 +62,10 @@ struct List {
 struct Saying {
     chars: Vec<char>,
     official: String,
-    source: &'static str,
+    source: String,
+    /// A glossary spelling rather than a fixed saying: writers adapt the short ones (平安中国 →
+    /// 平安云岭, 社会化服务 → 精细化服务), so there only one changed character counts.
+    loose: bool,
 }
 
 struct Formulas {
@@ -126,7 +131,8 @@ impl Formulas {
                 sayings.push(Saying {
                     chars: norm,
                     official: line.to_owned(),
-                    source: "官方表述，见 formulas.txt",
+                    source: "官方表述，见 formulas.txt".to_owned(),
+                    loose: false,
                 });
             }
             // A list that qualifies a noun ends at 的: 创新、…、共享的新发展理念.
@@ -189,6 +195,21 @@ impl Formulas {
                 from_glossary: true,
             });
         }
+        // The sayings of `sayings.txt`, whatever their length, with their sources; one also in
+        // formulas.txt is replaced, so the message names the source.
+        for line in crate::builtin::list("sayings.txt") {
+            let Some((text, source)) = line.split_once('\t') else {
+                continue;
+            };
+            let chars = normalize(text).chars;
+            sayings.retain(|s| s.chars != chars);
+            sayings.push(Saying {
+                chars,
+                official: text.trim().to_owned(),
+                source: source.trim().to_owned(),
+                loose: false,
+            });
+        }
         // The glossary's longer spellings are official wordings too (不愁吃、不愁穿，……).
         for text in crate::checks::typo::glossary_fields(&["variants"]) {
             let chars = normalize(&text).chars;
@@ -196,7 +217,8 @@ impl Formulas {
                 sayings.push(Saying {
                     chars,
                     official: text,
-                    source: "见术语表",
+                    source: "见术语表".to_owned(),
+                    loose: true,
                 });
             }
         }
@@ -253,7 +275,6 @@ fn check_line(line: &str) -> Vec<Finding> {
         return Vec::new();
     }
     let formulas = &*FORMULAS;
-    let mut out: Vec<Finding> = Vec::new();
     // Only lists with two items or more on the line, and sayings with a half on it, are
     // compared (one automaton pass each finds them).
     let mut items_seen: HashMap<usize, HashSet<usize>> = HashMap::new();
@@ -262,21 +283,40 @@ fn check_line(line: &str) -> Vec<Finding> {
             items_seen.entry(list).or_default().insert(item);
         }
     }
-    let mut lists: Vec<usize> = items_seen
+    // Lists with more of their items on the line first: where two official lists share items
+    // (the 四个全面 before and after 2020), the one written is the one compared.
+    let mut lists: Vec<(usize, usize)> = items_seen
         .into_iter()
         .filter(|(list, seen)| {
             seen.len() >= 2 && seen.len() + 1 >= formulas.lists[*list].items.len()
         })
-        .map(|(list, _)| list)
+        .map(|(list, seen)| (list, seen.len()))
         .collect();
-    lists.sort_unstable();
-    for list in lists {
-        if let Some(f) = check_list(&chars, &formulas.lists[list]) {
-            out.push(f);
-        }
-    }
+    lists.sort_unstable_by_key(|&(list, seen)| (std::cmp::Reverse(seen), list));
     let norm = normalize(line);
     let norm_text: String = norm.chars.iter().collect();
+    // Where an official list is written exactly, no other list is held against it.
+    let exact: Vec<Range<usize>> = lists
+        .iter()
+        .flat_map(|&(list, _)| {
+            let official = normalize(&formulas.lists[list].official).chars;
+            find_all(&norm.chars, &official)
+                .into_iter()
+                .map(|at| norm.source_range(at, at + official.len()))
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    let overlaps = |a: &Range<usize>, b: &Range<usize>| a.start < b.end && b.start < a.end;
+    let mut out: Vec<Finding> = Vec::new();
+    for (list, _) in lists {
+        if let Some(f) = check_list(&chars, &formulas.lists[list]) {
+            if !exact.iter().any(|e| overlaps(e, &f.range))
+                && !out.iter().any(|o| overlaps(&o.range, &f.range))
+            {
+                out.push(f);
+            }
+        }
+    }
     let mut sayings: Vec<usize> = formulas
         .halves
         .find_overlapping_iter(&norm_text)
@@ -284,24 +324,33 @@ fn check_line(line: &str) -> Vec<Finding> {
         .collect();
     sayings.sort_unstable();
     sayings.dedup();
-    for saying in sayings {
-        out.extend(check_saying(
-            &chars,
-            &norm,
-            &formulas.sayings[saying],
-            formulas,
-        ));
-    }
-    out.sort_by_key(|f| (f.range.start, std::cmp::Reverse(f.range.end)));
+    // A list finding keeps the separators right; a saying that covers it adds nothing.
+    let mut said: Vec<Finding> = sayings
+        .into_iter()
+        .filter_map(|saying| check_saying(&chars, &norm, &formulas.sayings[saying], formulas))
+        .filter(|f| !out.iter().any(|o| overlaps(&o.range, &f.range)))
+        .collect();
+    said.sort_by_key(|f| (f.range.start, std::cmp::Reverse(f.range.end)));
     let mut last_end = 0;
-    out.retain(|f| {
+    said.retain(|f| {
         let keep = f.range.start >= last_end;
         if keep {
             last_end = f.range.end;
         }
         keep
     });
+    out.extend(said);
+    out.sort_by_key(|f| (f.range.start, f.range.end));
     out
+}
+
+/// The typo check reports the character at `at` of the line: a one-character slip inside a
+/// formula is left to it then, so that one finding, the more telling one, is made.
+fn typo_claims(chars: &[char], at: usize) -> bool {
+    let line: String = chars.iter().collect();
+    crate::checks::typo::check(&line)
+        .iter()
+        .any(|f| f.range.start == at)
 }
 
 fn find_all(chars: &[char], needle: &[char]) -> Vec<usize> {
@@ -318,9 +367,16 @@ fn contains(chars: &[char], needle: &str) -> bool {
     !find_all(chars, &needle).is_empty()
 }
 
-/// Text between two items that is only separators (and spaces).
+/// Text between two items that is only separators (and spaces); 和、及、与 join the last item.
 fn only_separators(s: &[char]) -> bool {
-    !s.is_empty() && s.iter().all(|&c| is_item_sep(c) || c == ' ')
+    !s.is_empty()
+        && s.iter()
+            .all(|&c| is_item_sep(c) || is_joiner(c) || c == ' ')
+}
+
+/// A conjunction that joins the last item of a list (享乐主义和奢靡之风).
+fn is_joiner(c: char) -> bool {
+    matches!(c, '和' | '及' | '与')
 }
 
 fn edit(range: Range<usize>, new_text: impl Into<String>) -> Edit {
@@ -364,6 +420,45 @@ mod tests {
             fixed("江山就是人民，人民就是靠山。"),
             "江山就是人民，人民就是江山。"
         );
+        // A short saying of sayings.txt, with its source in the message.
+        let found = check_line("正如总书记所说，幸福都是拼搏出来的。");
+        assert_eq!(found.len(), 1);
+        assert!(
+            found[0].message.contains("新年贺词"),
+            "{}",
+            found[0].message
+        );
+        assert_eq!(
+            fixed("正如总书记所说，幸福都是拼搏出来的。"),
+            "正如总书记所说，幸福都是奋斗出来的。"
+        );
+        // A one-character change that sounds alike but makes a word (老相) is not one the typo
+        // check reports: it is held to the saying here.
+        assert!(crate::checks::typo::check("小康不小康，关键看老相。").is_empty());
+        assert_eq!(
+            fixed("小康不小康，关键看老相。"),
+            "小康不小康，关键看老乡。"
+        );
+        // Where the typo check reports it, it is left to that check.
+        assert!(check_line("如期实现脱贫摘冒。").is_empty());
+        // A word left out of a long formula.
+        assert_eq!(
+            fixed("坚决维护习近平总书记党中央的核心、全党的核心地位，坚决维护党中央集中统一领导。"),
+            "坚决维护习近平总书记党中央的核心、全党的核心地位，坚决维护党中央权威和集中统一领导。"
+        );
+    }
+
+    #[test]
+    fn list_fixes_keep_separators_and_joiners() {
+        // The list's fix, not the saying's, so the separator comes with the missing item.
+        assert_eq!(
+            fixed("完整、准确、全面贯彻创新、协调、绿色、共享的新发展理念。"),
+            "完整、准确、全面贯彻创新、协调、绿色、开放、共享的新发展理念。"
+        );
+        assert_eq!(
+            fixed("纠治形式主义、官僚主义、享乐主义和奢侈之风。"),
+            "纠治形式主义、官僚主义、享乐主义和奢靡之风。"
+        );
     }
 
     #[test]
@@ -371,8 +466,14 @@ mod tests {
         for line in [
             "“四个意识”是政治意识、大局意识、核心意识、看齐意识。",
             "坚定道路自信、理论自信、制度自信。",
+            // The current 四个全面 is not held to the one before 2020 that shares three items.
+            "协调推进全面建设社会主义现代化国家、全面深化改革、全面依法治国、全面从严治党的战略布局。",
             "江山就是人民，人民就是江山。",
             "扎实推进共同富裕，提高低保标准。",
+            // A form in use beside the official one, and adapted glossary spellings.
+            "小事不出村、大事不出乡、矛盾不上交。",
+            "建设更高水平的平安云岭。",
+            "推行网格化管理、精细化服务。",
             "认真学习中央八项规定。",
             "党的十八大把生态文明建设纳入“五位一体”总体布局，与经济建设、政治建设、文化建设、社会建设并列。",
             "𠀀😀统筹推进经济建设、政治建设、文化建设、社会建设、生态文明建设",

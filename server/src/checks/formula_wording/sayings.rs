@@ -2,7 +2,7 @@
 
 use std::ops::Range;
 
-use super::{edit, find_all, Formulas, Saying};
+use super::{edit, find_all, typo_claims, Formulas, Saying};
 use crate::checks::typo::{shape_alike, sound_alike};
 use crate::checks::{Code, Finding, Fix};
 use crate::text::is_cjk;
@@ -61,7 +61,14 @@ pub(super) fn check_saying(
     formulas: &Formulas,
 ) -> Option<Finding> {
     let len = saying.chars.len();
-    let max = if len >= 8 { 2 } else { 1 };
+    // A long formula may lose a whole word (权威和); a short one is held closer.
+    let max = match len {
+        // A short glossary spelling is adapted (平安中国 → 平安云岭); a long one is quoted.
+        ..16 if saying.loose => 1,
+        20.. => 3,
+        8.. => 2,
+        _ => 1,
+    };
     let window = near_occurrence(&norm.chars, &saying.chars, max)?;
     let written = &norm.chars[window.clone()];
     // The differing part: what is left after the common beginning and end.
@@ -112,9 +119,13 @@ pub(super) fn check_saying(
             return None;
         }
     }
-    // One character that sounds or looks like the official one: a typo, for `typo`.
+    // One character that sounds or looks like the official one: a typo, for `typo` — where
+    // `typo` reports it; where the written form is a word there, it is a changed word.
     if let ([h], [w]) = (have, want) {
-        if sound_alike(*h, *w) || shape_alike(*h, *w) {
+        let at = norm
+            .source_range(window.start + pre, window.start + pre + 1)
+            .start;
+        if (sound_alike(*h, *w) || shape_alike(*h, *w)) && typo_claims(chars, at) {
             return None;
         }
     }

@@ -309,7 +309,7 @@ fn outside_bmp(parts: &[Vec<char>]) -> bool {
 }
 
 /// Normalised chars (see `crate::normalize`) without the particles 的/地/了, with source offsets.
-pub(super) fn fold(text: &str) -> (Vec<char>, Vec<u32>) {
+pub(crate) fn fold(text: &str) -> (Vec<char>, Vec<u32>) {
     let n = normalize(text);
     let mut chars = n.chars;
     let mut origin = n.origin;

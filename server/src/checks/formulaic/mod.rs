@@ -26,6 +26,8 @@ use crate::corpus::Corpus;
 use crate::normalize::Normalized;
 
 pub use crate::mining::stock::corpus_phrases;
+/// How phrases and drafts are folded before matching (the miner needs the same).
+pub(crate) use lexicon::fold;
 pub use sentence::{MAX_RESIDUAL, MIN_CONTENT, MIN_FILLER, PARAGRAPH_MIN_EMPTY, PARAGRAPH_SHARE};
 
 use lexicon::Lexicon;

@@ -279,7 +279,7 @@ impl Analyzer {
             };
             let automata = s.spawn(move || match premined {
                 Some(phrases) => (
-                    StockPhrases::with_corpus_phrases(phrases, &settings.extra_stock_phrases),
+                    builtin_stock(phrases, &settings.extra_stock_phrases),
                     shared(),
                 ),
                 // Mining the corpus's stock phrases takes a while: the rest beside it.
@@ -400,6 +400,18 @@ fn is_builtin(corpus: &Corpus) -> bool {
             .all(|(a, b)| a.is_builtin() && a.id == b.id && a.text == b.text)
 }
 
+/// The 套话 check's phrases for the built-in corpus's `phrases`: without the writer's own ones
+/// the same for every analyzer, so built once per process (a copy is a few memcpys).
+fn builtin_stock(phrases: Vec<String>, extra: &[String]) -> StockPhrases {
+    static BUILTIN: OnceLock<StockPhrases> = OnceLock::new();
+    if !extra.is_empty() {
+        return StockPhrases::with_corpus_phrases(phrases, extra);
+    }
+    BUILTIN
+        .get_or_init(|| StockPhrases::with_corpus_phrases(phrases, &[]))
+        .clone()
+}
+
 /// Starts building, each on a thread of its own, what an analyzer of the built-in corpus alone
 /// needs and every such analyzer shares: the glossary and phrase book, and the checks'
 /// automata. A language server whose settings name no corpus or glossary calls it as it starts,
@@ -411,6 +423,9 @@ pub fn warm_up() {
     std::thread::spawn(|| {
         crate::checks::wording::Wording::shared(&[]);
         crate::checks::prepare();
+        if let Some(phrases) = premined_corpus_phrases(&builtin_corpus()) {
+            builtin_stock(phrases, &[]);
+        }
     });
 }
 

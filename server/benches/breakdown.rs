@@ -35,9 +35,11 @@ fn main() {
             progress: &|_| {},
             cache: None,
         };
-        time("Analyzer::build (cold)", || {
+        let (cold, _) = time("Analyzer::build (cold)", || {
             essay_lsp::analysis::Analyzer::build(&settings, &options)
         });
+        // Hover and completion wait for this too (mined on another thread from the build on).
+        time("… glossary and phrase book mined", || cold.wait_mined());
         time("Analyzer::build (again)", || {
             essay_lsp::analysis::Analyzer::build(&settings, &options)
         });

@@ -9,6 +9,7 @@ mod suppress;
 use line_cache::LineCache;
 use suppress::{is_ignored, Suppressions};
 
+pub use build::warm_up;
 pub use build::{
     has_large_user_corpus, BuildInfo, BuildOptions, Deferred, Progress, Stage, LARGE_CORPUS_BYTES,
     MINED_STOCK_PHRASES, MINING_BUDGET_CHARS,

@@ -2,8 +2,9 @@
 //! and mining the glossary, the phrase book and the corpus stock phrases.
 
 use std::ops::Deref;
+use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, LazyLock};
+use std::sync::{Arc, LazyLock, OnceLock};
 
 use super::line_cache::LineCache;
 use super::Analyzer;
@@ -251,40 +252,46 @@ impl Analyzer {
         let glossary_paths = settings.glossary_paths.clone();
         let eager = !glossary_paths.is_empty();
         let mined = Arc::new(mined);
-        let for_mining = mined.clone();
-        let ready = Arc::new(AtomicBool::new(false));
-        let set_ready = ready.clone();
-        let mining: Arc<LazyLock<Mined, MineFn>> = Arc::new(LazyLock::new(Box::new(move || {
-            // Segmented once for both miners.
-            let words = crate::mining::Segmented::of(&for_mining);
-            let (glossary, problems) = Glossary::load_from(&words, &glossary_paths);
-            let terms = glossary.terms_and_variants();
-            let phrases = PhraseBook::build_from(&words, &terms);
-            set_ready.store(true, Ordering::Release);
-            Mined {
-                glossary,
-                phrases,
-                problems,
-            }
-        })));
-        let (stock, index, wording) = std::thread::scope(|s| {
-            let stock = s.spawn(|| match premined {
-                Some(phrases) => {
-                    StockPhrases::with_corpus_phrases(phrases, &settings.extra_stock_phrases)
-                }
-                None => {
-                    let phrases = user_corpus_phrases(&mined, texts, options.cache.as_ref());
-                    StockPhrases::with_corpus_phrases(phrases, &settings.extra_stock_phrases)
-                }
+        let (mining, ready) = if premined.is_some() && !eager && is_builtin(&corpus) {
+            builtin_mining()
+        } else {
+            mining_cell(mined.clone(), glossary_paths)
+        };
+        // With the built-in corpus alone, mining needs no jieba and is what hover and completion
+        // wait for: it starts first, on a core of its own, while the checks' automata are built
+        // on the other one (one thread after the other, so as not to take mining's core).
+        // Mining a user corpus loads jieba and would slow the index build: it waits until the
+        // build is done (or runs beside it when glossary files' problems must be waited for).
+        // An analyzer for known texts mines only if asked.
+        let mine_first = premined.is_some() && texts.is_none();
+        if mine_first {
+            let early = mining.clone();
+            std::thread::spawn(move || {
+                LazyLock::force(&early);
             });
-            // The automata the checks share, built on the other core while this one indexes:
-            // otherwise the first check would build them.
-            let wording = s.spawn(|| {
+        }
+        let (stock, index, wording) = std::thread::scope(|s| {
+            // The automata the checks share: otherwise the first check would build them.
+            let shared = || {
                 let wording = crate::checks::wording::Wording::shared(&settings.glossary_paths);
                 crate::checks::prepare();
                 wording
+            };
+            let automata = s.spawn(move || match premined {
+                Some(phrases) => (
+                    builtin_stock(phrases, &settings.extra_stock_phrases),
+                    shared(),
+                ),
+                // Mining the corpus's stock phrases takes a while: the rest beside it.
+                None => std::thread::scope(|inner| {
+                    let wording = inner.spawn(shared);
+                    let phrases = user_corpus_phrases(&mined, texts, options.cache.as_ref());
+                    let stock =
+                        StockPhrases::with_corpus_phrases(phrases, &settings.extra_stock_phrases);
+                    (stock, wording.join().expect("wording build"))
+                }),
             });
-            if eager {
+            if eager && !mine_first {
                 let mining = mining.clone();
                 s.spawn(move || {
                     LazyLock::force(&mining);
@@ -293,8 +300,7 @@ impl Analyzer {
             report(Stage::Indexing, 0);
             let index = build_index(&corpus, options.cache.as_ref(), &mut build);
             report(Stage::Mining, 0);
-            let stock = stock.join().expect("stock phrases build");
-            let wording = wording.join().expect("wording build");
+            let (stock, wording) = automata.join().expect("checks' automata build");
             (stock, index, wording)
         });
         let problems = if eager {
@@ -302,10 +308,12 @@ impl Analyzer {
         } else if texts.is_some() {
             Vec::new()
         } else {
-            let background = mining.clone();
-            std::thread::spawn(move || {
-                LazyLock::force(&background);
-            });
+            if !mine_first {
+                let background = mining.clone();
+                std::thread::spawn(move || {
+                    LazyLock::force(&background);
+                });
+            }
             Vec::new()
         };
         report(Stage::Mining, 1);
@@ -340,6 +348,85 @@ impl Analyzer {
     pub fn wait_mined(&self) {
         LazyLock::force(&self.glossary.cell);
     }
+}
+
+/// A glossary and phrase book being mined (dereferencing waits), and whether they are there.
+type MiningCell = (Arc<LazyLock<Mined, MineFn>>, Arc<AtomicBool>);
+
+/// Mines `corpus` (glossary with the files `glossary_paths`, phrase book) when first forced.
+fn mining_cell(corpus: Arc<Corpus>, glossary_paths: Vec<PathBuf>) -> MiningCell {
+    let ready = Arc::new(AtomicBool::new(false));
+    let set_ready = ready.clone();
+    let cell: Arc<LazyLock<Mined, MineFn>> = Arc::new(LazyLock::new(Box::new(move || {
+        // Segmented once for both miners.
+        let words = crate::mining::Segmented::of(&corpus);
+        let (glossary, problems) = Glossary::load_from(&words, &glossary_paths);
+        let terms = glossary.terms_and_variants();
+        let phrases = PhraseBook::build_from(&words, &terms);
+        set_ready.store(true, Ordering::Release);
+        Mined {
+            glossary,
+            phrases,
+            problems,
+        }
+    })));
+    (cell, ready)
+}
+
+/// The glossary and phrase book of the built-in corpus without glossary files: the same for
+/// every analyzer of the built-in corpus alone, so mined once per process (and rebuilding an
+/// analyzer after a settings change does not mine again).
+fn builtin_mining() -> MiningCell {
+    static BUILTIN: OnceLock<MiningCell> = OnceLock::new();
+    BUILTIN
+        .get_or_init(|| mining_cell(builtin_corpus(), Vec::new()))
+        .clone()
+}
+
+/// `Corpus::builtin()`, made once for the shared mining and for telling it apart.
+fn builtin_corpus() -> Arc<Corpus> {
+    static CORPUS: OnceLock<Arc<Corpus>> = OnceLock::new();
+    CORPUS.get_or_init(|| Arc::new(Corpus::builtin())).clone()
+}
+
+/// Whether `corpus` is the built-in corpus, essay for essay (the mined data index its essays).
+fn is_builtin(corpus: &Corpus) -> bool {
+    let builtin = builtin_corpus();
+    corpus.essays.len() == builtin.essays.len()
+        && corpus
+            .essays
+            .iter()
+            .zip(&builtin.essays)
+            .all(|(a, b)| a.is_builtin() && a.id == b.id && a.text == b.text)
+}
+
+/// The 套话 check's phrases for the built-in corpus's `phrases`: without the writer's own ones
+/// the same for every analyzer, so built once per process (a copy is a few memcpys).
+fn builtin_stock(phrases: Vec<String>, extra: &[String]) -> StockPhrases {
+    static BUILTIN: OnceLock<StockPhrases> = OnceLock::new();
+    if !extra.is_empty() {
+        return StockPhrases::with_corpus_phrases(phrases, extra);
+    }
+    BUILTIN
+        .get_or_init(|| StockPhrases::with_corpus_phrases(phrases, &[]))
+        .clone()
+}
+
+/// Starts building, each on a thread of its own, what an analyzer of the built-in corpus alone
+/// needs and every such analyzer shares: the glossary and phrase book, and the checks'
+/// automata. A language server whose settings name no corpus or glossary calls it as it starts,
+/// before any document asks for an analyzer, so that hover and completion are ready sooner.
+pub fn warm_up() {
+    std::thread::spawn(|| {
+        LazyLock::force(&builtin_mining().0);
+    });
+    std::thread::spawn(|| {
+        crate::checks::wording::Wording::shared(&[]);
+        crate::checks::prepare();
+        if let Some(phrases) = premined_corpus_phrases(&builtin_corpus()) {
+            builtin_stock(phrases, &[]);
+        }
+    });
 }
 
 /// `corpus/stock-phrases-mined.txt`: `formulaic::corpus_phrases` of the built-in corpus, mined
@@ -586,6 +673,27 @@ mod tests {
             ["扎实推进"]
         );
         assert!(user_corpus_phrases(&corpus, Some(&draft), Some(&cache)).is_empty());
+    }
+
+    #[test]
+    fn analyzers_of_the_builtin_corpus_share_one_mining() {
+        let settings = Settings::default();
+        let (a, _) = Analyzer::from_corpus(Corpus::builtin(), &settings);
+        let (b, _) = Analyzer::from_corpus(Corpus::builtin(), &settings);
+        assert!(Arc::ptr_eq(&a.glossary.cell, &b.glossary.cell));
+        assert!(Arc::ptr_eq(&a.phrases.cell, &builtin_mining().0));
+        let mut with_user = Corpus::builtin();
+        with_user.push(
+            "mine".to_owned(),
+            "我的文章".to_owned(),
+            crate::corpus::Origin::File("mine.txt".into()),
+        );
+        assert!(!is_builtin(&with_user));
+        let (c, _) = Analyzer::from_corpus(with_user, &settings);
+        assert!(!Arc::ptr_eq(&a.glossary.cell, &c.glossary.cell));
+        let mut other_text = Corpus::builtin();
+        other_text.essays[0].text.push('。');
+        assert!(!is_builtin(&other_text));
     }
 
     #[test]

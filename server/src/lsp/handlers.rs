@@ -59,6 +59,18 @@ impl LanguageServer for Backend {
         if let Some(options) = &params.initialization_options {
             self.apply_settings(options).await;
         }
+        // Hover and completion wait for the glossary and phrase book: with the built-in corpus
+        // alone they are the same for every document, so they are mined before the first one
+        // is opened (a project file naming a corpus only makes this work unused).
+        let settings = self.state.settings();
+        if settings.include_builtin
+            && settings.corpus_paths.is_empty()
+            && settings.reference_paths.is_empty()
+            && settings.glossary_paths.is_empty()
+            && !settings.include_workspace
+        {
+            essay_lsp::analysis::warm_up();
+        }
         Ok(InitializeResult {
             server_info: Some(ServerInfo {
                 name: "essay-lsp".to_owned(),

@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use aho_corasick::AhoCorasick;
+use daachorse::CharwiseDoubleArrayAhoCorasick;
 
 use super::curated;
 use super::{Entry, Follow, PhraseBook, SuggestionKind};
@@ -78,6 +78,7 @@ fn finish(inventory: Inventory, corpus: &Corpus) -> PhraseBook {
         .map(|list| list.iter().map(|f| probe_id(&f.probe)).collect())
         .collect();
     let usage = measure(corpus, &probes);
+    let texts = EssayChars::of(corpus);
 
     let mut book_entries: Vec<Entry> = entries
         .into_iter()
@@ -87,7 +88,7 @@ fn finish(inventory: Inventory, corpus: &Corpus) -> PhraseBook {
             let u = &usage[probe];
             Entry {
                 detail: detail(kind, u),
-                documentation: documentation(corpus, u, &draft.text),
+                documentation: documentation(&texts, u, &draft.text),
                 key,
                 text: draft.text,
                 kind,
@@ -114,7 +115,7 @@ fn finish(inventory: Inventory, corpus: &Corpus) -> PhraseBook {
                         key: normalize_str(&f.text),
                         curated: f.curated,
                         detail: detail(f.kind, u),
-                        documentation: documentation(corpus, u, &f.text),
+                        documentation: documentation(&texts, u, &f.text),
                         text: f.text,
                         sep: f.sep,
                         kind: f.kind,
@@ -153,14 +154,22 @@ fn measure(corpus: &Corpus, probes: &[String]) -> Vec<Usage> {
     if probes.is_empty() {
         return usage;
     }
-    let ac = AhoCorasick::new(probes).expect("phrase probes build an automaton");
+    // Probes are distinct (one id per text); an empty one would match nowhere in particular.
+    let ac: CharwiseDoubleArrayAhoCorasick<u32> = CharwiseDoubleArrayAhoCorasick::with_values(
+        probes
+            .iter()
+            .enumerate()
+            .filter(|(_, p)| !p.is_empty())
+            .map(|(i, p)| (p.as_str(), i as u32)),
+    )
+    .expect("phrase probes build an automaton");
     for essay in &corpus.essays {
         let norm = normalize(&essay.text);
         let text: String = norm.chars.iter().collect();
         // Byte offset of each normalised char, to turn match offsets into char offsets.
         let starts: Vec<usize> = text.char_indices().map(|(i, _)| i).collect();
         for m in ac.find_overlapping_iter(&text) {
-            let u = &mut usage[m.pattern().as_usize()];
+            let u = &mut usage[m.value() as usize];
             u.count += 1;
             if u.last_essay != Some(essay.id) {
                 u.last_essay = Some(essay.id);
@@ -193,16 +202,50 @@ fn detail(kind: SuggestionKind, u: &Usage) -> String {
     }
 }
 
+/// Each essay's chars and where its lines start, made once for every example sentence: an
+/// example cut out of a freshly collected essay per phrase made mining quadratic.
+struct EssayChars<'c> {
+    corpus: &'c Corpus,
+    chars: Vec<Vec<char>>,
+    /// Char offsets just after each `\n` of the essay.
+    line_starts: Vec<Vec<usize>>,
+}
+
+impl<'c> EssayChars<'c> {
+    fn of(corpus: &'c Corpus) -> EssayChars<'c> {
+        let chars: Vec<Vec<char>> = corpus
+            .essays
+            .iter()
+            .map(|e| e.text.chars().collect())
+            .collect();
+        let line_starts = chars
+            .iter()
+            .map(|cs| {
+                cs.iter()
+                    .enumerate()
+                    .filter(|&(_, &c)| c == '\n')
+                    .map(|(i, _)| i + 1)
+                    .collect()
+            })
+            .collect();
+        EssayChars {
+            corpus,
+            chars,
+            line_starts,
+        }
+    }
+}
+
 /// An example sentence with the phrase in bold, and where it comes from.
-fn documentation(corpus: &Corpus, u: &Usage, text: &str) -> Option<String> {
+fn documentation(texts: &EssayChars<'_>, u: &Usage, text: &str) -> Option<String> {
     let Some(hit) = &u.first else {
         return Some(format!(
             "**{}**\n\n常用提法（essay-lsp 整理），参考语料中未见。",
             escape_markdown(text)
         ));
     };
-    let essay = corpus.essays.get(hit.essay)?;
-    let chars: Vec<char> = essay.text.chars().collect();
+    let essay = texts.corpus.essays.get(hit.essay)?;
+    let chars: &[char] = texts.chars.get(hit.essay)?;
     let mut from = hit.start;
     while from > 0 && hit.start - from < EXAMPLE_CONTEXT_CHARS && !is_sentence_end(chars[from - 1])
     {
@@ -226,7 +269,7 @@ fn documentation(corpus: &Corpus, u: &Usage, text: &str) -> Option<String> {
     } else {
         ""
     };
-    let line = chars[..hit.start].iter().filter(|&&c| c == '\n').count() as u32;
+    let line = texts.line_starts[hit.essay].partition_point(|&s| s <= hit.start) as u32;
     let place = match &essay.origin {
         Origin::Builtin {
             part, first_line, ..

@@ -19,7 +19,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use daachorse::CharwiseDoubleArrayAhoCorasick;
 
 use super::Source;
 use crate::builtin;
@@ -76,9 +76,11 @@ pub(super) struct Hit {
     pub pattern: u32,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub(super) struct Lexicon {
-    ac: AhoCorasick,
+    /// daachorse's double array over chars (value = pattern id): for these CJK patterns it
+    /// builds in a fraction of aho-corasick's time, and the first check waits for it.
+    ac: CharwiseDoubleArrayAhoCorasick<u32>,
     /// `roles[pattern id]`.
     pub roles: Vec<Vec<Role>>,
     pub phrases: Vec<Phrase>,
@@ -88,6 +90,16 @@ pub(super) struct Lexicon {
     pub single: HashMap<char, Vec<Role>>,
     /// How far before a tail its head may start: the slot plus the longest head.
     pub max_head_span: u32,
+}
+
+impl std::fmt::Debug for Lexicon {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Lexicon")
+            .field("patterns", &self.roles.len())
+            .field("phrases", &self.phrases.len())
+            .field("words", &self.words.len())
+            .finish()
+    }
 }
 
 /// Data files, relative to `corpus/`.
@@ -101,8 +113,8 @@ const PROGRAMME_WORDS: &str = "programme-words.txt";
 
 #[derive(Default)]
 struct Builder {
-    patterns: Vec<Vec<u8>>,
-    ids: HashMap<Vec<u8>, usize>,
+    patterns: Vec<String>,
+    ids: HashMap<String, usize>,
     roles: Vec<Vec<Role>>,
     single: HashMap<char, Vec<Role>>,
 }
@@ -118,9 +130,9 @@ impl Builder {
             }
             return;
         }
-        let bytes = encode(chars, TEXT_OUTSIDE_BMP);
-        let id = *self.ids.entry(bytes.clone()).or_insert_with(|| {
-            self.patterns.push(bytes);
+        let text: String = chars.iter().collect();
+        let id = *self.ids.entry(text.clone()).or_insert_with(|| {
+            self.patterns.push(text);
             self.roles.push(Vec::new());
             self.patterns.len() - 1
         });
@@ -228,13 +240,14 @@ impl Lexicon {
                     )
                 })
             })
-            .map(|(_, p)| p.len() / 2)
+            .map(|(_, p)| p.chars().count())
             .max()
             .unwrap_or(0);
-        let ac = AhoCorasickBuilder::new()
-            .match_kind(MatchKind::Standard)
-            .build(&b.patterns)
-            .expect("formulaic automaton builds");
+        // Distinct (`Builder::add`); never empty (callers skip empty words).
+        let ac = CharwiseDoubleArrayAhoCorasick::with_values(
+            b.patterns.iter().enumerate().map(|(i, p)| (p, i as u32)),
+        )
+        .expect("formulaic automaton builds");
         Lexicon {
             ac,
             roles: b.roles,
@@ -247,16 +260,20 @@ impl Lexicon {
 
     /// Every pattern occurrence in `chars` (folded), sorted by start then end.
     pub fn hits(&self, chars: &[char]) -> Vec<Hit> {
-        let haystack: Vec<u8> = encode(chars, TEXT_OUTSIDE_BMP);
+        let haystack: String = chars.iter().collect();
+        // Char index of each byte that starts a char, and of the end.
+        let mut char_at = vec![0u32; haystack.len() + 1];
+        for (i, (b, _)) in haystack.char_indices().enumerate() {
+            char_at[b] = i as u32;
+        }
+        char_at[haystack.len()] = chars.len() as u32;
         let mut hits: Vec<Hit> = self
             .ac
-            .find_overlapping_iter(&haystack[..])
-            // Two bytes per char: a match off the char grid is not a match of chars.
-            .filter(|m| m.start() % 2 == 0)
+            .find_overlapping_iter(&haystack)
             .map(|m| Hit {
-                start: (m.start() / 2) as u32,
-                end: (m.end() / 2) as u32,
-                pattern: m.pattern().as_u32(),
+                start: char_at[m.start()],
+                end: char_at[m.end()],
+                pattern: m.value(),
             })
             .collect();
         hits.sort_unstable_by_key(|h| (h.start, h.end));
@@ -265,7 +282,7 @@ impl Lexicon {
 
     #[cfg(test)]
     pub fn memory_usage(&self) -> usize {
-        self.ac.memory_usage()
+        self.ac.heap_bytes()
     }
 }
 
@@ -294,7 +311,7 @@ fn glossary_items() -> Vec<Vec<String>> {
         .collect()
 }
 
-/// Phrases outside the BMP cannot be told apart in the two-byte encoding; the genre has none.
+/// Patterns outside the BMP are left out, as ever (the genre has none).
 fn outside_bmp(parts: &[Vec<char>]) -> bool {
     parts.iter().flatten().any(|&c| c as u32 > 0xFFFF)
 }
@@ -315,18 +332,4 @@ pub(crate) fn fold(text: &str) -> (Vec<char>, Vec<u32>) {
     chars.truncate(keep);
     origin.truncate(keep);
     (chars, origin)
-}
-
-/// Text chars outside the Basic Multilingual Plane all encode as this (no pattern holds one).
-const TEXT_OUTSIDE_BMP: u16 = 0xFFFF;
-
-/// Two bytes per char (UTF-16 code unit, little-endian), so automaton offsets halve into char
-/// indices; chars outside the BMP become `outside`.
-fn encode(chars: &[char], outside: u16) -> Vec<u8> {
-    let mut out = Vec::with_capacity(chars.len() * 2);
-    for &c in chars {
-        let unit = u16::try_from(c as u32).unwrap_or(outside);
-        out.extend_from_slice(&unit.to_le_bytes());
-    }
-    out
 }

@@ -97,15 +97,13 @@ fn builtin_file_parses_into_at_least_100_complete_entries() {
             "no entry in {category}"
         );
     }
-    // A spelling may belong to one entry only, or hovers would depend on file order.
-    let mut owner: HashMap<String, &str> = HashMap::new();
-    for e in &entries {
-        for form in std::iter::once(&e.term).chain(&e.variants) {
-            if let Some(other) = owner.insert(normalize_str(form), &e.term) {
-                assert_eq!(other, e.term, "{form} is claimed by {other} and {}", e.term);
-            }
-        }
-    }
+    let claimed_twice = spellings_claimed_twice(&entries);
+    assert!(claimed_twice.is_empty(), "{}", claimed_twice.join("\n"));
+    let owner: std::collections::HashSet<String> = entries
+        .iter()
+        .flat_map(|e| std::iter::once(&e.term).chain(&e.variants))
+        .map(|form| normalize_str(form))
+        .collect();
     // Terms the seed text uses and the issue names: each must be a term or a variant.
     let required = [
         "两不愁三保障",
@@ -179,9 +177,58 @@ fn builtin_file_parses_into_at_least_100_complete_entries() {
     let missing: Vec<&str> = required
         .iter()
         .copied()
-        .filter(|r| !owner.contains_key(&normalize_str(r)))
+        .filter(|r| !owner.contains(&normalize_str(r)))
         .collect();
     assert!(missing.is_empty(), "missing from the glossary: {missing:?}");
+}
+
+/// Spellings (terms and variants, as the matcher normalises them) claimed more than once: by two
+/// entries, or twice within one. Two entries with the same headword, or a variant repeating a
+/// term, would make hovers depend on file order.
+fn spellings_claimed_twice(entries: &[Entry]) -> Vec<String> {
+    let mut owner: HashMap<String, (usize, &str)> = HashMap::new();
+    let mut twice = Vec::new();
+    for (i, e) in entries.iter().enumerate() {
+        for form in std::iter::once(&e.term).chain(&e.variants) {
+            let norm = matcher::NormText::new(form).text;
+            if let Some((j, first)) = owner.insert(norm, (i, form.as_str())) {
+                let whose = if j == i { "itself" } else { "another entry" };
+                twice.push(format!(
+                    "{form} ({}) repeats {first} of {whose} ({})",
+                    e.term, entries[j].term
+                ));
+            }
+        }
+    }
+    twice
+}
+
+#[test]
+fn a_spelling_claimed_twice_is_caught_even_under_the_same_headword() {
+    let entry = |term: &str, variants: &[&str]| Entry {
+        term: term.to_owned(),
+        variants: variants.iter().map(|v| v.to_string()).collect(),
+        ..Entry::default()
+    };
+    assert!(spellings_claimed_twice(&[entry("两个确立", &[]), entry("两个维护", &[])]).is_empty());
+    // Identical headwords, a headword repeated as a variant, and spellings that differ only in
+    // punctuation or width are all the same spelling to the matcher.
+    for pair in [
+        [entry("两个确立", &[]), entry("两个确立", &[])],
+        [entry("两个确立", &[]), entry("两个维护", &["“两个确立”"])],
+        [entry("1+3+3", &[]), entry("甲", &["１＋３＋３"])],
+    ] {
+        assert_eq!(
+            spellings_claimed_twice(&pair).len(),
+            1,
+            "{:?}",
+            pair[1].variants
+        );
+    }
+    assert_eq!(
+        spellings_claimed_twice(&[entry("两个确立", &["两个确立"])]).len(),
+        1
+    );
 }
 
 #[test]

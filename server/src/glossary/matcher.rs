@@ -83,6 +83,9 @@ pub(crate) struct Matcher {
     /// For patterns written with "+" (1+3+3): after which normalised chars a "+" stands. The
     /// normaliser drops "+", so without this 1+3+3 would match any "133".
     plus: Vec<Vec<usize>>,
+    /// For patterns that end with "+" (人工智能+): the text must have it too (人工智能 alone is
+    /// not the campaign), and it belongs to the hit's range.
+    trailing_plus: Vec<bool>,
     /// Longest pattern, in normalised chars: bounds the stretch of a line a hover looks at.
     max_chars: usize,
 }
@@ -107,6 +110,7 @@ impl Matcher {
         let mut patterns = Vec::new();
         let mut entry = Vec::new();
         let mut plus = Vec::new();
+        let mut trailing_plus = Vec::new();
         let mut max_chars = 0;
         for i in order {
             let e = &entries[i];
@@ -117,6 +121,7 @@ impl Matcher {
                 }
                 let source: Vec<char> = form.chars().collect();
                 plus.push(plus_positions(&norm, &source, 0..norm.origin.len()));
+                trailing_plus.push(form.trim_end().ends_with(is_plus));
                 max_chars = max_chars.max(norm.origin.len());
                 seen.insert(norm.text.clone(), i);
                 patterns.push(norm.text);
@@ -167,6 +172,7 @@ impl Matcher {
             items: (!item_texts.is_empty()).then(|| build(&item_texts)),
             item_entry: item_patterns.into_iter().map(|(_, e)| e).collect(),
             plus,
+            trailing_plus,
             max_chars,
         }
     }
@@ -181,11 +187,17 @@ impl Matcher {
         pattern: usize,
     ) -> Option<Hit> {
         let chars = norm.chars(bytes);
-        let range = norm.source(&chars);
+        let mut range = norm.source(&chars);
         // A term may carry commas inside it, but never a sentence end or a line break.
         let broken = source[range.clone()].iter().any(|&c| is_statement_end(c));
         if broken || plus_positions(norm, source, chars.clone()) != self.plus[pattern] {
             return None;
+        }
+        if self.trailing_plus[pattern] {
+            if !source.get(range.end).copied().is_some_and(is_plus) {
+                return None;
+            }
+            range.end += 1;
         }
         Some(Hit {
             range: balance_quotes(source, range),
@@ -324,13 +336,17 @@ fn balance_quotes(source: &[char], mut range: Range<usize>) -> Range<usize> {
     range
 }
 
+fn is_plus(c: char) -> bool {
+    c == '+' || c == '＋'
+}
+
 /// Positions k (1-based, within `chars`) such that a "+" stands between normalised chars k-1 and
 /// k in the source.
 fn plus_positions(norm: &NormText, source: &[char], chars: Range<usize>) -> Vec<usize> {
     let mut out = Vec::new();
     for k in chars.start + 1..chars.end {
         let gap = norm.origin[k - 1] as usize + 1..norm.origin[k] as usize;
-        if source[gap].iter().any(|&c| c == '+' || c == '＋') {
+        if source[gap].iter().any(|&c| is_plus(c)) {
             out.push(k - chars.start);
         }
     }

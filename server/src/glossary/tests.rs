@@ -765,6 +765,24 @@ fn find_terms_returns_leftmost_longest_non_overlapping_terms() {
 }
 
 #[test]
+fn a_term_ending_in_plus_needs_it_and_covers_it() {
+    // 人工智能+ is the campaign: its "+" is highlighted with it, hover works on it too.
+    for offset in 0..5 {
+        let info = hover("人工智能+", offset).expect("a hover on every char");
+        assert_eq!(info.range, 0..5, "offset {offset}");
+        assert!(
+            info.markdown.starts_with("**人工智能+**"),
+            "{}",
+            info.markdown
+        );
+    }
+    assert_eq!(hover("开展“人工智能＋”行动", 4).unwrap().range, 2..11);
+    assert_eq!(hover("开展“人工智能＋”", 4).unwrap().range, 2..9);
+    // Artificial intelligence alone is not the campaign.
+    assert!(hover("研究人工智能技术", 3).is_none_or(|h| !h.markdown.starts_with("**人工智能+**")));
+}
+
+#[test]
 fn ordinary_corpus_words_show_usage_only_when_frequent_and_meaningful() {
     let info = hover("改善基础设施条件", 3).unwrap();
     assert_eq!(info.range, 2..6);

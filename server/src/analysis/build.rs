@@ -358,11 +358,16 @@ fn mining_cell(corpus: Arc<Corpus>, glossary_paths: Vec<PathBuf>) -> MiningCell 
     let ready = Arc::new(AtomicBool::new(false));
     let set_ready = ready.clone();
     let cell: Arc<LazyLock<Mined, MineFn>> = Arc::new(LazyLock::new(Box::new(move || {
-        // Segmented once for both miners.
+        // Segmented once for both miners, which run side by side: the phrase book needs only
+        // the glossary's terms, not its mined usage, and hover and completion both wait here.
         let words = crate::mining::Segmented::of(&corpus);
-        let (glossary, problems) = Glossary::load_from(&words, &glossary_paths);
-        let terms = glossary.terms_and_variants();
-        let phrases = PhraseBook::build_from(&words, &terms);
+        let (entries, problems) = Glossary::unmined_entries(&glossary_paths);
+        let terms = crate::glossary::terms_of(&entries);
+        let (glossary, phrases) = std::thread::scope(|s| {
+            let phrases = s.spawn(|| PhraseBook::build_from(&words, &terms));
+            let glossary = Glossary::build(&words, entries);
+            (glossary, phrases.join().expect("mining the phrase book"))
+        });
         set_ready.store(true, Ordering::Release);
         Mined {
             glossary,

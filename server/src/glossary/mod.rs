@@ -168,7 +168,15 @@ impl Glossary {
         (Glossary::build(corpus, entries), problems)
     }
 
-    fn build(corpus: &Segmented<'_>, mut entries: Vec<Entry>) -> Glossary {
+    /// The entries `load` would mine (built-in + user files) and the problems reading them,
+    /// before any mining: their terms (`terms_of`) are what the phrase book needs, so it can be
+    /// mined beside the glossary.
+    pub fn unmined_entries(user_files: &[PathBuf]) -> (Vec<Entry>, Vec<LoadProblem>) {
+        collect_entries(user_files)
+    }
+
+    /// The glossary of `entries` (from `unmined_entries`), mining definitions and usage from `corpus`.
+    pub fn build(corpus: &Segmented<'_>, mut entries: Vec<Entry>) -> Glossary {
         let matcher = Matcher::new(&entries);
         let analysis = usage::analyse(corpus, &mut entries, &matcher);
         let hovers = entries.iter().map(render::entry).collect();
@@ -296,11 +304,16 @@ impl Glossary {
 
     /// Every term as written and every variant of it: the words the phrase book must not split.
     pub fn terms_and_variants(&self) -> Vec<String> {
-        self.entries
-            .iter()
-            .flat_map(|e| std::iter::once(e.term.clone()).chain(e.variants.iter().cloned()))
-            .collect()
+        terms_of(&self.entries)
     }
+}
+
+/// Every term and variant of `entries`: `terms_and_variants` of their glossary, mining aside.
+pub fn terms_of(entries: &[Entry]) -> Vec<String> {
+    entries
+        .iter()
+        .flat_map(|e| std::iter::once(e.term.clone()).chain(e.variants.iter().cloned()))
+        .collect()
 }
 
 /// Byte index of char `n` of `text` (`text.len()` for one past the end), or None past that.

@@ -189,7 +189,8 @@ pub(crate) fn read_user_file(path: &Path) -> Result<(Vec<Entry>, Vec<String>), S
 
 /// How many items a numbered formula's name announces, when it announces one:
 /// 六个精准 → 6, 七项专项行动 → 7, 两不愁三保障 → 2 + 3, 三会一课 → 3 + 1,
-/// 一核二看三比四评五公示 → 5 (an ordinal run), 1+3+3 → 7. `None` for names without numbers.
+/// 三重一大 → 3 + 1 (大 closes the name, so it is no classifier), 一核二看三比四评五公示 → 5
+/// (an ordinal run), 1+3+3 → 7. `None` for names without numbers.
 pub fn expected_item_count(term: &str) -> Option<usize> {
     let chars: Vec<char> = term.chars().collect();
     if chars.iter().any(|c| c.is_ascii_digit()) {
@@ -205,7 +206,8 @@ pub fn expected_item_count(term: &str) -> Option<usize> {
         return Some(sum);
     }
     // Runs of Chinese numerals with the character that follows each run.
-    let mut runs: Vec<(usize, Option<char>)> = Vec::new();
+    // (value, the character after the run, whether anything follows that character)
+    let mut runs: Vec<(usize, Option<char>, bool)> = Vec::new();
     let mut i = 0;
     while i < chars.len() {
         if numeral(chars[i]).is_some() {
@@ -213,7 +215,11 @@ pub fn expected_item_count(term: &str) -> Option<usize> {
             while i < chars.len() && numeral(chars[i]).is_some() {
                 i += 1;
             }
-            runs.push((numeral_value(&chars[start..i]), chars.get(i).copied()));
+            runs.push((
+                numeral_value(&chars[start..i]),
+                chars.get(i).copied(),
+                i + 1 < chars.len(),
+            ));
         } else {
             i += 1;
         }
@@ -222,20 +228,21 @@ pub fn expected_item_count(term: &str) -> Option<usize> {
         return None;
     }
     // A numeral with a classifier counts the formula: 五个一批 is five, not six; several such
-    // numerals add up (一个中心、两个基本点 is three).
+    // numerals add up (一个中心、两个基本点 is three). A classifier counts something that follows
+    // it; at the end of the name it is part of the item (三重一大's 一大 is 大额资金使用).
     let counted: Vec<usize> = runs
         .iter()
-        .filter(|(_, next)| next.is_some_and(|c| "个项大级位步条种".contains(c)))
-        .map(|(n, _)| *n)
+        .filter(|(_, next, more)| *more && next.is_some_and(|c| "个项大级位步条种".contains(c)))
+        .map(|(n, _, _)| *n)
         .collect();
     if !counted.is_empty() {
         return Some(counted.iter().sum());
     }
-    let ordinal = runs.len() >= 3 && runs.iter().enumerate().all(|(k, (n, _))| *n == k + 1);
+    let ordinal = runs.len() >= 3 && runs.iter().enumerate().all(|(k, (n, _, _))| *n == k + 1);
     if ordinal {
         return Some(runs.len());
     }
-    Some(runs.iter().map(|(n, _)| n).sum())
+    Some(runs.iter().map(|(n, _, _)| n).sum())
 }
 
 fn numeral(c: char) -> Option<usize> {

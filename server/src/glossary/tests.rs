@@ -237,6 +237,8 @@ fn numbered_formulas_list_as_many_items_as_their_number_says() {
     assert_eq!(expected_item_count("五个一批"), Some(5));
     assert_eq!(expected_item_count("两不愁三保障"), Some(5));
     assert_eq!(expected_item_count("三会一课"), Some(4));
+    assert_eq!(expected_item_count("三重一大"), Some(4));
+    assert_eq!(expected_item_count("五大振兴"), Some(5));
     assert_eq!(expected_item_count("四议两公开"), Some(6));
     assert_eq!(expected_item_count("十项精准扶贫工程"), Some(10));
     assert_eq!(expected_item_count("一核二看三比四评五公示"), Some(5));

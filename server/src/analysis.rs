@@ -11,8 +11,8 @@ use suppress::{is_ignored, Suppressions};
 
 pub use build::warm_up;
 pub use build::{
-    has_large_user_corpus, BuildInfo, BuildOptions, Deferred, Progress, Stage, LARGE_CORPUS_BYTES,
-    MINED_STOCK_PHRASES, MINING_BUDGET_CHARS,
+    has_large_user_corpus, BuildInfo, BuildOptions, Deferred, Language, Progress, Stage,
+    LARGE_CORPUS_BYTES, MINED_STOCK_PHRASES, MINING_BUDGET_CHARS,
 };
 
 use crate::checks::copied::{self, Similarity};

@@ -86,6 +86,15 @@ pub struct CorpusKey {
 }
 
 impl CorpusKey {
+    /// The built-in corpus alone, without glossary files: what `Language::builtin` serves.
+    pub fn is_builtin_only(&self) -> bool {
+        self.include_builtin
+            && self.corpus_paths.is_empty()
+            && self.reference_paths.is_empty()
+            && self.glossary_paths.is_empty()
+            && self.workspace.is_none()
+    }
+
     pub fn of(s: &Settings) -> CorpusKey {
         CorpusKey {
             corpus_paths: s.corpus_paths.clone(),

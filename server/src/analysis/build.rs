@@ -37,6 +37,57 @@ pub struct Deferred<T: 'static> {
     get: fn(&Mined) -> &T,
 }
 
+impl<T> Clone for Deferred<T> {
+    fn clone(&self) -> Self {
+        Deferred {
+            cell: self.cell.clone(),
+            ready: self.ready.clone(),
+            get: self.get,
+        }
+    }
+}
+
+/// What hover and completion read: the glossary and the phrase book, mined or being mined.
+#[derive(Clone)]
+pub struct Language {
+    pub glossary: Deferred<Glossary>,
+    pub phrases: Deferred<PhraseBook>,
+}
+
+impl Language {
+    fn of((cell, ready): MiningCell) -> Language {
+        Language {
+            glossary: Deferred {
+                cell: cell.clone(),
+                ready: ready.clone(),
+                get: |m| &m.glossary,
+            },
+            phrases: Deferred {
+                cell,
+                ready,
+                get: |m| &m.phrases,
+            },
+        }
+    }
+
+    /// The glossary and phrase book of the built-in corpus without glossary files: the ones
+    /// every analyzer of that corpus shares, so hover and completion need not wait for an
+    /// analyzer (its index and the checks' automata) to be built.
+    pub fn builtin() -> Language {
+        Language::of(builtin_mining())
+    }
+
+    /// Whether both are mined (else dereferencing waits).
+    pub fn is_mined(&self) -> bool {
+        self.glossary.ready.load(Ordering::Acquire)
+    }
+
+    /// Blocks until both are mined.
+    pub fn wait_mined(&self) {
+        LazyLock::force(&self.glossary.cell);
+    }
+}
+
 impl<T> Deref for Deferred<T> {
     type Target = T;
 
@@ -252,6 +303,7 @@ impl Analyzer {
         let glossary_paths = settings.glossary_paths.clone();
         let eager = !glossary_paths.is_empty();
         let mined = Arc::new(mined);
+        // `Language::builtin` relies on this choice: the built-in corpus alone, no glossary files.
         let (mining, ready) = if premined.is_some() && !eager && is_builtin(&corpus) {
             builtin_mining()
         } else {
@@ -277,11 +329,19 @@ impl Analyzer {
                 crate::checks::prepare();
                 wording
             };
+            let first = mining.clone();
             let automata = s.spawn(move || match premined {
-                Some(phrases) => (
-                    builtin_stock(phrases, &settings.extra_stock_phrases),
-                    shared(),
-                ),
+                Some(phrases) => {
+                    // Hover and completion wait for mining, the first check for this: both
+                    // cores go to mining first.
+                    if mine_first {
+                        LazyLock::force(&first);
+                    }
+                    (
+                        builtin_stock(phrases, &settings.extra_stock_phrases),
+                        shared(),
+                    )
+                }
                 // Mining the corpus's stock phrases takes a while: the rest beside it.
                 None => std::thread::scope(|inner| {
                     let wording = inner.spawn(shared);
@@ -318,20 +378,13 @@ impl Analyzer {
         };
         report(Stage::Mining, 1);
         let sources = copied::Sources::new(&corpus, wording);
+        let language = Language::of((mining, ready));
         let analyzer = Analyzer {
             corpus,
             index,
             sources,
-            glossary: Deferred {
-                cell: mining.clone(),
-                ready: ready.clone(),
-                get: |m| &m.glossary,
-            },
-            phrases: Deferred {
-                cell: mining,
-                ready,
-                get: |m| &m.phrases,
-            },
+            glossary: language.glossary,
+            phrases: language.phrases,
             checks: crate::checks::all(stock),
             lines: LineCache::new(),
             build,
@@ -347,6 +400,14 @@ impl Analyzer {
     /// Blocks until the glossary and the phrase book are mined.
     pub fn wait_mined(&self) {
         LazyLock::force(&self.glossary.cell);
+    }
+
+    /// The glossary and phrase book, for hover and completion.
+    pub fn language(&self) -> Language {
+        Language {
+            glossary: self.glossary.clone(),
+            phrases: self.phrases.clone(),
+        }
     }
 }
 
@@ -426,6 +487,9 @@ pub fn warm_up() {
         LazyLock::force(&builtin_mining().0);
     });
     std::thread::spawn(|| {
+        // Mining first, on both cores (hover and completion wait for it; the first check can
+        // wait a little longer).
+        LazyLock::force(&builtin_mining().0);
         crate::checks::wording::Wording::shared(&[]);
         crate::checks::prepare();
         if let Some(phrases) = premined_corpus_phrases(&builtin_corpus()) {
@@ -699,6 +763,25 @@ mod tests {
         let mut other_text = Corpus::builtin();
         other_text.essays[0].text.push('。');
         assert!(!is_builtin(&other_text));
+    }
+
+    #[test]
+    fn hover_before_the_analyzer_reads_what_the_analyzer_would() {
+        // The server serves hover and completion from `Language::builtin` for such keys.
+        let settings = Settings::default();
+        assert!(crate::context::CorpusKey::of(&settings).is_builtin_only());
+        let (analyzer, _) = Analyzer::new(&settings);
+        let language = Language::builtin();
+        assert!(Arc::ptr_eq(
+            &analyzer.glossary.cell,
+            &language.glossary.cell
+        ));
+        assert!(Arc::ptr_eq(&analyzer.phrases.cell, &language.phrases.cell));
+        let glossary_file = Settings {
+            glossary_paths: vec!["my-glossary.toml".into()],
+            ..Settings::default()
+        };
+        assert!(!crate::context::CorpusKey::of(&glossary_file).is_builtin_only());
     }
 
     #[test]

@@ -19,7 +19,7 @@ use tower_lsp_server::ls_types::*;
 use tower_lsp_server::Client;
 
 use essay_lsp::analysis::{
-    has_large_user_corpus, Analyzer, BuildOptions, Progress, Report, MAX_ANALYZED_CHARS,
+    has_large_user_corpus, Analyzer, BuildOptions, Language, Progress, Report, MAX_ANALYZED_CHARS,
     MAX_FINDINGS,
 };
 use essay_lsp::config::Settings;
@@ -275,14 +275,22 @@ impl Backend {
         guard.as_ref().expect("waited for Some").clone()
     }
 
-    /// The analyzer for the document at `uri`.
-    /// The analyzer for `uri` once its glossary and phrase book are mined (for hover,
-    /// completion and code actions). They are mined in the background after a build, and
-    /// dereferencing them on the executor would block every handler until they are.
-    pub(super) async fn mined_analyzer_for_uri(&self, uri: &Uri) -> Arc<Analyzer> {
-        let analyzer = self.analyzer_for_uri(uri).await;
-        wait_mined(&analyzer).await;
-        analyzer
+    /// The glossary and phrase book for `uri`, mined (for hover and completion). With the
+    /// built-in corpus alone they are the shared ones mined from `initialize` on, so the first
+    /// hover does not wait for the analyzer's index and automata; otherwise the analyzer's.
+    /// Waiting happens off the executor: dereferencing them there would block every handler.
+    pub(super) async fn mined_language_for_uri(&self, uri: &Uri) -> Language {
+        let ctx = self.context(uri);
+        let language = if ctx.key.is_builtin_only() {
+            Language::builtin()
+        } else {
+            self.analyzer_for(&ctx).await.language()
+        };
+        if !language.is_mined() {
+            let waiting = language.clone();
+            let _ = tokio::task::spawn_blocking(move || waiting.wait_mined()).await;
+        }
+        language
     }
 
     pub(super) async fn analyzer_for_uri(&self, uri: &Uri) -> Arc<Analyzer> {
@@ -587,16 +595,16 @@ impl Backend {
         }
     }
 
-    /// What a request at a cursor is about: the open document, its analyzer with mining done,
-    /// and the cursor; `None` when the document is not open.
+    /// What a request at a cursor is about: the open document, its glossary and phrase book
+    /// mined, and the cursor; `None` when the document is not open.
     pub(super) async fn at_cursor(
         &self,
         at: &TextDocumentPositionParams,
-    ) -> Option<(Document, Arc<Analyzer>, essay_lsp::document::Position)> {
+    ) -> Option<(Document, Language, essay_lsp::document::Position)> {
         let position = convert::from_position(at.position);
         let document = self.document(&at.text_document.uri)?;
-        let analyzer = self.mined_analyzer_for_uri(&at.text_document.uri).await;
-        Some((document, analyzer, position))
+        let language = self.mined_language_for_uri(&at.text_document.uri).await;
+        Some((document, language, position))
     }
 
     pub(super) fn document(&self, uri: &Uri) -> Option<Document> {

@@ -318,7 +318,7 @@ impl LanguageServer for Backend {
     }
 
     async fn hover(&self, params: HoverParams) -> Result<Option<Hover>> {
-        let Some((document, analyzer, position)) =
+        let Some((document, language, position)) =
             self.at_cursor(&params.text_document_position_params).await
         else {
             return Ok(None);
@@ -335,20 +335,20 @@ impl LanguageServer for Backend {
             .filter(|c| *c != '\n' && *c != '\r')
             .collect();
         let offset = document.char_offset(position) - line_start;
-        Ok(analyzer
+        Ok(language
             .glossary
             .hover(&line_text, offset)
             .map(|info| convert::hover(&document, line_start, info)))
     }
 
     async fn completion(&self, params: CompletionParams) -> Result<Option<CompletionResponse>> {
-        let Some((document, analyzer, position)) =
+        let Some((document, language, position)) =
             self.at_cursor(&params.text_document_position).await
         else {
             return Ok(None);
         };
         let (line_start, before) = document.line_prefix(position);
-        let completion = analyzer.phrases.complete(&before);
+        let completion = language.phrases.complete(&before);
         if completion.items.is_empty() {
             return Ok(Some(CompletionResponse::List(CompletionList {
                 is_incomplete: completion.incomplete,

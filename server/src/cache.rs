@@ -725,18 +725,27 @@ mod tests {
             let essays = essays(&[&format!("{A}{i}"), B]);
             let key = CacheKey::of(&essays);
             paths.push(cache.store(&key, &Index::from_normalized(essays)).unwrap());
-            // Distinct modification times.
-            let when = SystemTime::UNIX_EPOCH + Duration::from_secs(1_000_000 + i as u64);
-            File::options()
-                .append(true)
-                .open(paths.last().unwrap())
-                .unwrap()
-                .set_modified(when)
-                .unwrap();
+            age(paths.last().unwrap(), i);
         }
+        assert_oldest_two_evicted(&paths, MAX_ENTRIES);
+    }
+
+    /// Gives the `i`-th file written a modification time of its own, older for smaller `i`.
+    fn age(path: &Path, i: usize) {
+        let when = SystemTime::UNIX_EPOCH + Duration::from_secs(1_000_000 + i as u64);
+        File::options()
+            .append(true)
+            .open(path)
+            .unwrap()
+            .set_modified(when)
+            .unwrap();
+    }
+
+    /// Of `max + 2` files written oldest first, the two oldest are gone and the rest are there.
+    fn assert_oldest_two_evicted(paths: &[PathBuf], max: usize) {
         let left: Vec<bool> = paths.iter().map(|p| p.exists()).collect();
-        assert_eq!(left.iter().filter(|&&x| x).count(), MAX_ENTRIES);
-        assert!(!left[0] && !left[1] && left[MAX_ENTRIES + 1]);
+        assert_eq!(left.iter().filter(|&&x| x).count(), max);
+        assert!(!left[0] && !left[1] && left[max + 1]);
     }
 
     #[test]
@@ -776,17 +785,9 @@ mod tests {
         for i in 0..MAX_PHRASE_ENTRIES + 2 {
             let key = CacheKey::of_strings([format!("语料{i}").as_str()]);
             paths.push(cache.store_phrases(&key, &["严重滞后".to_owned()]).unwrap());
-            let when = SystemTime::UNIX_EPOCH + Duration::from_secs(1_000_000 + i as u64);
-            File::options()
-                .append(true)
-                .open(paths.last().unwrap())
-                .unwrap()
-                .set_modified(when)
-                .unwrap();
+            age(paths.last().unwrap(), i);
         }
-        let left: Vec<bool> = paths.iter().map(|p| p.exists()).collect();
-        assert_eq!(left.iter().filter(|&&x| x).count(), MAX_PHRASE_ENTRIES);
-        assert!(!left[0] && !left[1] && left[MAX_PHRASE_ENTRIES + 1]);
+        assert_oldest_two_evicted(&paths, MAX_PHRASE_ENTRIES);
         assert!(index.exists());
     }
 

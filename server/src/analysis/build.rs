@@ -394,12 +394,12 @@ impl Analyzer {
 
     /// Whether the glossary and the phrase book are mined (else a hover or completion waits).
     pub fn is_mined(&self) -> bool {
-        self.glossary.ready.load(Ordering::Acquire)
+        self.language().is_mined()
     }
 
     /// Blocks until the glossary and the phrase book are mined.
     pub fn wait_mined(&self) {
-        LazyLock::force(&self.glossary.cell);
+        self.language().wait_mined()
     }
 
     /// The glossary and phrase book, for hover and completion.

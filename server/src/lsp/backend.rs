@@ -286,10 +286,7 @@ impl Backend {
         } else {
             self.analyzer_for(&ctx).await.language()
         };
-        if !language.is_mined() {
-            let waiting = language.clone();
-            let _ = tokio::task::spawn_blocking(move || waiting.wait_mined()).await;
-        }
+        wait_mined(&language).await;
         language
     }
 
@@ -617,10 +614,10 @@ impl Backend {
     }
 }
 
-/// Waits, off the executor, until the glossary and phrase book of `analyzer` are mined.
-pub(super) async fn wait_mined(analyzer: &Arc<Analyzer>) {
-    if !analyzer.is_mined() {
-        let waiting = analyzer.clone();
+/// Waits, off the executor, until `language`'s glossary and phrase book are mined.
+pub(super) async fn wait_mined(language: &Language) {
+    if !language.is_mined() {
+        let waiting = language.clone();
         let _ = tokio::task::spawn_blocking(move || waiting.wait_mined()).await;
     }
 }

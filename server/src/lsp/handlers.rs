@@ -413,7 +413,7 @@ impl LanguageServer for Backend {
         }
         // A selected word or phrase that is not a glossary term yet.
         if wanted.0 < wanted.1 {
-            wait_mined(analyzer).await;
+            wait_mined(&analyzer.language()).await;
             let selected = document.rope().slice(wanted.0..wanted.1).to_string();
             if let Some(term) = commands::glossary_candidate(&selected) {
                 let len = term.chars().count();

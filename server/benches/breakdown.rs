@@ -28,6 +28,10 @@ fn main() {
         restart();
         return;
     }
+    if std::env::var("BREAKDOWN_MODE").as_deref() == Ok("mining") {
+        mining();
+        return;
+    }
     if std::env::var("BREAKDOWN_MODE").as_deref() == Ok("analyzer") {
         // A cold process: jieba not loaded yet, as at server start.
         let settings = essay_lsp::config::Settings::default();
@@ -80,6 +84,25 @@ fn main() {
     let terms: Vec<String> = glossary.entries().iter().map(|e| e.term.clone()).collect();
     time("PhraseBook::build", || PhraseBook::build(&corpus, &terms));
     time("StockPhrases::build", || StockPhrases::build(&corpus, &[]));
+}
+
+/// The steps of mining the built-in corpus for hover and completion, one after the other on one
+/// thread, in a cold process (`BREAKDOWN_MODE=mining`).
+fn mining() {
+    let corpus = time("Corpus::builtin", Corpus::builtin);
+    let words = time("Segmented::of", || {
+        essay_lsp::mining::Segmented::of(&corpus)
+    });
+    let (entries, _) = time("Glossary::unmined_entries", || {
+        Glossary::unmined_entries(&[])
+    });
+    let terms = time("glossary::terms_of", || {
+        essay_lsp::glossary::terms_of(&entries)
+    });
+    time("PhraseBook::build_with", || {
+        PhraseBook::build_with(&words, || terms)
+    });
+    time("Glossary::build", || Glossary::build(&words, entries));
 }
 
 /// The steps of a build over a synthetic corpus on disk, cold and then with its index cached.

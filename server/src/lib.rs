@@ -20,7 +20,7 @@ pub mod fingerprint;
 pub mod fix;
 pub mod glossary;
 pub mod html_report;
-pub(crate) mod mining;
+pub mod mining;
 pub mod normalize;
 pub mod outline;
 pub mod parallel;

@@ -3,8 +3,7 @@
 
 use std::ops::Deref;
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, LazyLock, OnceLock};
+use std::sync::{mpsc, Arc, Mutex, OnceLock};
 
 use super::line_cache::LineCache;
 use super::Analyzer;
@@ -19,31 +18,98 @@ use crate::normalize::{normalize, Normalized};
 use crate::parallel;
 use crate::phrases::PhraseBook;
 
-/// What mining the corpus gives: the glossary and the phrase book.
-struct Mined {
-    glossary: Glossary,
-    phrases: PhraseBook,
-    problems: Vec<LoadProblem>,
+/// Mining the corpus for hover and completion: the work, run once by whoever asks first, and
+/// what it gives, each part published as soon as it is there (hover need not wait for the
+/// phrase book, nor completion for the glossary).
+struct Mining {
+    work: Mutex<Option<MineFn>>,
+    /// `None` when the work panicked before it got there.
+    glossary: OnceLock<Option<Glossary>>,
+    phrases: OnceLock<Option<PhraseBook>>,
+    /// Problems with the glossary files.
+    problems: OnceLock<Vec<LoadProblem>>,
 }
 
-type MineFn = Box<dyn FnOnce() -> Mined + Send>;
+type MineFn = Box<dyn FnOnce(&Mining) + Send>;
 
-/// A part of the analyzer that may still be being built on another thread; dereferencing it
+impl Mining {
+    fn new(work: MineFn) -> Arc<Mining> {
+        Arc::new(Mining {
+            work: Mutex::new(Some(work)),
+            glossary: OnceLock::new(),
+            phrases: OnceLock::new(),
+            problems: OnceLock::new(),
+        })
+    }
+
+    /// Runs the work on this thread unless another has started it.
+    fn start(&self) {
+        let work = self.work.lock().unwrap_or_else(|e| e.into_inner()).take();
+        if let Some(work) = work {
+            let _rest = PublishTheRest(self);
+            work(self);
+        }
+    }
+
+    /// Starts the work if nobody has and waits for all of it.
+    fn finish(&self) {
+        self.start();
+        self.glossary.wait();
+        self.phrases.wait();
+        self.problems.wait();
+    }
+}
+
+/// Once the work is over, publishes as missing the parts it did not (it panicked), so that
+/// waiters panic instead of hanging.
+struct PublishTheRest<'m>(&'m Mining);
+
+impl Drop for PublishTheRest<'_> {
+    fn drop(&mut self) {
+        let _ = self.0.glossary.set(None);
+        let _ = self.0.phrases.set(None);
+        let _ = self.0.problems.set(Vec::new());
+    }
+}
+
+/// A part of the analyzer that may still be being mined on another thread; dereferencing it
 /// waits until it is there.
 pub struct Deferred<T: 'static> {
-    cell: Arc<LazyLock<Mined, MineFn>>,
-    /// Set once the cell holds its value.
-    ready: Arc<AtomicBool>,
-    get: fn(&Mined) -> &T,
+    mining: Arc<Mining>,
+    part: fn(&Mining) -> &OnceLock<Option<T>>,
 }
 
 impl<T> Clone for Deferred<T> {
     fn clone(&self) -> Self {
         Deferred {
-            cell: self.cell.clone(),
-            ready: self.ready.clone(),
-            get: self.get,
+            mining: self.mining.clone(),
+            part: self.part,
         }
+    }
+}
+
+impl<T> Deferred<T> {
+    /// Whether it is there (else dereferencing waits).
+    pub fn is_ready(&self) -> bool {
+        (self.part)(&self.mining).get().is_some()
+    }
+
+    /// Blocks until it is there, mining on this thread if nobody has started.
+    pub fn wait(&self) {
+        self.mining.start();
+        (self.part)(&self.mining).wait();
+    }
+}
+
+impl<T> Deref for Deferred<T> {
+    type Target = T;
+
+    fn deref(&self) -> &T {
+        self.wait();
+        (self.part)(&self.mining)
+            .get()
+            .and_then(Option::as_ref)
+            .expect("mining the corpus failed (see the panic above)")
     }
 }
 
@@ -55,17 +121,15 @@ pub struct Language {
 }
 
 impl Language {
-    fn of((cell, ready): MiningCell) -> Language {
+    fn of(mining: Arc<Mining>) -> Language {
         Language {
             glossary: Deferred {
-                cell: cell.clone(),
-                ready: ready.clone(),
-                get: |m| &m.glossary,
+                mining: mining.clone(),
+                part: |m| &m.glossary,
             },
             phrases: Deferred {
-                cell,
-                ready,
-                get: |m| &m.phrases,
+                mining,
+                part: |m| &m.phrases,
             },
         }
     }
@@ -77,22 +141,14 @@ impl Language {
         Language::of(builtin_mining())
     }
 
-    /// Whether both are mined (else dereferencing waits).
+    /// Whether both are mined (else dereferencing one may wait).
     pub fn is_mined(&self) -> bool {
-        self.glossary.ready.load(Ordering::Acquire)
+        self.glossary.is_ready() && self.phrases.is_ready()
     }
 
     /// Blocks until both are mined.
     pub fn wait_mined(&self) {
-        LazyLock::force(&self.glossary.cell);
-    }
-}
-
-impl<T> Deref for Deferred<T> {
-    type Target = T;
-
-    fn deref(&self) -> &T {
-        (self.get)(LazyLock::force(&self.cell))
+        self.glossary.mining.finish();
     }
 }
 
@@ -304,7 +360,7 @@ impl Analyzer {
         let eager = !glossary_paths.is_empty();
         let mined = Arc::new(mined);
         // `Language::builtin` relies on this choice: the built-in corpus alone, no glossary files.
-        let (mining, ready) = if premined.is_some() && !eager && is_builtin(&corpus) {
+        let mining = if premined.is_some() && !eager && is_builtin(&corpus) {
             builtin_mining()
         } else {
             mining_cell(mined.clone(), glossary_paths)
@@ -318,9 +374,7 @@ impl Analyzer {
         let mine_first = premined.is_some() && texts.is_none();
         if mine_first {
             let early = mining.clone();
-            std::thread::spawn(move || {
-                LazyLock::force(&early);
-            });
+            std::thread::spawn(move || early.start());
         }
         let (stock, index, wording) = std::thread::scope(|s| {
             // The automata the checks share: otherwise the first check would build them.
@@ -335,7 +389,7 @@ impl Analyzer {
                     // Hover and completion wait for mining, the first check for this: both
                     // cores go to mining first.
                     if mine_first {
-                        LazyLock::force(&first);
+                        first.finish();
                     }
                     (
                         builtin_stock(phrases, &settings.extra_stock_phrases),
@@ -353,9 +407,7 @@ impl Analyzer {
             });
             if eager && !mine_first {
                 let mining = mining.clone();
-                s.spawn(move || {
-                    LazyLock::force(&mining);
-                });
+                s.spawn(move || mining.start());
             }
             report(Stage::Indexing, 0);
             let index = build_index(&corpus, options.cache.as_ref(), &mut build);
@@ -364,21 +416,20 @@ impl Analyzer {
             (stock, index, wording)
         });
         let problems = if eager {
-            LazyLock::force(&mining).problems.clone()
+            mining.finish();
+            mining.problems.get().cloned().unwrap_or_default()
         } else if texts.is_some() {
             Vec::new()
         } else {
             if !mine_first {
                 let background = mining.clone();
-                std::thread::spawn(move || {
-                    LazyLock::force(&background);
-                });
+                std::thread::spawn(move || background.start());
             }
             Vec::new()
         };
         report(Stage::Mining, 1);
         let sources = copied::Sources::new(&corpus, wording);
-        let language = Language::of((mining, ready));
+        let language = Language::of(mining);
         let analyzer = Analyzer {
             corpus,
             index,
@@ -411,39 +462,33 @@ impl Analyzer {
     }
 }
 
-/// A glossary and phrase book being mined (dereferencing waits), and whether they are there.
-type MiningCell = (Arc<LazyLock<Mined, MineFn>>, Arc<AtomicBool>);
-
-/// Mines `corpus` (glossary with the files `glossary_paths`, phrase book) when first forced.
-fn mining_cell(corpus: Arc<Corpus>, glossary_paths: Vec<PathBuf>) -> MiningCell {
-    let ready = Arc::new(AtomicBool::new(false));
-    let set_ready = ready.clone();
-    let cell: Arc<LazyLock<Mined, MineFn>> = Arc::new(LazyLock::new(Box::new(move || {
+/// Mines `corpus` (glossary with the files `glossary_paths`, phrase book) when first started.
+fn mining_cell(corpus: Arc<Corpus>, glossary_paths: Vec<PathBuf>) -> Arc<Mining> {
+    Mining::new(Box::new(move |mining: &Mining| {
         // Segmented once for both miners, which run side by side: the phrase book needs only
-        // the glossary's terms, not its mined usage, and hover and completion both wait here.
+        // the glossary's terms, not its mined usage, and those only at the end, so it starts
+        // before the glossary files are even read.
         let words = crate::mining::Segmented::of(&corpus);
-        let (entries, problems) = Glossary::unmined_entries(&glossary_paths);
-        let terms = crate::glossary::terms_of(&entries);
-        let (glossary, phrases) = std::thread::scope(|s| {
-            let phrases = s.spawn(|| PhraseBook::build_from(&words, &terms));
-            let glossary = Glossary::build(&words, entries);
-            (glossary, phrases.join().expect("mining the phrase book"))
+        let (terms_tx, terms_rx) = mpsc::channel();
+        std::thread::scope(|s| {
+            let words = &words;
+            s.spawn(move || {
+                let phrases = PhraseBook::build_with(words, || terms_rx.recv().unwrap_or_default());
+                let _ = mining.phrases.set(Some(phrases));
+            });
+            let (entries, problems) = Glossary::unmined_entries(&glossary_paths);
+            let _ = terms_tx.send(crate::glossary::terms_of(&entries));
+            let _ = mining.problems.set(problems);
+            let _ = mining.glossary.set(Some(Glossary::build(words, entries)));
         });
-        set_ready.store(true, Ordering::Release);
-        Mined {
-            glossary,
-            phrases,
-            problems,
-        }
-    })));
-    (cell, ready)
+    }))
 }
 
 /// The glossary and phrase book of the built-in corpus without glossary files: the same for
 /// every analyzer of the built-in corpus alone, so mined once per process (and rebuilding an
 /// analyzer after a settings change does not mine again).
-fn builtin_mining() -> MiningCell {
-    static BUILTIN: OnceLock<MiningCell> = OnceLock::new();
+fn builtin_mining() -> Arc<Mining> {
+    static BUILTIN: OnceLock<Arc<Mining>> = OnceLock::new();
     BUILTIN
         .get_or_init(|| mining_cell(builtin_corpus(), Vec::new()))
         .clone()
@@ -483,13 +528,11 @@ fn builtin_stock(phrases: Vec<String>, extra: &[String]) -> StockPhrases {
 /// automata. A language server whose settings name no corpus or glossary calls it as it starts,
 /// before any document asks for an analyzer, so that hover and completion are ready sooner.
 pub fn warm_up() {
-    std::thread::spawn(|| {
-        LazyLock::force(&builtin_mining().0);
-    });
+    std::thread::spawn(|| builtin_mining().start());
     std::thread::spawn(|| {
         // Mining first, on both cores (hover and completion wait for it; the first check can
         // wait a little longer).
-        LazyLock::force(&builtin_mining().0);
+        builtin_mining().finish();
         crate::checks::wording::Wording::shared(&[]);
         crate::checks::prepare();
         if let Some(phrases) = premined_corpus_phrases(&builtin_corpus()) {
@@ -604,6 +647,56 @@ fn build_index(corpus: &Corpus, cache: Option<&IndexCache>, info: &mut BuildInfo
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A glossary of no entries, mined from nothing.
+    fn empty_glossary() -> Glossary {
+        Glossary::build(
+            &crate::mining::Segmented::of(&Corpus::default()),
+            Vec::new(),
+        )
+    }
+
+    #[test]
+    fn the_glossary_is_served_before_the_phrase_book_is_mined() {
+        let (go_on, wait) = mpsc::channel::<()>();
+        let (started, has_started) = mpsc::channel::<()>();
+        let language = Language::of(Mining::new(Box::new(move |m: &Mining| {
+            started.send(()).unwrap();
+            let _ = m.glossary.set(Some(empty_glossary()));
+            let _ = m.problems.set(Vec::new());
+            wait.recv().unwrap();
+            let _ = m.phrases.set(Some(PhraseBook::default()));
+        })));
+        let worker = language.clone();
+        let mining = std::thread::spawn(move || worker.wait_mined());
+        // Mining runs on the worker, not on this thread (which would then wait for itself).
+        has_started.recv().unwrap();
+        assert_eq!(language.glossary.entries().len(), 0);
+        assert!(language.glossary.is_ready());
+        assert!(!language.phrases.is_ready());
+        assert!(!language.is_mined());
+        go_on.send(()).unwrap();
+        assert_eq!(language.phrases.phrase_count(), 0);
+        mining.join().unwrap();
+        assert!(language.is_mined());
+    }
+
+    #[test]
+    fn a_failed_mining_fails_its_waiters_instead_of_hanging() {
+        let language = Language::of(Mining::new(Box::new(|m: &Mining| {
+            let _ = m.glossary.set(Some(empty_glossary()));
+            panic!("mining broke");
+        })));
+        let worker = language.clone();
+        assert!(std::thread::spawn(move || worker.wait_mined())
+            .join()
+            .is_err());
+        assert_eq!(language.glossary.entries().len(), 0);
+        let phrases = language.phrases.clone();
+        assert!(std::thread::spawn(move || phrases.phrase_count())
+            .join()
+            .is_err());
+    }
 
     /// Regenerate with `ESSAY_LSP_BLESS=1 cargo test -p essay-lsp --lib mined_stock_phrases`.
     #[test]
@@ -749,8 +842,8 @@ mod tests {
         let settings = Settings::default();
         let (a, _) = Analyzer::from_corpus(Corpus::builtin(), &settings);
         let (b, _) = Analyzer::from_corpus(Corpus::builtin(), &settings);
-        assert!(Arc::ptr_eq(&a.glossary.cell, &b.glossary.cell));
-        assert!(Arc::ptr_eq(&a.phrases.cell, &builtin_mining().0));
+        assert!(Arc::ptr_eq(&a.glossary.mining, &b.glossary.mining));
+        assert!(Arc::ptr_eq(&a.phrases.mining, &builtin_mining()));
         let mut with_user = Corpus::builtin();
         with_user.push(
             "mine".to_owned(),
@@ -759,7 +852,7 @@ mod tests {
         );
         assert!(!is_builtin(&with_user));
         let (c, _) = Analyzer::from_corpus(with_user, &settings);
-        assert!(!Arc::ptr_eq(&a.glossary.cell, &c.glossary.cell));
+        assert!(!Arc::ptr_eq(&a.glossary.mining, &c.glossary.mining));
         let mut other_text = Corpus::builtin();
         other_text.essays[0].text.push('。');
         assert!(!is_builtin(&other_text));
@@ -773,10 +866,13 @@ mod tests {
         let (analyzer, _) = Analyzer::new(&settings);
         let language = Language::builtin();
         assert!(Arc::ptr_eq(
-            &analyzer.glossary.cell,
-            &language.glossary.cell
+            &analyzer.glossary.mining,
+            &language.glossary.mining
         ));
-        assert!(Arc::ptr_eq(&analyzer.phrases.cell, &language.phrases.cell));
+        assert!(Arc::ptr_eq(
+            &analyzer.phrases.mining,
+            &language.phrases.mining
+        ));
         let glossary_file = Settings {
             glossary_paths: vec!["my-glossary.toml".into()],
             ..Settings::default()

@@ -19,8 +19,8 @@ use tower_lsp_server::ls_types::*;
 use tower_lsp_server::Client;
 
 use essay_lsp::analysis::{
-    has_large_user_corpus, Analyzer, BuildOptions, Language, Progress, Report, MAX_ANALYZED_CHARS,
-    MAX_FINDINGS,
+    has_large_user_corpus, Analyzer, BuildOptions, Deferred, Language, Progress, Report,
+    MAX_ANALYZED_CHARS, MAX_FINDINGS,
 };
 use essay_lsp::config::Settings;
 use essay_lsp::context::CorpusKey;
@@ -275,19 +275,17 @@ impl Backend {
         guard.as_ref().expect("waited for Some").clone()
     }
 
-    /// The glossary and phrase book for `uri`, mined (for hover and completion). With the
-    /// built-in corpus alone they are the shared ones mined from `initialize` on, so the first
-    /// hover does not wait for the analyzer's index and automata; otherwise the analyzer's.
-    /// Waiting happens off the executor: dereferencing them there would block every handler.
-    pub(super) async fn mined_language_for_uri(&self, uri: &Uri) -> Language {
+    /// The glossary and phrase book for `uri` (for hover and completion), mined or being
+    /// mined: wait with [`ready`] for the part a request reads. With the built-in corpus alone
+    /// they are the shared ones mined from `initialize` on, so the first hover does not wait
+    /// for the analyzer's index and automata; otherwise the analyzer's.
+    pub(super) async fn language_for_uri(&self, uri: &Uri) -> Language {
         let ctx = self.context(uri);
-        let language = if ctx.key.is_builtin_only() {
+        if ctx.key.is_builtin_only() {
             Language::builtin()
         } else {
             self.analyzer_for(&ctx).await.language()
-        };
-        wait_mined(&language).await;
-        language
+        }
     }
 
     pub(super) async fn analyzer_for_uri(&self, uri: &Uri) -> Arc<Analyzer> {
@@ -593,14 +591,15 @@ impl Backend {
     }
 
     /// What a request at a cursor is about: the open document, its glossary and phrase book
-    /// mined, and the cursor; `None` when the document is not open.
+    /// (wait with [`ready`] for the part the request reads), and the cursor; `None` when the
+    /// document is not open.
     pub(super) async fn at_cursor(
         &self,
         at: &TextDocumentPositionParams,
     ) -> Option<(Document, Language, essay_lsp::document::Position)> {
         let position = convert::from_position(at.position);
         let document = self.document(&at.text_document.uri)?;
-        let language = self.mined_language_for_uri(&at.text_document.uri).await;
+        let language = self.language_for_uri(&at.text_document.uri).await;
         Some((document, language, position))
     }
 
@@ -614,12 +613,14 @@ impl Backend {
     }
 }
 
-/// Waits, off the executor, until `language`'s glossary and phrase book are mined.
-pub(super) async fn wait_mined(language: &Language) {
-    if !language.is_mined() {
-        let waiting = language.clone();
-        let _ = tokio::task::spawn_blocking(move || waiting.wait_mined()).await;
+/// Waits, off the executor (dereferencing there would block every handler), until `part` of
+/// a glossary and phrase book is mined, and returns it.
+pub(super) async fn ready<T: Send + Sync>(part: &Deferred<T>) -> &T {
+    if !part.is_ready() {
+        let waiting = part.clone();
+        let _ = tokio::task::spawn_blocking(move || waiting.wait()).await;
     }
+    part
 }
 
 /// Shows a warning of kind `kind` about `uri` the first time only.

@@ -16,7 +16,7 @@ use essay_lsp::project;
 use essay_lsp::project_edit;
 use essay_lsp::{outline, report};
 
-use super::backend::{wait_mined, Backend, Doc};
+use super::backend::{ready, Backend, Doc};
 use super::commands;
 use super::convert;
 use super::symbols;
@@ -335,8 +335,8 @@ impl LanguageServer for Backend {
             .filter(|c| *c != '\n' && *c != '\r')
             .collect();
         let offset = document.char_offset(position) - line_start;
-        Ok(language
-            .glossary
+        Ok(ready(&language.glossary)
+            .await
             .hover(&line_text, offset)
             .map(|info| convert::hover(&document, line_start, info)))
     }
@@ -348,7 +348,7 @@ impl LanguageServer for Backend {
             return Ok(None);
         };
         let (line_start, before) = document.line_prefix(position);
-        let completion = language.phrases.complete(&before);
+        let completion = ready(&language.phrases).await.complete(&before);
         if completion.items.is_empty() {
             return Ok(Some(CompletionResponse::List(CompletionList {
                 is_incomplete: completion.incomplete,
@@ -413,7 +413,7 @@ impl LanguageServer for Backend {
         }
         // A selected word or phrase that is not a glossary term yet.
         if wanted.0 < wanted.1 {
-            wait_mined(&analyzer.language()).await;
+            ready(&analyzer.glossary).await;
             let selected = document.rope().slice(wanted.0..wanted.1).to_string();
             if let Some(term) = commands::glossary_candidate(&selected) {
                 let len = term.chars().count();

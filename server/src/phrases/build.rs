@@ -34,13 +34,13 @@ struct Usage {
     first: Option<Hit>,
 }
 
-pub(super) fn build(corpus: &Segmented<'_>, terms: &[String]) -> PhraseBook {
+pub(super) fn build(corpus: &Segmented<'_>, terms: impl FnOnce() -> Vec<String>) -> PhraseBook {
     let mut b = mine(corpus);
     for formula in curated::parse(crate::builtin::text("phrases.txt").lines()) {
         b.add_group(&formula.clauses, &formula.seps, true);
     }
-    for term in terms {
-        b.add_entry(term, SuggestionKind::Term, None);
+    for term in terms() {
+        b.add_entry(&term, SuggestionKind::Term, None);
     }
     finish(b, corpus.corpus)
 }

@@ -217,11 +217,12 @@ impl PhraseBook {
     /// Builds the inventory from the corpus, the glossary's terms and variants, and the curated
     /// list compiled into the binary.
     pub fn build(corpus: &crate::corpus::Corpus, terms: &[String]) -> PhraseBook {
-        build::build(&Segmented::of(corpus), terms)
+        build::build(&Segmented::of(corpus), || terms.to_vec())
     }
 
-    /// `build` from a corpus already segmented (shared with the glossary's mining).
-    pub fn build_from(corpus: &Segmented<'_>, terms: &[String]) -> PhraseBook {
+    /// `build` from a corpus already segmented (shared with the glossary's mining), asking for
+    /// the terms only once the corpus is mined: they may still be being read meanwhile.
+    pub fn build_with(corpus: &Segmented<'_>, terms: impl FnOnce() -> Vec<String>) -> PhraseBook {
         build::build(corpus, terms)
     }
 

@@ -3,14 +3,14 @@
 
 use std::collections::HashMap;
 
-use daachorse::CharwiseDoubleArrayAhoCorasick;
+use suffix::SuffixTable;
 
 use super::curated;
 use super::{Entry, Follow, PhraseBook, SuggestionKind};
 use crate::corpus::{Corpus, Origin};
 use crate::mining::phrases::{mine, Inventory};
 use crate::mining::Segmented;
-use crate::normalize::{normalize, normalize_str};
+use crate::normalize::{normalize, normalize_str, Normalized};
 use crate::text::{escape_markdown, is_sentence_end};
 
 /// Continuations kept per clause.
@@ -30,7 +30,6 @@ struct Hit {
 struct Usage {
     essays: u32,
     count: u32,
-    last_essay: Option<usize>,
     first: Option<Hit>,
 }
 
@@ -149,45 +148,48 @@ fn finish(inventory: Inventory, corpus: &Corpus) -> PhraseBook {
 
 /// Counts every probe (normalised text) in every essay: overlapping occurrences, essays, and
 /// the first occurrence.
+///
+/// A suffix table of the whole normalised corpus answers each probe with a binary search: the
+/// probes (thousands) outnumber what an automaton over them would save on a corpus this size
+/// (at most `MINING_BUDGET_CHARS`), and building that automaton was a third of the book's build.
 fn measure(corpus: &Corpus, probes: &[String]) -> Vec<Usage> {
     let mut usage = vec![Usage::default(); probes.len()];
-    if probes.is_empty() {
-        return usage;
+    let norms: Vec<Normalized> = corpus.essays.iter().map(|e| normalize(&e.text)).collect();
+    // The essays one after the other, each closed by a line break: no probe holds one, so no
+    // match spans two essays.
+    let mut text = String::new();
+    let mut essay_starts = Vec::with_capacity(norms.len());
+    for norm in &norms {
+        essay_starts.push(text.len() as u32);
+        text.extend(norm.chars.iter());
+        text.push('\n');
     }
-    // Probes are distinct (one id per text); an empty one would match nowhere in particular.
-    let ac: CharwiseDoubleArrayAhoCorasick<u32> = CharwiseDoubleArrayAhoCorasick::with_values(
-        probes
-            .iter()
-            .enumerate()
-            .filter(|(_, p)| !p.is_empty())
-            .map(|(i, p)| (p.as_str(), i as u32)),
-    )
-    .expect("phrase probes build an automaton");
-    for essay in &corpus.essays {
-        let norm = normalize(&essay.text);
-        let text: String = norm.chars.iter().collect();
-        // Byte offset of each normalised char, to turn match offsets into char offsets.
-        let starts: Vec<usize> = text.char_indices().map(|(i, _)| i).collect();
-        for m in ac.find_overlapping_iter(&text) {
-            let u = &mut usage[m.value() as usize];
-            u.count += 1;
-            if u.last_essay != Some(essay.id) {
-                u.last_essay = Some(essay.id);
-                u.essays += 1;
-            }
-            if u.first.is_none() {
-                let start = starts.partition_point(|&b| b < m.start());
-                let end = starts.partition_point(|&b| b < m.end());
-                if start < end {
-                    let range = norm.source_range(start, end);
-                    u.first = Some(Hit {
-                        essay: essay.id,
-                        start: range.start,
-                        end: range.end,
-                    });
-                }
-            }
+    let table = SuffixTable::new(text.as_str());
+    let essay_at = |byte: u32| essay_starts.partition_point(|&s| s <= byte) - 1;
+    let mut essays = Vec::new();
+    for (probe, u) in probes.iter().zip(&mut usage) {
+        if probe.is_empty() || probe.contains('\n') {
+            continue;
         }
+        let positions = table.positions(probe);
+        let Some(&first) = positions.iter().min() else {
+            continue;
+        };
+        essays.clear();
+        essays.extend(positions.iter().map(|&p| essay_at(p)));
+        essays.sort_unstable();
+        essays.dedup();
+        u.count = positions.len() as u32;
+        u.essays = essays.len() as u32;
+        let index = essay_at(first);
+        let from = essay_starts[index] as usize;
+        let start = text[from..first as usize].chars().count();
+        let range = norms[index].source_range(start, start + probe.chars().count());
+        u.first = Some(Hit {
+            essay: corpus.essays[index].id,
+            start: range.start,
+            end: range.end,
+        });
     }
     usage
 }

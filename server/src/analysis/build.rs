@@ -105,7 +105,9 @@ impl<T> Deref for Deferred<T> {
     type Target = T;
 
     fn deref(&self) -> &T {
-        self.wait();
+        if !self.is_ready() {
+            self.wait();
+        }
         (self.part)(&self.mining)
             .get()
             .and_then(Option::as_ref)

@@ -365,7 +365,7 @@ impl Analyzer {
         let mining = if premined.is_some() && !eager && is_builtin(&corpus) {
             builtin_mining()
         } else {
-            mining_cell(mined.clone(), glossary_paths)
+            mining_of(mined.clone(), glossary_paths)
         };
         // With the built-in corpus alone, mining needs no jieba and is what hover and completion
         // wait for: it starts first, on a core of its own, while the checks' automata are built
@@ -419,7 +419,7 @@ impl Analyzer {
         });
         let problems = if eager {
             mining.finish();
-            mining.problems.get().cloned().unwrap_or_default()
+            mining.problems.wait().clone()
         } else if texts.is_some() {
             Vec::new()
         } else {
@@ -465,7 +465,7 @@ impl Analyzer {
 }
 
 /// Mines `corpus` (glossary with the files `glossary_paths`, phrase book) when first started.
-fn mining_cell(corpus: Arc<Corpus>, glossary_paths: Vec<PathBuf>) -> Arc<Mining> {
+fn mining_of(corpus: Arc<Corpus>, glossary_paths: Vec<PathBuf>) -> Arc<Mining> {
     Mining::new(Box::new(move |mining: &Mining| {
         // Segmented once for both miners, which run side by side: the phrase book needs only
         // the glossary's terms, not its mined usage, and those only at the end, so it starts
@@ -492,7 +492,7 @@ fn mining_cell(corpus: Arc<Corpus>, glossary_paths: Vec<PathBuf>) -> Arc<Mining>
 fn builtin_mining() -> Arc<Mining> {
     static BUILTIN: OnceLock<Arc<Mining>> = OnceLock::new();
     BUILTIN
-        .get_or_init(|| mining_cell(builtin_corpus(), Vec::new()))
+        .get_or_init(|| mining_of(builtin_corpus(), Vec::new()))
         .clone()
 }
 

@@ -14,6 +14,7 @@ pub mod config;
 pub mod context;
 pub mod corpus;
 pub mod decode;
+pub mod dictionary;
 pub mod document;
 pub mod docx;
 pub mod fingerprint;

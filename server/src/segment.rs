@@ -23,28 +23,13 @@ static JIEBA: OnceLock<Jieba> = OnceLock::new();
 pub fn jieba() -> &'static Jieba {
     JIEBA.get_or_init(|| {
         let mut jieba = Jieba::new();
-        for word in domain_words() {
-            // A high frequency makes jieba prefer the whole term over its parts.
+        // Built-in terms and phrases must stay whole: a high frequency makes jieba prefer the
+        // whole term over its parts.
+        for word in crate::dictionary::domain_words() {
             jieba.add_word(&word, Some(20_000), None);
         }
         jieba
     })
-}
-
-/// Built-in terms and phrases that must stay whole.
-fn domain_words() -> Vec<String> {
-    let mut words: Vec<String> = builtin::list("phrases.txt")
-        .chain(builtin::list("stock-phrases.txt"))
-        .filter(|l| !l.contains(['|', '=', ' ']))
-        .map(str::to_owned)
-        .collect();
-    words.extend(
-        crate::glossary::builtin_entries()
-            .iter()
-            .map(|e| e.term.clone()),
-    );
-    words.retain(|w| w.chars().count() >= 2 && w.chars().all(|c| c.is_alphanumeric()));
-    words
 }
 
 /// Words of `text` with their char ranges.

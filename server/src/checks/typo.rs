@@ -12,14 +12,12 @@
 //!   `stroke-similar.txt`, common characters one stroke apart); in a three-character
 //!   term only the middle character is considered, and
 //! - what is written is not itself a word: neither the run nor any 2–4 character stretch of the
-//!   text through the changed character is in jieba's dictionary with a count of 10 or more
-//!   (书记/书籍, 富裕/富余 stay
-//!   alone), and the run is not itself a known term.
+//!   text through the changed character is a word (`crate::dictionary`: one of jieba's, with a
+//!   count of 10 or more, or a domain term), and no very frequent single-character word (是、的)
+//!   is written: 书记/书籍, 富裕/富余 stay alone. Nor is the run itself a known term.
 //!
-//! Precision comes first. Finding candidates needs no dictionary; jieba's is consulted only for a
-//! candidate and loaded the first time one needs it, so a draft without one never waits for it
-//! and a server with the built-in corpus alone does not hold the dictionary (≈35 MB, ≈75 ms of a
-//! core at start-up) until then. The check looks at one line at a time.
+//! Precision comes first. The dictionary is jieba's word list, read in place, so the check never
+//! loads jieba's segmenter (≈35 MB, ≈0.1 s). The check looks at one line at a time.
 
 use std::collections::HashMap;
 use std::ops::Range;
@@ -29,6 +27,7 @@ use daachorse::CharwiseDoubleArrayAhoCorasick;
 
 use crate::builtin;
 use crate::checks::{Code, Context, Edit, Finding, Fix};
+use crate::dictionary;
 use crate::text::is_cjk;
 
 pub struct Typo;
@@ -46,12 +45,6 @@ impl super::Check for Typo {
 /// Shortest known term considered: two-character words are too often one character away from
 /// another real word.
 const MIN_TERM_CHARS: usize = 3;
-
-/// Dictionary words rarer than this do not count as words.
-const MIN_WORD_FREQ: usize = 10;
-
-/// A single character this frequent in jieba's dictionary is a word wherever it stands.
-const FUNCTION_WORD_FREQ: usize = 100_000;
 
 /// The known terms, indexed for near matches: a term with one character changed keeps one of
 /// its halves whole, so the halves of terms of four characters or more are searched for
@@ -257,6 +250,7 @@ static TERMS: LazyLock<Terms> = LazyLock::new(Terms::builtin);
 
 pub(super) fn prepare() {
     LazyLock::force(&TERMS);
+    dictionary::prepare();
 }
 
 /// Whether `a` and `b` sound alike: the same syllable, tones aside, in their usual readings.
@@ -311,11 +305,8 @@ pub fn check(text: &str) -> Vec<Finding> {
                 .exact
                 .contains(&chars[c.window.clone()].iter().collect::<String>())
     });
-    // Only now the dictionary: the written form must not be a word.
-    if !candidates.is_empty() {
-        let jieba = crate::segment::jieba();
-        candidates.retain(|c| !is_written_word(&chars, c, jieba));
-    }
+    // The written form must not be a word.
+    candidates.retain(|c| !is_written_word(&chars, c));
     // One finding a place; places with two different corrections are left alone.
     candidates.sort_by_key(|c| (c.at, std::cmp::Reverse(c.window.len())));
     let mut out: Vec<Finding> = Vec::new();
@@ -348,21 +339,15 @@ pub fn check(text: &str) -> Vec<Finding> {
     out
 }
 
-/// The written run, or a 2–4 character stretch through the changed character, is a word of the
-/// dictionary.
-fn is_written_word(chars: &[char], c: &Candidate, jieba: &jieba_rs::Jieba) -> bool {
-    let word = |r: Range<usize>| -> bool {
-        let s: String = chars[r].iter().collect();
-        // jieba's dictionary holds some segmentation debris with a count of 2 or 3 (书纪).
-        jieba.has_word(&s) && jieba.suggest_freq(&s) >= MIN_WORD_FREQ
-    };
+/// The written run, or a 2–4 character stretch through the changed character, is a word.
+fn is_written_word(chars: &[char], c: &Candidate) -> bool {
+    let word = |r: Range<usize>| dictionary::is_word(&chars[r].iter().collect::<String>());
     if word(c.window.clone()) {
         return true;
     }
     // The language's most frequent single-character words (是、的、在、和、了、有、对 …) are
     // taken as written: 二是大数据 is not 二十大.
-    let single: String = chars[c.at].to_string();
-    if jieba.has_word(&single) && jieba.suggest_freq(&single) >= FUNCTION_WORD_FREQ {
+    if dictionary::is_frequent_char(chars[c.at]) {
         return true;
     }
     for len in 2..=4usize {

@@ -108,11 +108,35 @@ impl CacheKey {
     }
 }
 
-/// Phrase lists kept in the cache folder (they are small).
+/// Lists of each kind kept in the cache folder (they are small).
 pub const MAX_PHRASE_ENTRIES: usize = 16;
-/// First word of a phrase list file, before its version and key.
-const PHRASES_MAGIC: &str = "essay-lsp-phrases";
 const PHRASES_VERSION: u32 = 1;
+
+/// What a list in the cache folder holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ListKind {
+    /// A corpus's mined stock phrases (`mining::stock::corpus_phrases`).
+    Phrases,
+    /// The clauses of a corpus tagged so far (`mining::stock::TaggedClauses`).
+    TaggedClauses,
+}
+
+impl ListKind {
+    fn prefix(self) -> &'static str {
+        match self {
+            ListKind::Phrases => "phrases-",
+            ListKind::TaggedClauses => "tagged-",
+        }
+    }
+
+    /// First word of the file, before its version and key.
+    fn magic(self) -> &'static str {
+        match self {
+            ListKind::Phrases => "essay-lsp-phrases",
+            ListKind::TaggedClauses => "essay-lsp-tagged-clauses",
+        }
+    }
+}
 
 /// A hash of `text` that stays the same across builds and toolchains (std's hashers promise no
 /// such thing), for generated data keyed by text.
@@ -263,48 +287,70 @@ impl IndexCache {
     }
 
     pub fn phrases_path(&self, key: &CacheKey) -> PathBuf {
-        self.dir.join(format!("phrases-{}.txt", key.hex()))
+        self.list_path(ListKind::Phrases, key)
     }
 
     /// The phrase list stored under `key` (mined corpus stock phrases: jieba takes ~0.1 s to
     /// load before it can mine them). None when there is none or it is damaged.
     pub fn load_phrases(&self, key: &CacheKey) -> Option<Vec<String>> {
-        let path = self.phrases_path(key);
-        let text = std::fs::read_to_string(&path).ok()?;
-        let mut lines: Vec<&str> = text.lines().collect();
-        let header = format!("{PHRASES_MAGIC} {PHRASES_VERSION} {}", key.hex());
-        if lines.first() != Some(&header.as_str()) {
-            return None;
-        }
-        let footer = lines.pop()?;
-        let phrases: Vec<String> = lines[1..].iter().map(|&l| l.to_owned()).collect();
-        if footer != phrases_footer(&phrases) {
-            return None;
-        }
-        if let Ok(file) = File::options().append(true).open(&path) {
-            let _ = file.set_modified(SystemTime::now());
-        }
-        Some(phrases)
+        self.load_list(ListKind::Phrases, key)
     }
 
     /// Stores `phrases` (one a line: none holds a line break) under `key`, atomically, and
     /// evicts the least recently used lists beyond `MAX_PHRASE_ENTRIES`.
     pub fn store_phrases(&self, key: &CacheKey, phrases: &[String]) -> io::Result<PathBuf> {
-        if phrases.iter().any(|p| p.contains(['\n', '\r'])) {
-            return Err(bad("a phrase holds a line break"));
+        self.store_list(ListKind::Phrases, key, phrases)
+    }
+
+    pub fn list_path(&self, kind: ListKind, key: &CacheKey) -> PathBuf {
+        self.dir.join(format!("{}{}.txt", kind.prefix(), key.hex()))
+    }
+
+    /// The list of `kind` stored under `key`, one item a line. None when there is none or it
+    /// is damaged.
+    pub fn load_list(&self, kind: ListKind, key: &CacheKey) -> Option<Vec<String>> {
+        let path = self.list_path(kind, key);
+        let text = std::fs::read_to_string(&path).ok()?;
+        let mut lines: Vec<&str> = text.lines().collect();
+        let header = format!("{} {PHRASES_VERSION} {}", kind.magic(), key.hex());
+        if lines.first() != Some(&header.as_str()) {
+            return None;
+        }
+        let footer = lines.pop()?;
+        let items: Vec<String> = lines[1..].iter().map(|&l| l.to_owned()).collect();
+        if footer != phrases_footer(&items) {
+            return None;
+        }
+        if let Ok(file) = File::options().append(true).open(&path) {
+            let _ = file.set_modified(SystemTime::now());
+        }
+        Some(items)
+    }
+
+    /// Stores `items` (one a line: none holds a line break) as the list of `kind` under `key`,
+    /// atomically, and evicts the least recently used lists of that kind beyond
+    /// `MAX_PHRASE_ENTRIES`.
+    pub fn store_list(
+        &self,
+        kind: ListKind,
+        key: &CacheKey,
+        items: &[String],
+    ) -> io::Result<PathBuf> {
+        if items.iter().any(|p| p.contains(['\n', '\r'])) {
+            return Err(bad("a list item holds a line break"));
         }
         let _writing = WriteInProgress::start();
         std::fs::create_dir_all(&self.dir)?;
-        let path = self.phrases_path(key);
-        let mut text = format!("{PHRASES_MAGIC} {PHRASES_VERSION} {}\n", key.hex());
-        for phrase in phrases {
-            text.push_str(phrase);
+        let path = self.list_path(kind, key);
+        let mut text = format!("{} {PHRASES_VERSION} {}\n", kind.magic(), key.hex());
+        for item in items {
+            text.push_str(item);
             text.push('\n');
         }
-        text.push_str(&phrases_footer(phrases));
+        text.push_str(&phrases_footer(items));
         text.push('\n');
         crate::atomic::write_atomic(&path, text.as_bytes())?;
-        self.evict(&path, "phrases-", ".txt", MAX_PHRASE_ENTRIES);
+        self.evict(&path, kind.prefix(), ".txt", MAX_PHRASE_ENTRIES);
         Ok(path)
     }
 
@@ -588,7 +634,7 @@ impl Drop for WriteInProgress {
     }
 }
 
-/// The last line of a phrase list: how many phrases, and a hash of them.
+/// The last line of a list: how many items, and a hash of them.
 fn phrases_footer(phrases: &[String]) -> String {
     let key = CacheKey::of_strings(phrases.iter().map(String::as_str));
     format!("end {} {}", phrases.len(), key.hex())
@@ -771,6 +817,17 @@ mod tests {
         std::fs::write(&path, text.replace("扎实推进\n", "")).unwrap();
         assert_eq!(cache.load_phrases(&key), None);
         assert!(cache.store_phrases(&key, &["两\n行".to_owned()]).is_err());
+        // Another kind of list under the same key is a file of its own, and neither is taken
+        // for the other.
+        let kind = ListKind::TaggedClauses;
+        cache.store_phrases(&key, &phrases).unwrap();
+        let tagged = vec!["扎实推进脱贫工作\t扎实推进".to_owned()];
+        let tagged_path = cache.store_list(kind, &key, &tagged).unwrap();
+        assert_ne!(tagged_path, path);
+        assert_eq!(cache.load_list(kind, &key), Some(tagged));
+        assert_eq!(cache.load_phrases(&key), Some(phrases.clone()));
+        std::fs::copy(&path, &tagged_path).unwrap();
+        assert_eq!(cache.load_list(kind, &key), None);
     }
 
     #[test]

@@ -578,7 +578,17 @@ fn user_corpus_phrases(
         };
     }
     if let Some(texts) = texts {
-        return stock::corpus_phrases_in(mined, texts).unwrap_or_default();
+        let kind = crate::cache::ListKind::TaggedClauses;
+        let cached = cache.zip(key.as_ref());
+        let mut tagged = cached
+            .and_then(|(c, k)| c.load_list(kind, k))
+            .and_then(|lines| stock::TaggedClauses::from_lines(lines.iter().map(String::as_str)))
+            .unwrap_or_default();
+        let phrases = stock::corpus_phrases_in(mined, texts, &mut tagged).unwrap_or_default();
+        if let Some((cache, key)) = cached.filter(|_| tagged.added() > 0) {
+            let _ = cache.store_list(kind, key, &tagged.to_lines());
+        }
+        return phrases;
     }
     let all = stock::corpus_phrases(mined);
     if let Some((cache, key)) = cache.zip(key) {

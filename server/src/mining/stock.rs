@@ -68,7 +68,14 @@ pub fn corpus_phrases(corpus: &Corpus) -> Vec<String> {
         return Vec::new();
     };
     let topic = topic_chars(corpus);
-    mine(corpus, &topic, min_essays, |_| true)
+    let mut jieba = None;
+    mine(
+        corpus,
+        &topic,
+        min_essays,
+        |_| true,
+        |clause| clause_runs(jieba.get_or_insert_with(crate::segment::jieba), clause),
+    )
 }
 
 /// The corpus phrases that can match in `texts`: those of [`corpus_phrases`] whose folded form
@@ -80,7 +87,13 @@ pub fn corpus_phrases(corpus: &Corpus) -> Vec<String> {
 /// so only the stretches of the corpus that do and also occur in a text are candidates
 /// (`candidates`). jieba then tags only the clauses that hold a candidate, and is not loaded at
 /// all when none does — for a draft checked against a user corpus, usually.
-pub fn corpus_phrases_in(corpus: &Corpus, texts: &[&str]) -> Option<Vec<String>> {
+///
+/// Clauses already in `tagged` are not tagged again; the others are added to it.
+pub fn corpus_phrases_in(
+    corpus: &Corpus,
+    texts: &[&str],
+    tagged: &mut TaggedClauses,
+) -> Option<Vec<String>> {
     let min_essays = min_essays(corpus)?;
     let topic = topic_chars(corpus);
     let wanted = Wanted::of(texts);
@@ -88,13 +101,17 @@ pub fn corpus_phrases_in(corpus: &Corpus, texts: &[&str]) -> Option<Vec<String>>
     if candidates.is_empty() {
         return None;
     }
-    let mut phrases = mine(corpus, &topic, min_essays, |clause| {
+    let select = |clause: &str| {
         let mut holds = false;
         stretches(clause, &topic, &wanted, |raw| {
             holds = candidates.contains(&raw);
             holds
         });
         holds
+    };
+    let mut jieba = None;
+    let mut phrases = mine(corpus, &topic, min_essays, select, |clause| {
+        tagged.runs_of(clause, &mut jieba)
     });
     phrases.retain(|p| wanted.matches(p));
     Some(phrases)
@@ -153,41 +170,21 @@ fn clauses(text: &str) -> impl Iterator<Item = &str> {
         .filter(|c| c.chars().count() >= CORPUS_MIN_CHARS)
 }
 
-/// The mining of [`corpus_phrases`], over the clauses `select` picks.
+/// The mining of [`corpus_phrases`], over the clauses `select` picks, with `runs_of` giving a
+/// clause's word runs (`clause_runs`).
 fn mine(
     corpus: &Corpus,
     topic: &HashSet<char>,
     min_essays: usize,
     mut select: impl FnMut(&str) -> bool,
+    mut runs_of: impl FnMut(&str) -> Vec<String>,
 ) -> Vec<String> {
-    let mut jieba = None;
     let mut counts: HashMap<String, usize> = HashMap::new();
     for essay in &corpus.essays {
-        let mut runs: HashSet<String> = HashSet::new();
-        for clause in clauses(&essay.text).filter(|c| select(c)) {
-            let tags = jieba
-                .get_or_insert_with(crate::segment::jieba)
-                .tag(clause, true);
-            for i in 0..tags.len() {
-                if !is_predicate_head(tags[i].tag) || is_light(tags[i].word) {
-                    continue;
-                }
-                let mut run = String::new();
-                let mut len = 0;
-                for (n, tag) in tags[i..].iter().take(4).enumerate() {
-                    len += tag.word.chars().count();
-                    run.push_str(tag.word);
-                    if len > CORPUS_MAX_CHARS {
-                        break;
-                    }
-                    let ends_well =
-                        !is_function(tag.tag) && !tag.tag.starts_with('d') && !is_light(tag.word);
-                    if n >= 1 && len >= CORPUS_MIN_CHARS && ends_well {
-                        runs.insert(run.clone());
-                    }
-                }
-            }
-        }
+        let runs: HashSet<String> = clauses(&essay.text)
+            .filter(|c| select(c))
+            .flat_map(&mut runs_of)
+            .collect();
         for run in runs {
             *counts.entry(run).or_default() += 1;
         }
@@ -204,6 +201,100 @@ fn mine(
         .collect();
     phrases.sort();
     phrases
+}
+
+/// The word runs of a clause that may be stock phrases: 2–4 words from a predicate head,
+/// 4–8 characters, ending well (see [`corpus_phrases`]; recurrence and the character filters
+/// come later).
+fn clause_runs(jieba: &jieba_rs::Jieba, clause: &str) -> Vec<String> {
+    let tags = jieba.tag(clause, true);
+    let mut runs = Vec::new();
+    for i in 0..tags.len() {
+        if !is_predicate_head(tags[i].tag) || is_light(tags[i].word) {
+            continue;
+        }
+        let mut run = String::new();
+        let mut len = 0;
+        for (n, tag) in tags[i..].iter().take(4).enumerate() {
+            len += tag.word.chars().count();
+            run.push_str(tag.word);
+            if len > CORPUS_MAX_CHARS {
+                break;
+            }
+            let ends_well =
+                !is_function(tag.tag) && !tag.tag.starts_with('d') && !is_light(tag.word);
+            if n >= 1 && len >= CORPUS_MIN_CHARS && ends_well {
+                runs.push(run.clone());
+            }
+        }
+    }
+    runs
+}
+
+/// Clauses jieba has tagged, each with its word runs (`clause_runs`): kept in the disk cache
+/// beside the corpus, so that checking a draft against the same corpus again does not load
+/// jieba's dictionary (≈0.1 s) for clauses it has seen.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct TaggedClauses {
+    runs: HashMap<String, Vec<String>>,
+    /// Clauses looked up since loading, for keeping the list bounded.
+    used: HashSet<String>,
+    added: usize,
+}
+
+/// Clauses a cached list keeps beyond those the last run used.
+const MAX_TAGGED_CLAUSES: usize = 50_000;
+
+impl TaggedClauses {
+    /// From cache lines: a clause, a tab, its runs separated by spaces (clauses and runs are
+    /// letters and digits only). None when a line is not of that shape.
+    pub fn from_lines<'l>(lines: impl IntoIterator<Item = &'l str>) -> Option<TaggedClauses> {
+        let mut runs = HashMap::new();
+        for line in lines {
+            let (clause, list) = line.split_once('\t')?;
+            let list = list.split(' ').filter(|r| !r.is_empty()).map(str::to_owned);
+            runs.insert(clause.to_owned(), list.collect());
+        }
+        Some(TaggedClauses {
+            runs,
+            ..TaggedClauses::default()
+        })
+    }
+
+    /// The cache lines, sorted; clauses this run did not use are dropped once there are more
+    /// than `MAX_TAGGED_CLAUSES`.
+    pub fn to_lines(&self) -> Vec<String> {
+        let keep_all = self.runs.len() <= MAX_TAGGED_CLAUSES;
+        let mut lines: Vec<String> = self
+            .runs
+            .iter()
+            .filter(|(clause, _)| keep_all || self.used.contains(*clause))
+            .map(|(clause, runs)| format!("{clause}\t{}", runs.join(" ")))
+            .collect();
+        lines.sort_unstable();
+        lines
+    }
+
+    /// Clauses tagged (with jieba) since loading.
+    pub fn added(&self) -> usize {
+        self.added
+    }
+
+    /// The runs of `clause`, tagging it with `jieba` (loaded then) if it is not known.
+    fn runs_of(
+        &mut self,
+        clause: &str,
+        jieba: &mut Option<&'static jieba_rs::Jieba>,
+    ) -> Vec<String> {
+        self.used.insert(clause.to_owned());
+        if let Some(runs) = self.runs.get(clause) {
+            return runs.clone();
+        }
+        let runs = clause_runs(jieba.get_or_insert_with(crate::segment::jieba), clause);
+        self.runs.insert(clause.to_owned(), runs.clone());
+        self.added += 1;
+        runs
+    }
 }
 
 fn is_han(c: char) -> bool {
@@ -416,13 +507,22 @@ mod tests {
             "村里去年修了3公里水渠。".to_owned(),
             String::new(),
         ];
+        let fresh =
+            |texts: &[&str]| corpus_phrases_in(&corpus, texts, &mut TaggedClauses::default());
         let mut some_but_not_all = false;
+        // One list of tagged clauses across the drafts, as the disk cache keeps it, and saved
+        // and read back between them: the same phrases as tagging afresh.
+        let mut tagged = TaggedClauses::default();
         for draft in &drafts {
             let texts = [draft.as_str()];
             let wanted = Wanted::of(&texts);
             let want: Vec<String> = all.iter().filter(|p| wanted.matches(p)).cloned().collect();
+            assert_eq!(fresh(&texts).unwrap_or_default(), want, "{draft}");
+            let lines = tagged.to_lines();
+            tagged = TaggedClauses::from_lines(lines.iter().map(String::as_str)).unwrap();
+            assert_eq!(tagged.to_lines(), lines);
             assert_eq!(
-                corpus_phrases_in(&corpus, &texts).unwrap_or_default(),
+                corpus_phrases_in(&corpus, &texts, &mut tagged).unwrap_or_default(),
                 want,
                 "{draft}"
             );
@@ -430,15 +530,45 @@ mod tests {
             some_but_not_all |= !want.is_empty() && want.len() < all.len();
         }
         assert!(some_but_not_all);
-        assert_eq!(corpus_phrases_in(&corpus, &[drafts[1].as_str()]), Some(all));
+        assert_eq!(fresh(&[drafts[1].as_str()]), Some(all));
         // Nothing can match: known without jieba.
-        assert_eq!(corpus_phrases_in(&corpus, &[drafts[3].as_str()]), None);
+        assert_eq!(fresh(&[drafts[3].as_str()]), None);
         // Several texts: what matches in any of them.
         let both = [drafts[0].as_str(), drafts[3].as_str()];
+        assert_eq!(fresh(&both), fresh(&both[..1]));
+    }
+
+    #[test]
+    fn tagged_clauses_are_tagged_once() {
+        let corpus = corpus_with_phrases();
+        let all = corpus_phrases(&corpus);
+        let draft = all.join("，");
+        let mut tagged = TaggedClauses::default();
         assert_eq!(
-            corpus_phrases_in(&corpus, &both),
-            corpus_phrases_in(&corpus, &both[..1])
+            corpus_phrases_in(&corpus, &[&draft], &mut tagged),
+            Some(all.clone())
         );
+        assert!(tagged.added() > 0);
+        // Known clauses are not tagged again.
+        let lines = tagged.to_lines();
+        let mut again = TaggedClauses::from_lines(lines.iter().map(String::as_str)).unwrap();
+        assert_eq!(
+            corpus_phrases_in(&corpus, &[&draft], &mut again),
+            Some(all.clone())
+        );
+        assert_eq!(again.added(), 0);
+        // What the list says is what is used: a clause's runs taken away, its phrases go.
+        let emptied: Vec<String> = lines
+            .iter()
+            .map(|l| format!("{}\t", l.split_once('\t').unwrap().0))
+            .collect();
+        let mut emptied = TaggedClauses::from_lines(emptied.iter().map(String::as_str)).unwrap();
+        assert_eq!(
+            corpus_phrases_in(&corpus, &[&draft], &mut emptied),
+            Some(Vec::new())
+        );
+        // A damaged line makes the whole list unusable.
+        assert_eq!(TaggedClauses::from_lines(["没有制表符"]), None);
     }
 
     #[test]

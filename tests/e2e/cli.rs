@@ -499,3 +499,65 @@ fn html_report_is_one_self_contained_file_and_stdout_stays_empty() {
         "shared passages linked"
     );
 }
+
+#[test]
+fn a_second_check_against_a_user_corpus_reads_the_tagged_clauses_from_the_cache() {
+    // A user corpus whose essays share stock sentences, so that mining it tags clauses.
+    const POOL: [&str; 4] = [
+        "各项工作严重滞后，群众意见很大。",
+        "要切实加强组织领导，认真落实各项措施。",
+        "深入开展调查研究，扎实推进各项工作。",
+        "进一步强化责任担当，不断提高服务水平。",
+    ];
+    let corpus = tempfile::tempdir().unwrap();
+    for (i, essay) in essay_lsp::corpus::Corpus::builtin()
+        .essays
+        .iter()
+        .enumerate()
+    {
+        let text = format!("{}\n{}\n{}\n", POOL[i % 4], essay.text, POOL[(i + 1) % 4]);
+        std::fs::write(corpus.path().join(format!("{i}.txt")), text).unwrap();
+    }
+    let draft = folder_with(&[("draft.md", &POOL.concat())]);
+    let cache = tempfile::tempdir().unwrap();
+    let run = || {
+        let out = Command::new(binary())
+            .args(["check", "--no-builtin", "--format", "json", "--corpus"])
+            .arg(corpus.path())
+            .arg(draft.path().join("draft.md"))
+            .env("XDG_CACHE_HOME", cache.path())
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(1), "{out:?}");
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let tagged_lists = || -> Vec<std::path::PathBuf> {
+        std::fs::read_dir(cache.path().join("essay-lsp"))
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| {
+                p.file_name()
+                    .unwrap()
+                    .to_string_lossy()
+                    .starts_with("tagged-")
+            })
+            .collect()
+    };
+    let cold = run();
+    assert!(cold.contains("formulaic-phrase"), "{cold}");
+    let lists = tagged_lists();
+    assert_eq!(lists.len(), 1, "{lists:?}");
+    let list = std::fs::read_to_string(&lists[0]).unwrap();
+    assert!(list.starts_with("essay-lsp-tagged-clauses "), "{list}");
+    // Clauses with their word runs: "clause<TAB>run run".
+    assert!(
+        list.lines().any(|l| l.contains("\t") && !l.ends_with('\t')),
+        "{list}"
+    );
+    // From the cache: the same findings.
+    assert_eq!(run(), cold);
+    // A damaged list is a miss: the same findings all the same, and the list is written anew.
+    std::fs::write(&lists[0], "damaged\n").unwrap();
+    assert_eq!(run(), cold);
+    assert_eq!(std::fs::read_to_string(&lists[0]).unwrap(), list);
+}

@@ -302,7 +302,7 @@ impl IndexCache {
         self.store_list(ListKind::Phrases, key, phrases)
     }
 
-    pub fn list_path(&self, kind: ListKind, key: &CacheKey) -> PathBuf {
+    fn list_path(&self, kind: ListKind, key: &CacheKey) -> PathBuf {
         self.dir.join(format!("{}{}.txt", kind.prefix(), key.hex()))
     }
 

@@ -242,7 +242,7 @@ pub struct TaggedClauses {
     added: usize,
 }
 
-/// Clauses a cached list keeps beyond those the last run used.
+/// A cached list longer than this keeps only the clauses the last run used.
 const MAX_TAGGED_CLAUSES: usize = 50_000;
 
 impl TaggedClauses {
@@ -569,6 +569,23 @@ mod tests {
         );
         // A damaged line makes the whole list unusable.
         assert_eq!(TaggedClauses::from_lines(["没有制表符"]), None);
+    }
+
+    #[test]
+    fn a_long_tagged_list_keeps_only_what_the_last_run_used() {
+        let lines: Vec<String> = (0..=MAX_TAGGED_CLAUSES)
+            .map(|i| format!("分句{i}\t扎实推进"))
+            .collect();
+        let mut tagged = TaggedClauses::from_lines(lines.iter().map(String::as_str)).unwrap();
+        // Over the bound, and nothing used yet: nothing would be kept.
+        assert!(tagged.to_lines().is_empty());
+        // Known: no jieba.
+        assert_eq!(
+            tagged.runs_of("分句7", &mut None),
+            vec!["扎实推进".to_owned()]
+        );
+        assert_eq!(tagged.added(), 0);
+        assert_eq!(tagged.to_lines(), vec!["分句7\t扎实推进".to_owned()]);
     }
 
     #[test]

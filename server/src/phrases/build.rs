@@ -6,25 +6,15 @@ use std::collections::HashMap;
 use suffix::SuffixTable;
 
 use super::curated;
+use super::examples::{Examples, Hit};
 use super::{Entry, Follow, PhraseBook, SuggestionKind};
-use crate::corpus::{Corpus, Origin};
+use crate::corpus::Corpus;
 use crate::mining::phrases::{mine, Inventory};
 use crate::mining::Segmented;
 use crate::normalize::{normalize, normalize_str, Normalized};
-use crate::text::{escape_markdown, is_sentence_end};
 
 /// Continuations kept per clause.
 const FOLLOWS_PER_CLAUSE: usize = 12;
-/// Context kept on each side of a phrase in an example sentence.
-const EXAMPLE_CONTEXT_CHARS: usize = 36;
-
-/// Where a probe first occurs: essay, char range in its text.
-#[derive(Debug, Clone)]
-struct Hit {
-    essay: usize,
-    start: usize,
-    end: usize,
-}
 
 #[derive(Debug, Default, Clone)]
 struct Usage {
@@ -77,7 +67,6 @@ fn finish(inventory: Inventory, corpus: &Corpus) -> PhraseBook {
         .map(|list| list.iter().map(|f| probe_id(&f.probe)).collect())
         .collect();
     let usage = measure(corpus, &probes);
-    let texts = EssayChars::of(corpus);
 
     let mut book_entries: Vec<Entry> = entries
         .into_iter()
@@ -86,8 +75,7 @@ fn finish(inventory: Inventory, corpus: &Corpus) -> PhraseBook {
             let kind = draft.kind.unwrap_or(SuggestionKind::Phrase);
             let u = &usage[probe];
             Entry {
-                detail: detail(kind, u),
-                documentation: documentation(&texts, u, &draft.text),
+                first: u.first.clone(),
                 key,
                 text: draft.text,
                 kind,
@@ -113,8 +101,7 @@ fn finish(inventory: Inventory, corpus: &Corpus) -> PhraseBook {
                     Follow {
                         key: normalize_str(&f.text),
                         curated: f.curated,
-                        detail: detail(f.kind, u),
-                        documentation: documentation(&texts, u, &f.text),
+                        first: u.first.clone(),
                         text: f.text,
                         sep: f.sep,
                         kind: f.kind,
@@ -143,6 +130,7 @@ fn finish(inventory: Inventory, corpus: &Corpus) -> PhraseBook {
         entries: book_entries,
         follows: book_follows,
         vocab,
+        examples: Examples::of(corpus.clone()),
     }
 }
 
@@ -192,97 +180,4 @@ fn measure(corpus: &Corpus, probes: &[String]) -> Vec<Usage> {
         });
     }
     usage
-}
-
-fn detail(kind: SuggestionKind, u: &Usage) -> String {
-    if u.essays == 0 {
-        format!("{} · 语料未见", kind.label_zh())
-    } else if u.count > u.essays {
-        format!("{} · 语料 {} 篇 {} 次", kind.label_zh(), u.essays, u.count)
-    } else {
-        format!("{} · 语料 {} 篇", kind.label_zh(), u.essays)
-    }
-}
-
-/// Each essay's chars and where its lines start, made once for every example sentence: an
-/// example cut out of a freshly collected essay per phrase made mining quadratic.
-struct EssayChars<'c> {
-    corpus: &'c Corpus,
-    chars: Vec<Vec<char>>,
-    /// Char offsets just after each `\n` of the essay.
-    line_starts: Vec<Vec<usize>>,
-}
-
-impl<'c> EssayChars<'c> {
-    fn of(corpus: &'c Corpus) -> EssayChars<'c> {
-        let chars: Vec<Vec<char>> = corpus
-            .essays
-            .iter()
-            .map(|e| e.text.chars().collect())
-            .collect();
-        let line_starts = chars
-            .iter()
-            .map(|cs| {
-                cs.iter()
-                    .enumerate()
-                    .filter(|&(_, &c)| c == '\n')
-                    .map(|(i, _)| i + 1)
-                    .collect()
-            })
-            .collect();
-        EssayChars {
-            corpus,
-            chars,
-            line_starts,
-        }
-    }
-}
-
-/// An example sentence with the phrase in bold, and where it comes from.
-fn documentation(texts: &EssayChars<'_>, u: &Usage, text: &str) -> Option<String> {
-    let Some(hit) = &u.first else {
-        return Some(format!(
-            "**{}**\n\n常用提法（essay-lsp 整理），参考语料中未见。",
-            escape_markdown(text)
-        ));
-    };
-    let essay = texts.corpus.essays.get(hit.essay)?;
-    let chars: &[char] = texts.chars.get(hit.essay)?;
-    let mut from = hit.start;
-    while from > 0 && hit.start - from < EXAMPLE_CONTEXT_CHARS && !is_sentence_end(chars[from - 1])
-    {
-        from -= 1;
-    }
-    let mut to = hit.end;
-    while to < chars.len() && to - hit.end < EXAMPLE_CONTEXT_CHARS && !is_sentence_end(chars[to]) {
-        to += 1;
-    }
-    if to < chars.len() && matches!(chars[to], '。' | '！' | '？' | '!' | '?') {
-        to += 1;
-    }
-    let piece = |a: usize, b: usize| escape_markdown(chars[a..b].iter().collect::<String>().trim());
-    let lead = if from > 0 && !is_sentence_end(chars[from - 1]) {
-        "…"
-    } else {
-        ""
-    };
-    let trail = if to < chars.len() && !is_sentence_end(chars[to - 1]) {
-        "…"
-    } else {
-        ""
-    };
-    let line = texts.line_starts[hit.essay].partition_point(|&s| s <= hit.start) as u32;
-    let place = match &essay.origin {
-        Origin::Builtin {
-            part, first_line, ..
-        } => format!("内置语料{part}，原文第 {} 行", first_line + line),
-        Origin::File(path) => format!("{}，第 {} 行", path.display(), line + 1),
-    };
-    Some(format!(
-        "> {lead}{}**{}**{}{trail}\n\n——《{}》（{place}）",
-        piece(from, hit.start),
-        piece(hit.start, hit.end),
-        piece(hit.end, to),
-        escape_markdown(&essay.title),
-    ))
 }

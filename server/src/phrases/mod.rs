@@ -39,6 +39,7 @@
 
 mod build;
 pub(crate) mod curated;
+mod examples;
 pub(crate) mod text;
 
 #[cfg(test)]
@@ -51,6 +52,7 @@ use crate::mining::clauses::{is_clause_punct, is_closing, is_opening};
 use crate::mining::Segmented;
 use crate::normalize::normalize;
 use crate::text::{is_han, is_sentence_end};
+use examples::{Examples, Hit};
 use text::{client_word_start, snippet_escape};
 
 /// Characters on which clients should ask for completion (full and half width).
@@ -159,8 +161,8 @@ struct Entry {
     snippet: Option<String>,
     essays: u32,
     count: u32,
-    detail: String,
-    documentation: Option<String>,
+    /// Where the corpus first uses it, for the documentation.
+    first: Option<Hit>,
 }
 
 /// What may follow a clause.
@@ -180,8 +182,7 @@ struct Follow {
     snippet: Option<String>,
     essays: u32,
     count: u32,
-    detail: String,
-    documentation: Option<String>,
+    first: Option<Hit>,
 }
 
 /// The phrase inventory; built once, then shared between threads.
@@ -193,6 +194,7 @@ pub struct PhraseBook {
     follows: HashMap<String, Vec<Follow>>,
     /// Normalised words and phrases known to be whole (corpus words, every entry).
     vocab: HashSet<String>,
+    examples: Examples,
 }
 
 /// A possible item before the shared start is known.
@@ -209,8 +211,9 @@ struct Candidate<'a> {
     essays: u32,
     count: u32,
     order: u8,
-    detail: &'a str,
-    documentation: Option<&'a str>,
+    /// The phrase itself and where the corpus first uses it, for the documentation.
+    phrase: &'a str,
+    first: Option<&'a Hit>,
 }
 
 impl PhraseBook {
@@ -322,8 +325,8 @@ impl PhraseBook {
                         .snippet
                         .map(|body| format!("{}{body}", snippet_escape(&kept))),
                     kind: c.kind,
-                    detail: c.detail.to_owned(),
-                    documentation: c.documentation.map(str::to_owned),
+                    detail: detail(c.kind, c.essays, c.count),
+                    documentation: self.examples.documentation(c.first, c.phrase),
                 }
             })
             .collect();
@@ -374,8 +377,8 @@ impl PhraseBook {
                     essays: entry.essays,
                     count: entry.count,
                     order: 0,
-                    detail: &entry.detail,
-                    documentation: entry.documentation.as_deref(),
+                    phrase: &entry.text,
+                    first: entry.first.as_ref(),
                 });
             }
             if out.len() > before {
@@ -479,11 +482,22 @@ impl PhraseBook {
                     essays: f.essays,
                     count: f.count,
                     order: f.order,
-                    detail: &f.detail,
-                    documentation: f.documentation.as_deref(),
+                    phrase: &f.text,
+                    first: f.first.as_ref(),
                 });
             }
         }
+    }
+}
+
+/// Kind and corpus usage, e.g. `接续 · 语料 2 篇 3 次`.
+fn detail(kind: SuggestionKind, essays: u32, count: u32) -> String {
+    if essays == 0 {
+        format!("{} · 语料未见", kind.label_zh())
+    } else if count > essays {
+        format!("{} · 语料 {essays} 篇 {count} 次", kind.label_zh())
+    } else {
+        format!("{} · 语料 {essays} 篇", kind.label_zh())
     }
 }
 

@@ -130,9 +130,9 @@ pub struct HoverInfo {
 }
 
 pub struct Glossary {
+    /// Each rendered when hovered (`render::entry`): rendering all of them at start-up
+    /// delayed the first hover.
     entries: Vec<Entry>,
-    /// Rendered hover per entry.
-    hovers: Vec<String>,
     matcher: Matcher,
     essays: Vec<EssayText>,
     /// Frequent corpus words without an entry, by normalised form.
@@ -179,10 +179,8 @@ impl Glossary {
     pub fn build(corpus: &Segmented<'_>, mut entries: Vec<Entry>) -> Glossary {
         let matcher = Matcher::new(&entries);
         let analysis = usage::analyse(corpus, &mut entries, &matcher);
-        let hovers = entries.iter().map(render::entry).collect();
         Glossary {
             entries,
-            hovers,
             matcher,
             essays: analysis.essays,
             words: analysis.words,
@@ -234,7 +232,7 @@ impl Glossary {
         if let Some(hit) = self.matcher.covering(chars, offset) {
             return Some(HoverInfo {
                 range: hit.range,
-                markdown: self.hovers[hit.entry].clone(),
+                markdown: render::entry(&self.entries[hit.entry]),
             });
         }
         if let Some(formula) = Formulas::builtin().covering(chars, offset) {

@@ -68,6 +68,20 @@ struct Saying {
     loose: bool,
 }
 
+impl Saying {
+    /// Its two halves, which the near match looks for (the first the shorter).
+    fn halves(&self) -> (&[char], &[char]) {
+        self.chars.split_at(self.chars.len() / 2)
+    }
+}
+
+/// Where a line (normalised) holds a saying's halves, in ascending char offsets.
+#[derive(Default)]
+struct HalvesAt {
+    head: Vec<usize>,
+    tail: Vec<usize>,
+}
+
 struct Formulas {
     lists: Vec<List>,
     sayings: Vec<Saying>,
@@ -246,7 +260,7 @@ impl Formulas {
         }));
         let (halves, half_owners) =
             automaton(sayings.iter().enumerate().flat_map(|(n, saying)| {
-                let (head, tail) = saying.chars.split_at(saying.chars.len() / 2);
+                let (head, tail) = saying.halves();
                 [head, tail]
                     .into_iter()
                     .map(move |half| (half.iter().collect::<String>(), n))
@@ -318,17 +332,35 @@ fn check_line(line: &str) -> Vec<Finding> {
             }
         }
     }
-    let mut sayings: Vec<usize> = formulas
-        .halves
-        .find_overlapping_iter(&norm_text)
-        .flat_map(|m| formulas.half_owners[m.value() as usize].iter().copied())
-        .collect();
-    sayings.sort_unstable();
-    sayings.dedup();
+    // Where each saying's halves are written, from the one automaton pass (in order).
+    let mut char_at = vec![0usize; norm_text.len() + 1];
+    for (i, (b, _)) in norm_text.char_indices().enumerate() {
+        char_at[b] = i;
+    }
+    char_at[norm_text.len()] = norm.chars.len();
+    let mut halves_at: HashMap<usize, HalvesAt> = HashMap::new();
+    for m in formulas.halves.find_overlapping_iter(&norm_text) {
+        let (start, end) = (char_at[m.start()], char_at[m.end()]);
+        let written = &norm.chars[start..end];
+        for &saying in &formulas.half_owners[m.value() as usize] {
+            let (head, tail) = formulas.sayings[saying].halves();
+            let at = halves_at.entry(saying).or_default();
+            if written == head {
+                at.head.push(start);
+            }
+            if written == tail {
+                at.tail.push(start);
+            }
+        }
+    }
+    let mut sayings: Vec<(usize, HalvesAt)> = halves_at.into_iter().collect();
+    sayings.sort_unstable_by_key(|&(saying, _)| saying);
     // A list finding keeps the separators right; a saying that covers it adds nothing.
     let mut said: Vec<Finding> = sayings
         .into_iter()
-        .filter_map(|saying| check_saying(&chars, &norm, &formulas.sayings[saying], formulas))
+        .filter_map(|(saying, at)| {
+            check_saying(&chars, &norm, &formulas.sayings[saying], &at, formulas)
+        })
         .filter(|f| !out.iter().any(|o| overlaps(&o.range, &f.range)))
         .collect();
     said.sort_by_key(|f| (f.range.start, std::cmp::Reverse(f.range.end)));

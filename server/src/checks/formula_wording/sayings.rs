@@ -2,7 +2,7 @@
 
 use std::ops::Range;
 
-use super::{edit, find_all, typo_claims, Formulas, Saying};
+use super::{edit, find_all, typo_claims, Formulas, HalvesAt, Saying};
 use crate::checks::typo::{shape_alike, sound_alike};
 use crate::checks::{Code, Finding, Fix};
 use crate::text::is_cjk;
@@ -23,11 +23,16 @@ fn levenshtein(a: &[char], b: &[char]) -> usize {
 }
 
 /// Where `saying` is written with up to `max` characters changed, added or left out: one of its
-/// halves is written exactly and the other within that distance.
-fn near_occurrence(text: &[char], saying: &[char], max: usize) -> Option<Range<usize>> {
-    let len = saying.len();
-    let h = len / 2;
-    let (head, tail) = saying.split_at(h);
+/// halves is written exactly (at `at`) and the other within that distance.
+fn near_occurrence(
+    text: &[char],
+    saying: &Saying,
+    at: &HalvesAt,
+    max: usize,
+) -> Option<Range<usize>> {
+    let len = saying.chars.len();
+    let (head, tail) = saying.halves();
+    let h = head.len();
     // The closest, and of those the one nearest the saying's length.
     let mut best: Option<((usize, usize), Range<usize>)> = None;
     let mut consider = |d: usize, r: Range<usize>| {
@@ -36,7 +41,7 @@ fn near_occurrence(text: &[char], saying: &[char], max: usize) -> Option<Range<u
             best = Some((key, r));
         }
     };
-    for a in find_all(text, head) {
+    for &a in &at.head {
         for l in tail.len().saturating_sub(max)..=tail.len() + max {
             let e = a + h + l;
             if e <= text.len() {
@@ -44,7 +49,7 @@ fn near_occurrence(text: &[char], saying: &[char], max: usize) -> Option<Range<u
             }
         }
     }
-    for b in find_all(text, tail) {
+    for &b in &at.tail {
         for l in head.len().saturating_sub(max)..=head.len() + max {
             if let Some(s) = b.checked_sub(l) {
                 consider(levenshtein(&text[s..b], head), s..b + tail.len());
@@ -58,6 +63,7 @@ pub(super) fn check_saying(
     chars: &[char],
     norm: &crate::normalize::Normalized,
     saying: &Saying,
+    at: &HalvesAt,
     formulas: &Formulas,
 ) -> Option<Finding> {
     let len = saying.chars.len();
@@ -69,7 +75,7 @@ pub(super) fn check_saying(
         8.. => 2,
         _ => 1,
     };
-    let window = near_occurrence(&norm.chars, &saying.chars, max)?;
+    let window = near_occurrence(&norm.chars, saying, at, max)?;
     let written = &norm.chars[window.clone()];
     // The differing part: what is left after the common beginning and end.
     let pre = written
@@ -131,11 +137,16 @@ pub(super) fn check_saying(
     }
     // Another known phrase written here (五大发展理念 for 的新发展理念) is not a misquote.
     let changed = window.start + pre..(window.start + pre + have.len()).max(window.start + pre + 1);
+    // Only the stretch a known phrase overlapping the change can lie in is searched: there are
+    // thousands of them, and a line may be a whole paragraph.
     if formulas.known.iter().any(|known| {
-        find_all(&norm.chars, known).into_iter().any(|at| {
-            let k = at..at + known.len();
-            k.start < changed.end && changed.start < k.end
-        })
+        let lo = changed.start.saturating_sub(known.len().saturating_sub(1));
+        let hi = (changed.end + known.len().saturating_sub(1)).min(norm.chars.len());
+        lo < hi
+            && find_all(&norm.chars[lo..hi], known).into_iter().any(|at| {
+                let k = lo + at..lo + at + known.len();
+                k.start < changed.end && changed.start < k.end
+            })
     }) {
         return None;
     }

@@ -109,8 +109,8 @@ impl CacheKey {
 }
 
 /// Lists of each kind kept in the cache folder (they are small).
-pub const MAX_PHRASE_ENTRIES: usize = 16;
-const PHRASES_VERSION: u32 = 1;
+pub const MAX_LIST_ENTRIES: usize = 16;
+const LIST_VERSION: u32 = 1;
 
 /// What a list in the cache folder holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -297,7 +297,7 @@ impl IndexCache {
     }
 
     /// Stores `phrases` (one a line: none holds a line break) under `key`, atomically, and
-    /// evicts the least recently used lists beyond `MAX_PHRASE_ENTRIES`.
+    /// evicts the least recently used lists beyond `MAX_LIST_ENTRIES`.
     pub fn store_phrases(&self, key: &CacheKey, phrases: &[String]) -> io::Result<PathBuf> {
         self.store_list(ListKind::Phrases, key, phrases)
     }
@@ -312,13 +312,13 @@ impl IndexCache {
         let path = self.list_path(kind, key);
         let text = std::fs::read_to_string(&path).ok()?;
         let mut lines: Vec<&str> = text.lines().collect();
-        let header = format!("{} {PHRASES_VERSION} {}", kind.magic(), key.hex());
+        let header = format!("{} {LIST_VERSION} {}", kind.magic(), key.hex());
         if lines.first() != Some(&header.as_str()) {
             return None;
         }
         let footer = lines.pop()?;
         let items: Vec<String> = lines[1..].iter().map(|&l| l.to_owned()).collect();
-        if footer != phrases_footer(&items) {
+        if footer != list_footer(&items) {
             return None;
         }
         if let Ok(file) = File::options().append(true).open(&path) {
@@ -329,7 +329,7 @@ impl IndexCache {
 
     /// Stores `items` (one a line: none holds a line break) as the list of `kind` under `key`,
     /// atomically, and evicts the least recently used lists of that kind beyond
-    /// `MAX_PHRASE_ENTRIES`.
+    /// `MAX_LIST_ENTRIES`.
     pub fn store_list(
         &self,
         kind: ListKind,
@@ -342,15 +342,15 @@ impl IndexCache {
         let _writing = WriteInProgress::start();
         std::fs::create_dir_all(&self.dir)?;
         let path = self.list_path(kind, key);
-        let mut text = format!("{} {PHRASES_VERSION} {}\n", kind.magic(), key.hex());
+        let mut text = format!("{} {LIST_VERSION} {}\n", kind.magic(), key.hex());
         for item in items {
             text.push_str(item);
             text.push('\n');
         }
-        text.push_str(&phrases_footer(items));
+        text.push_str(&list_footer(items));
         text.push('\n');
         crate::atomic::write_atomic(&path, text.as_bytes())?;
-        self.evict(&path, kind.prefix(), ".txt", MAX_PHRASE_ENTRIES);
+        self.evict(&path, kind.prefix(), ".txt", MAX_LIST_ENTRIES);
         Ok(path)
     }
 
@@ -635,7 +635,7 @@ impl Drop for WriteInProgress {
 }
 
 /// The last line of a list: how many items, and a hash of them.
-fn phrases_footer(phrases: &[String]) -> String {
+fn list_footer(phrases: &[String]) -> String {
     let key = CacheKey::of_strings(phrases.iter().map(String::as_str));
     format!("end {} {}", phrases.len(), key.hex())
 }
@@ -839,12 +839,12 @@ mod tests {
             .store(&CacheKey::of(&essays), &Index::from_normalized(essays))
             .unwrap();
         let mut paths = Vec::new();
-        for i in 0..MAX_PHRASE_ENTRIES + 2 {
+        for i in 0..MAX_LIST_ENTRIES + 2 {
             let key = CacheKey::of_strings([format!("语料{i}").as_str()]);
             paths.push(cache.store_phrases(&key, &["严重滞后".to_owned()]).unwrap());
             age(paths.last().unwrap(), i);
         }
-        assert_oldest_two_evicted(&paths, MAX_PHRASE_ENTRIES);
+        assert_oldest_two_evicted(&paths, MAX_LIST_ENTRIES);
         assert!(index.exists());
     }
 

@@ -36,7 +36,7 @@ pub fn is_frequent_char(c: char) -> bool {
     sorted_contains(&FREQUENT, c.encode_utf8(&mut buf))
 }
 
-// Found once: reading an embedded file checks that it is UTF-8, a megabyte here.
+// The lists without their headers, found once: a lookup takes no lock (`builtin::text` does).
 static JIEBA: LazyLock<&str> = LazyLock::new(|| words_of(JIEBA_WORDS));
 static FREQUENT: LazyLock<&str> = LazyLock::new(|| words_of(FREQUENT_CHARS));
 

@@ -23,6 +23,19 @@ pub fn is_cjk(c: char) -> bool {
         )
 }
 
+/// For each byte offset of `text` that starts a char, and for its end, the char offset there:
+/// how automata's byte matches become char ranges.
+pub fn char_offsets(text: &str) -> Vec<usize> {
+    let mut at = vec![0; text.len() + 1];
+    let mut chars = 0;
+    for (i, (b, _)) in text.char_indices().enumerate() {
+        at[b] = i;
+        chars = i + 1;
+    }
+    at[text.len()] = chars;
+    at
+}
+
 /// Ends a sentence: nothing is carried across it (completion context, sentence windows).
 pub fn is_sentence_end(c: char) -> bool {
     matches!(
@@ -94,6 +107,14 @@ pub fn escape_markdown_block(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn char_offsets_of_bytes() {
+        // a: 1 byte, 脱: 3, 𠀀: 4 (outside the BMP); the end is the char count.
+        let at = char_offsets("a脱𠀀");
+        assert_eq!((at[0], at[1], at[4], at[8]), (0, 1, 2, 3));
+        assert_eq!(char_offsets(""), vec![0]);
+    }
 
     #[test]
     fn classes() {

@@ -199,12 +199,7 @@ impl Terms {
             }
             diff
         };
-        // Byte offset → char offset for the automaton's matches.
-        let mut char_at = vec![0usize; text.len() + 1];
-        for (i, (b, _)) in text.char_indices().enumerate() {
-            char_at[b] = i;
-        }
-        char_at[text.len()] = chars.len();
+        let char_at = crate::text::char_offsets(text);
         for m in self.halves.find_overlapping_iter(text) {
             let start = char_at[m.start()];
             for &(id, is_head) in &self.owners[m.value() as usize] {

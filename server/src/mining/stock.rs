@@ -68,14 +68,7 @@ pub fn corpus_phrases(corpus: &Corpus) -> Vec<String> {
         return Vec::new();
     };
     let topic = topic_chars(corpus);
-    let mut jieba = None;
-    mine(
-        corpus,
-        &topic,
-        min_essays,
-        |_| true,
-        |clause| clause_runs(jieba.get_or_insert_with(crate::segment::jieba), clause),
-    )
+    mine(corpus, &topic, min_essays, |_| true, clause_runs)
 }
 
 /// The corpus phrases that can match in `texts`: those of [`corpus_phrases`] whose folded form
@@ -109,9 +102,8 @@ pub fn corpus_phrases_in(
         });
         holds
     };
-    let mut jieba = None;
     let mut phrases = mine(corpus, &topic, min_essays, select, |clause| {
-        tagged.runs_of(clause, &mut jieba)
+        tagged.runs_of(clause)
     });
     phrases.retain(|p| wanted.matches(p));
     Some(phrases)
@@ -208,8 +200,9 @@ fn mine(
 /// The word runs of a clause that may be stock phrases: 2–4 words from a predicate head,
 /// 4–8 characters, ending well (see [`corpus_phrases`]; recurrence and the character filters
 /// come later).
-fn clause_runs(jieba: &jieba_rs::Jieba, clause: &str) -> Vec<String> {
-    let tags = jieba.tag(clause, true);
+fn clause_runs(clause: &str) -> Vec<String> {
+    // Loads jieba's dictionary the first time.
+    let tags = crate::segment::jieba().tag(clause, true);
     let mut runs = Vec::new();
     for i in 0..tags.len() {
         if !is_predicate_head(tags[i].tag) || is_light(tags[i].word) {
@@ -282,17 +275,13 @@ impl TaggedClauses {
         self.added
     }
 
-    /// The runs of `clause`, tagging it with `jieba` (loaded then) if it is not known.
-    fn runs_of(
-        &mut self,
-        clause: &str,
-        jieba: &mut Option<&'static jieba_rs::Jieba>,
-    ) -> Vec<String> {
+    /// The runs of `clause`, tagging it (`clause_runs`) if it is not known.
+    fn runs_of(&mut self, clause: &str) -> Vec<String> {
         self.used.insert(clause.to_owned());
         if let Some(runs) = self.runs.get(clause) {
             return runs.clone();
         }
-        let runs = clause_runs(jieba.get_or_insert_with(crate::segment::jieba), clause);
+        let runs = clause_runs(clause);
         self.runs.insert(clause.to_owned(), runs.clone());
         self.added += 1;
         runs
@@ -582,10 +571,7 @@ mod tests {
         // Over the bound, and nothing used yet: nothing would be kept.
         assert!(tagged.to_lines().is_empty());
         // Known: no jieba.
-        assert_eq!(
-            tagged.runs_of("分句7", &mut None),
-            vec!["扎实推进".to_owned()]
-        );
+        assert_eq!(tagged.runs_of("分句7"), vec!["扎实推进".to_owned()]);
         assert_eq!(tagged.added(), 0);
         assert_eq!(tagged.to_lines(), vec!["分句7\t扎实推进".to_owned()]);
     }

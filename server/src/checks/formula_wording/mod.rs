@@ -23,7 +23,7 @@ mod sayings;
 use lists::check_list;
 use sayings::check_saying;
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::ops::Range;
 use std::sync::LazyLock;
 
@@ -332,19 +332,15 @@ fn check_line(line: &str) -> Vec<Finding> {
             }
         }
     }
-    // Where each saying's halves are written, from the one automaton pass (in order).
-    let mut char_at = vec![0usize; norm_text.len() + 1];
-    for (i, (b, _)) in norm_text.char_indices().enumerate() {
-        char_at[b] = i;
-    }
-    char_at[norm_text.len()] = norm.chars.len();
-    let mut halves_at: HashMap<usize, HalvesAt> = HashMap::new();
+    // Where each saying's halves are written, from the one automaton pass (in order), by saying.
+    let char_at = crate::text::char_offsets(&norm_text);
+    let mut sayings: BTreeMap<usize, HalvesAt> = BTreeMap::new();
     for m in formulas.halves.find_overlapping_iter(&norm_text) {
         let (start, end) = (char_at[m.start()], char_at[m.end()]);
         let written = &norm.chars[start..end];
         for &saying in &formulas.half_owners[m.value() as usize] {
             let (head, tail) = formulas.sayings[saying].halves();
-            let at = halves_at.entry(saying).or_default();
+            let at = sayings.entry(saying).or_default();
             if written == head {
                 at.head.push(start);
             }
@@ -353,8 +349,6 @@ fn check_line(line: &str) -> Vec<Finding> {
             }
         }
     }
-    let mut sayings: Vec<(usize, HalvesAt)> = halves_at.into_iter().collect();
-    sayings.sort_unstable_by_key(|&(saying, _)| saying);
     // A list finding keeps the separators right; a saying that covers it adds nothing.
     let mut said: Vec<Finding> = sayings
         .into_iter()

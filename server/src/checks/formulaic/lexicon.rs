@@ -261,18 +261,13 @@ impl Lexicon {
     /// Every pattern occurrence in `chars` (folded), sorted by start then end.
     pub fn hits(&self, chars: &[char]) -> Vec<Hit> {
         let haystack: String = chars.iter().collect();
-        // Char index of each byte that starts a char, and of the end.
-        let mut char_at = vec![0u32; haystack.len() + 1];
-        for (i, (b, _)) in haystack.char_indices().enumerate() {
-            char_at[b] = i as u32;
-        }
-        char_at[haystack.len()] = chars.len() as u32;
+        let char_at = crate::text::char_offsets(&haystack);
         let mut hits: Vec<Hit> = self
             .ac
             .find_overlapping_iter(&haystack)
             .map(|m| Hit {
-                start: char_at[m.start()],
-                end: char_at[m.end()],
+                start: char_at[m.start()] as u32,
+                end: char_at[m.end()] as u32,
                 pattern: m.value(),
             })
             .collect();

@@ -32,6 +32,10 @@ fn main() {
         mining();
         return;
     }
+    if std::env::var("BREAKDOWN_MODE").as_deref() == Ok("builtins") {
+        builtins();
+        return;
+    }
     if std::env::var("BREAKDOWN_MODE").as_deref() == Ok("analyzer") {
         // A cold process: jieba not loaded yet, as at server start.
         let settings = essay_lsp::config::Settings::default();
@@ -103,6 +107,22 @@ fn mining() {
         PhraseBook::build_with(&words, || terms)
     });
     time("Glossary::build", || Glossary::build(&words, entries));
+}
+
+/// What every check builds from the built-in data, whatever the corpus, one after the other on
+/// one thread, in a cold process (`BREAKDOWN_MODE=builtins`). With `BREAKDOWN_TABLES=DIR`, the
+/// tables are kept in DIR (`essay_lsp::prebuilt`): a second run reads them.
+fn builtins() {
+    if let Some(dir) = std::env::var_os("BREAKDOWN_TABLES") {
+        essay_lsp::prebuilt::keep_in(dir.into());
+    }
+    time("Wording::shared", || {
+        essay_lsp::checks::wording::Wording::shared(&[])
+    });
+    time("checks::prepare", essay_lsp::checks::prepare);
+    time("StockPhrases (no corpus)", || {
+        StockPhrases::with_corpus_phrases(Vec::new(), &[])
+    });
 }
 
 /// The steps of a build over a synthetic corpus on disk, cold and then with its index cached.

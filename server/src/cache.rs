@@ -267,10 +267,7 @@ impl IndexCache {
         if let Err(e) = fingerprint::validate_parts(&essays, &keys, &offsets, &postings) {
             return Err((essays, Miss::Unusable(e)));
         }
-        // Recently used: eviction goes by modification time.
-        if let Ok(file) = File::options().append(true).open(&path) {
-            let _ = file.set_modified(SystemTime::now());
-        }
+        touch(&path);
         Ok(Index::from_parts(essays, keys, offsets, postings).expect("parts were validated"))
     }
 
@@ -321,9 +318,7 @@ impl IndexCache {
         if footer != list_footer(&items) {
             return None;
         }
-        if let Ok(file) = File::options().append(true).open(&path) {
-            let _ = file.set_modified(SystemTime::now());
-        }
+        touch(&path);
         Some(items)
     }
 
@@ -356,7 +351,7 @@ impl IndexCache {
 
     /// Removes crashed writes' temporary files and all but the `max` most recently used
     /// entries named `prefix…suffix`, `keep` among them.
-    fn evict(&self, keep: &Path, prefix: &str, suffix: &str, max: usize) {
+    pub(crate) fn evict(&self, keep: &Path, prefix: &str, suffix: &str, max: usize) {
         let Ok(entries) = std::fs::read_dir(&self.dir) else {
             return;
         };
@@ -385,6 +380,20 @@ impl IndexCache {
             let _ = std::fs::remove_file(path);
         }
     }
+}
+
+/// Marks the file at `path` as just used: eviction goes by modification time.
+pub(crate) fn touch(path: &Path) {
+    if let Ok(file) = File::options().append(true).open(path) {
+        let _ = file.set_modified(SystemTime::now());
+    }
+}
+
+/// The checksum of `bytes` (see `Checksum`).
+pub(crate) fn checksum(bytes: &[u8]) -> u64 {
+    let mut sum = Checksum::new();
+    sum.update(bytes);
+    sum.finish()
 }
 
 /// A checksum of every byte after the magic: four independent multiply–rotate lanes over
@@ -619,10 +628,10 @@ fn read_parts(mut file: File, key: &CacheKey, essays: &[Normalized]) -> io::Resu
 /// leaving a half-written temporary file behind.
 static WRITES_IN_PROGRESS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
 
-struct WriteInProgress;
+pub(crate) struct WriteInProgress;
 
 impl WriteInProgress {
-    fn start() -> WriteInProgress {
+    pub(crate) fn start() -> WriteInProgress {
         WRITES_IN_PROGRESS.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
         WriteInProgress
     }

@@ -64,8 +64,10 @@ pub(crate) fn domain_words() -> Vec<String> {
     words
 }
 
-static DOMAIN_WORDS: LazyLock<HashSet<String>> =
-    LazyLock::new(|| domain_words().into_iter().collect());
+// Kept in the cache folder: the glossary's terms would otherwise cost a parse of its TOML.
+static DOMAIN_WORDS: LazyLock<HashSet<String>> = LazyLock::new(|| {
+    crate::prebuilt::load_or_build("domain-words", || domain_words().into_iter().collect())
+});
 
 /// The list part of a generated word file: what follows its `#` header lines.
 fn words_of(path: &str) -> &'static str {

@@ -26,6 +26,7 @@ pub mod normalize;
 pub mod outline;
 pub mod parallel;
 pub mod phrases;
+pub mod prebuilt;
 pub mod project;
 pub mod project_edit;
 pub mod report;

@@ -9,6 +9,10 @@ use std::process::ExitCode;
 
 fn main() -> ExitCode {
     let mut args: Vec<String> = std::env::args().skip(1).collect();
+    // The checks' tables are read from the cache folder instead of built on every start.
+    if let Some(dir) = essay_lsp::cache::user_cache_dir() {
+        essay_lsp::prebuilt::keep_in(dir);
+    }
     match args.first().map(String::as_str) {
         // The server takes no argument but `--stdio` (what editors pass); anything else is a
         // mistake to report, not to ignore.

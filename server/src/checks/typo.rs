@@ -23,11 +23,12 @@ use std::collections::HashMap;
 use std::ops::Range;
 use std::sync::LazyLock;
 
-use daachorse::CharwiseDoubleArrayAhoCorasick;
+use serde::{Deserialize, Serialize};
 
 use crate::builtin;
 use crate::checks::{Code, Context, Edit, Finding, Fix};
 use crate::dictionary;
+use crate::prebuilt::Automaton;
 use crate::text::is_cjk;
 
 pub struct Typo;
@@ -50,13 +51,14 @@ const MIN_TERM_CHARS: usize = 3;
 /// its halves whole, so the halves of terms of four characters or more are searched for
 /// (Aho-Corasick) and the rest compared; a three-character term is found by its first and last
 /// character.
+#[derive(Serialize, Deserialize)]
 pub struct Terms {
     terms: Vec<Vec<char>>,
     /// Pattern `k` of `halves` is the first (`true`) or second half of these terms.
     owners: Vec<Vec<(u32, bool)>>,
     /// daachorse's double array over chars, value = pattern index: built at start-up in a
     /// fraction of aho-corasick's time.
-    halves: CharwiseDoubleArrayAhoCorasick<u32>,
+    halves: Automaton,
     /// (first, last) character → three-character terms.
     short: HashMap<(char, char), Vec<u32>>,
     /// Every term, to tell a run that is itself a term.
@@ -167,10 +169,9 @@ impl Terms {
             }
         }
         // Distinct (`by_pattern`) and at least two chars (terms of four or more).
-        let halves = CharwiseDoubleArrayAhoCorasick::with_values(
-            patterns.iter().enumerate().map(|(k, p)| (p, k as u32)),
-        )
-        .expect("term halves make an automaton");
+        let halves =
+            Automaton::with_values(patterns.iter().enumerate().map(|(k, p)| (p, k as u32)))
+                .expect("term halves make an automaton");
         let exact = terms.iter().map(|t| t.iter().collect()).collect();
         Terms {
             terms,
@@ -241,7 +242,8 @@ impl Terms {
     }
 }
 
-static TERMS: LazyLock<Terms> = LazyLock::new(Terms::builtin);
+static TERMS: LazyLock<Terms> =
+    LazyLock::new(|| crate::prebuilt::load_or_build("typo-terms", Terms::builtin));
 
 pub(super) fn prepare() {
     LazyLock::force(&TERMS);

@@ -12,16 +12,17 @@ use std::ops::Range;
 use std::path::PathBuf;
 use std::sync::{Arc, OnceLock};
 
-use daachorse::CharwiseDoubleArrayAhoCorasick;
+use serde::{Deserialize, Serialize};
 
 use crate::glossary::{wording_terms, Formulas};
 use crate::normalize::normalize_str;
+use crate::prebuilt::Automaton;
 
 /// Shorter entries are ordinary words (扶贫, 三农) that would cut every copied sentence apart.
 pub const MIN_WORDING_CHARS: usize = 4;
 
 /// Where an entry of the wording list comes from, for the report.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub enum WordingKind {
     /// `corpus/formulas.txt`.
     Formula,
@@ -45,10 +46,11 @@ impl WordingKind {
 }
 
 /// The known wording and an automaton over it.
+#[derive(Serialize, Deserialize)]
 pub struct Wording {
     /// daachorse's double array over chars: it builds in a fraction of aho-corasick's time for
     /// these CJK patterns (the first check waits for it). The value is the entry index.
-    automaton: Option<CharwiseDoubleArrayAhoCorasick<u32>>,
+    automaton: Option<Automaton>,
     /// Each pattern as written, with where it comes from.
     entries: Vec<(String, WordingKind)>,
 }
@@ -93,21 +95,24 @@ impl Wording {
         }
         // Distinct (`seen`) and not empty (`MIN_WORDING_CHARS`), as daachorse needs.
         let automaton = (!patterns.is_empty()).then(|| {
-            CharwiseDoubleArrayAhoCorasick::with_values(
-                patterns.iter().enumerate().map(|(i, p)| (p, i as u32)),
-            )
-            .expect("wording patterns build an automaton")
+            Automaton::with_values(patterns.iter().enumerate().map(|(i, p)| (p, i as u32)))
+                .expect("wording patterns build an automaton")
         });
         Wording { automaton, entries }
     }
 
     /// `builtin`, shared: built once per process when there are no glossary files (parsing the
-    /// glossary is most of the cost, and every analyzer build would repeat it).
+    /// glossary is most of the cost, and every analyzer build would repeat it), or read from
+    /// the cache folder (`prebuilt`).
     pub fn shared(glossary_paths: &[PathBuf]) -> Arc<Wording> {
         static BUILTIN: OnceLock<Arc<Wording>> = OnceLock::new();
         if glossary_paths.is_empty() {
             BUILTIN
-                .get_or_init(|| Arc::new(Wording::builtin(&[])))
+                .get_or_init(|| {
+                    Arc::new(crate::prebuilt::load_or_build("wording", || {
+                        Wording::builtin(&[])
+                    }))
+                })
                 .clone()
         } else {
             Arc::new(Wording::builtin(glossary_paths))

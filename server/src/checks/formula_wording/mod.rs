@@ -27,11 +27,12 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::ops::Range;
 use std::sync::LazyLock;
 
-use daachorse::CharwiseDoubleArrayAhoCorasick;
+use serde::{Deserialize, Serialize};
 
 use crate::checks::typo::glossary_texts_with_names;
 use crate::checks::{Code, Context, Edit, Finding};
 use crate::normalize::normalize;
+use crate::prebuilt::Automaton;
 use crate::text::is_cjk;
 
 pub struct FormulaWording;
@@ -47,6 +48,7 @@ impl super::Check for FormulaWording {
 }
 
 /// An official list of items.
+#[derive(Serialize, Deserialize)]
 struct List {
     items: Vec<Vec<char>>,
     /// The official wording of the whole list.
@@ -59,6 +61,7 @@ struct List {
     from_glossary: bool,
 }
 
+#[derive(Serialize, Deserialize)]
 struct Saying {
     chars: Vec<char>,
     official: String,
@@ -82,6 +85,7 @@ struct HalvesAt {
     tail: Vec<usize>,
 }
 
+#[derive(Serialize, Deserialize)]
 struct Formulas {
     lists: Vec<List>,
     sayings: Vec<Saying>,
@@ -94,10 +98,6 @@ struct Formulas {
     halves: Automaton,
     half_owners: Vec<Vec<usize>>,
 }
-
-/// daachorse's double array over chars, value = pattern index: built at start-up in a fraction
-/// of aho-corasick's time.
-type Automaton = CharwiseDoubleArrayAhoCorasick<u32>;
 
 /// An automaton over `patterns` (deduplicated; empty ones match nothing) and, for each, the
 /// owners given with it.
@@ -277,7 +277,8 @@ impl Formulas {
     }
 }
 
-static FORMULAS: LazyLock<Formulas> = LazyLock::new(Formulas::builtin);
+static FORMULAS: LazyLock<Formulas> =
+    LazyLock::new(|| crate::prebuilt::load_or_build("formula-wording", Formulas::builtin));
 
 pub(super) fn prepare() {
     LazyLock::force(&FORMULAS);

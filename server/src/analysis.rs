@@ -67,6 +67,29 @@ pub struct Report {
     pub capped: Option<usize>,
 }
 
+/// Drafts at least this long (bytes) have their lines checked on two threads.
+const PARALLEL_CHECK_BYTES: usize = 16 * 1024;
+
+/// `text` cut after the line break nearest its middle, when it is long enough to check the
+/// halves' lines side by side and has a line break to cut at.
+fn halves(text: &str) -> Option<(&str, &str)> {
+    if text.len() < PARALLEL_CHECK_BYTES {
+        return None;
+    }
+    // A line break's byte is never inside a character.
+    let bytes = text.as_bytes();
+    let middle = bytes.len() / 2;
+    let cut = (bytes[middle..].iter().position(|&b| b == b'\n'))
+        .map(|i| middle + i + 1)
+        .or_else(|| {
+            bytes[..middle]
+                .iter()
+                .rposition(|&b| b == b'\n')
+                .map(|i| i + 1)
+        })?;
+    Some(text.split_at(cut)).filter(|(head, tail)| !head.is_empty() && !tail.is_empty())
+}
+
 impl Analyzer {
     /// Runs every enabled check over `text`.
     ///
@@ -110,16 +133,30 @@ impl Analyzer {
             .iter()
             .map(|c| &**c)
             .partition(|c| c.line_local());
-        for check in whole {
+        for check in &whole {
             findings.extend(check.check(&cx));
         }
         let line_cx = |line| Context::new(line, settings, &self.corpus, &self.index, &[]);
-        if reuse {
-            self.lines.check(text, &line_local, &line_cx, &mut findings);
-        } else {
+        if !reuse {
             for check in &line_local {
                 findings.extend(check.check(&line_cx(text)));
             }
+        } else if let Some((head, tail)) = halves(text) {
+            // The second half's lines on another thread: a thread costs tens of microseconds,
+            // the line-local checks of a long draft several milliseconds.
+            std::thread::scope(|s| {
+                let later = s.spawn(|| {
+                    let mut found = Vec::new();
+                    self.lines.check(tail, &line_local, &line_cx, &mut found);
+                    found
+                });
+                self.lines.check(head, &line_local, &line_cx, &mut findings);
+                let offset = head.chars().count();
+                let later = later.join().expect("line-local checks");
+                findings.extend(later.into_iter().map(|f| f.shifted(offset)));
+            });
+        } else {
+            self.lines.check(text, &line_local, &line_cx, &mut findings);
         }
 
         let suppressed = Suppressions::parse(text);

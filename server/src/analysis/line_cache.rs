@@ -152,6 +152,14 @@ mod tests {
             assert_eq!(reused.formulaic, full.formulaic);
             assert_eq!(reused.truncated_at, full.truncated_at);
             assert_eq!(reused.capped, full.capped);
+            // A long draft's lines are checked in two halves on two threads.
+            if step % 50 == 0 {
+                let long = draft.repeat(crate::analysis::PARALLEL_CHECK_BYTES / draft.len() + 1);
+                assert!(crate::analysis::halves(&long).is_some());
+                let reused = analyzer.check(&long, &settings);
+                let full = analyzer.check_fully(&long, &settings);
+                assert_eq!(reused.findings, full.findings, "step {step}: {long:?}");
+            }
         }
         // The cache was used: the last draft's lines are all in it.
         let draft: String = text.iter().collect();

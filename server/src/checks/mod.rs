@@ -424,11 +424,13 @@ pub fn all(stock: StockPhrases) -> Vec<Box<dyn Check>> {
     ]
 }
 
-/// Builds the data the proofreading checks share (automata over the glossary, formulas and word
-/// lists) now rather than on the first check; the analyzer calls it on a spare core.
+/// Builds (or reads from the cache folder) the data the checks share — automata over the
+/// glossary, formulas and word lists, the built-in 套话 lexicon — now rather than on the first
+/// check; the analyzer calls it on a spare core.
 pub fn prepare() {
     typo::prepare();
     formula_wording::prepare();
+    formulaic::prepare();
 }
 
 pub mod boilerplate;

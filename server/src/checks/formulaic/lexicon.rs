@@ -18,24 +18,26 @@
 //!   (`corpus/programme-words.txt`).
 
 use std::collections::{HashMap, HashSet};
+use std::sync::{Arc, LazyLock};
 
-use daachorse::CharwiseDoubleArrayAhoCorasick;
+use serde::{Deserialize, Serialize};
 
 use super::Source;
 use crate::builtin;
 use crate::normalize::normalize;
+use crate::prebuilt::Automaton;
 
 /// Longest slot inside a `…` phrase such as 以…为抓手, in folded chars.
 pub(super) const MAX_SLOT: usize = 12;
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub(super) struct Phrase {
     /// As written in the list, `…` included: what messages show.
     pub display: String,
     pub source: Source,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub(super) enum Part {
     Whole,
     Head,
@@ -44,7 +46,7 @@ pub(super) enum Part {
 
 /// One use of an automaton pattern: pattern strings are shared (以 heads many phrases, 工作 is
 /// an empty word and part of nothing else).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub(super) enum Role {
     Stock {
         phrase: u32,
@@ -78,9 +80,12 @@ pub(super) struct Hit {
 
 #[derive(Clone)]
 pub(super) struct Lexicon {
-    /// daachorse's double array over chars (value = pattern id): for these CJK patterns it
-    /// builds in a fraction of aho-corasick's time, and the first check waits for it.
-    ac: CharwiseDoubleArrayAhoCorasick<u32>,
+    /// The built-in vocabulary with the stock phrases it was built with (`stock-phrases.txt`
+    /// for the checks): shared, and kept in the cache folder.
+    base: Arc<Base>,
+    /// The patterns of the phrases added to the base (`with_more`) that it lacks, numbered
+    /// after its own.
+    more: Option<Automaton>,
     /// `roles[pattern id]`.
     pub roles: Vec<Vec<Role>>,
     pub phrases: Vec<Phrase>,
@@ -111,15 +116,106 @@ const OFFICIAL_NAMES: &str = "official-names.txt";
 const TOPIC_WORDS: &str = "topic-words.txt";
 const PROGRAMME_WORDS: &str = "programme-words.txt";
 
+static BUILTIN: LazyLock<Arc<Base>> = LazyLock::new(|| {
+    Arc::new(crate::prebuilt::load_or_build("formulaic-lexicon", || {
+        Base::build(
+            builtin::list(super::STOCK_PHRASES)
+                .map(|p| (p.to_owned(), Source::List))
+                .collect(),
+        )
+    }))
+});
+
+/// A lexicon as built (`Lexicon::build`), with what adding more phrases to it needs.
+#[derive(Serialize, Deserialize)]
+struct Base {
+    /// daachorse's double array over chars (value = pattern id): for these CJK patterns it
+    /// builds in a fraction of aho-corasick's time.
+    ac: Automaton,
+    /// By id, and id by pattern.
+    patterns: Vec<String>,
+    ids: HashMap<String, usize>,
+    roles: Vec<Vec<Role>>,
+    phrases: Vec<Phrase>,
+    /// The folded parts of each phrase, joined by `…`: a phrase is taken once.
+    phrase_keys: HashSet<String>,
+    words: Vec<String>,
+    single: HashMap<char, Vec<Role>>,
+    longest_head: usize,
+}
+
 #[derive(Default)]
 struct Builder {
     patterns: Vec<String>,
     ids: HashMap<String, usize>,
     roles: Vec<Vec<Role>>,
     single: HashMap<char, Vec<Role>>,
+    phrases: Vec<Phrase>,
+    phrase_keys: HashSet<String>,
 }
 
 impl Builder {
+    /// Adds the stock phrases `entries` (after those it has).
+    fn add_phrases(&mut self, entries: Vec<(String, Source)>) {
+        for (text, source) in entries {
+            let parts: Vec<Vec<char>> = text
+                .split(['…', '⋯'])
+                .map(|p| fold(p).0)
+                .filter(|p| !p.is_empty())
+                .collect();
+            let gapped = parts.len() == 2;
+            // A phrase needs some substance; a slot phrase exactly one slot.
+            let total: usize = parts.iter().map(Vec::len).sum();
+            if parts.is_empty() || parts.len() > 2 || total < 2 || outside_bmp(&parts) {
+                continue;
+            }
+            let key: String = parts.join(&'…').into_iter().collect();
+            if !self.phrase_keys.insert(key) {
+                continue;
+            }
+            let phrase = self.phrases.len() as u32;
+            self.phrases.push(Phrase {
+                display: text,
+                source,
+            });
+            for (i, part) in parts.iter().enumerate() {
+                let part_kind = match (gapped, i) {
+                    (false, _) => Part::Whole,
+                    (true, 0) => Part::Head,
+                    (true, _) => Part::Tail,
+                };
+                self.add(
+                    part,
+                    Role::Stock {
+                        phrase,
+                        part: part_kind,
+                    },
+                );
+            }
+        }
+    }
+
+    /// The longest head of a slot phrase, in chars.
+    fn longest_head(&self) -> usize {
+        self.roles
+            .iter()
+            .zip(&self.patterns)
+            .filter(|(r, _)| {
+                r.iter().any(|r| {
+                    matches!(
+                        r,
+                        Role::Stock {
+                            part: Part::Head,
+                            ..
+                        }
+                    )
+                })
+            })
+            .map(|(_, p)| p.chars().count())
+            .max()
+            .unwrap_or(0)
+    }
+
     fn add(&mut self, chars: &[char], role: Role) {
         // One-char words are looked up by char: in the automaton they would match everywhere
         // and slow the overlapping scan.
@@ -136,54 +232,75 @@ impl Builder {
             self.roles.push(Vec::new());
             self.patterns.len() - 1
         });
-        if !self.roles[id].contains(&role) {
-            self.roles[id].push(role);
+        let roles = &mut self.roles[id];
+        if !roles.contains(&role) {
+            // Phrases come before the built-in words, in a pattern's roles as in `build`, also
+            // when added later.
+            let at = match role {
+                Role::Stock { .. } => roles
+                    .iter()
+                    .position(|r| !matches!(r, Role::Stock { .. }))
+                    .unwrap_or(roles.len()),
+                _ => roles.len(),
+            };
+            roles.insert(at, role);
         }
     }
 }
 
 impl Lexicon {
-    /// The stock phrases `entries` plus the built-in word lists, formulas and glossary terms.
+    /// The stock phrases `entries` plus the built-in word lists, formulas and glossary terms,
+    /// built afresh (the checks use `builtin_with`).
+    #[cfg(test)]
     pub fn build(entries: Vec<(String, Source)>) -> Lexicon {
-        let mut b = Builder::default();
-        let mut phrases: Vec<Phrase> = Vec::new();
-        let mut seen: HashSet<String> = HashSet::new();
-        for (text, source) in entries {
-            let parts: Vec<Vec<char>> = text
-                .split(['…', '⋯'])
-                .map(|p| fold(p).0)
-                .filter(|p| !p.is_empty())
-                .collect();
-            let gapped = parts.len() == 2;
-            // A phrase needs some substance; a slot phrase exactly one slot.
-            let total: usize = parts.iter().map(Vec::len).sum();
-            if parts.is_empty() || parts.len() > 2 || total < 2 || outside_bmp(&parts) {
-                continue;
-            }
-            let key: String = parts.join(&'…').into_iter().collect();
-            if !seen.insert(key) {
-                continue;
-            }
-            let phrase = phrases.len() as u32;
-            phrases.push(Phrase {
-                display: text,
-                source,
-            });
-            for (i, part) in parts.iter().enumerate() {
-                let part_kind = match (gapped, i) {
-                    (false, _) => Part::Whole,
-                    (true, 0) => Part::Head,
-                    (true, _) => Part::Tail,
-                };
-                b.add(
-                    part,
-                    Role::Stock {
-                        phrase,
-                        part: part_kind,
-                    },
-                );
-            }
+        Lexicon::extend(Arc::new(Base::build(entries)), Vec::new())
+    }
+
+    /// The built-in stock phrases (`stock-phrases.txt`), then `entries`: the same as `build`
+    /// with both (only the numbering of patterns differs), but the built-in part is built once
+    /// per process, or read from the cache folder.
+    pub fn builtin_with(entries: Vec<(String, Source)>) -> Lexicon {
+        Lexicon::extend(BUILTIN.clone(), entries)
+    }
+
+    /// Builds (or reads) the built-in part now, so that `builtin_with` does not wait for it.
+    pub fn prepare() {
+        LazyLock::force(&BUILTIN);
+    }
+
+    /// `base` with the stock phrases `entries` added after its own.
+    fn extend(base: Arc<Base>, entries: Vec<(String, Source)>) -> Lexicon {
+        let mut b = Builder {
+            patterns: base.patterns.clone(),
+            ids: base.ids.clone(),
+            roles: base.roles.clone(),
+            single: base.single.clone(),
+            phrases: base.phrases.clone(),
+            phrase_keys: base.phrase_keys.clone(),
+        };
+        let first_new = b.patterns.len();
+        b.add_phrases(entries);
+        let more = (b.patterns.len() > first_new).then(|| {
+            let new = b.patterns[first_new..].iter().zip(first_new as u32..);
+            Automaton::with_values(new).expect("added phrases build an automaton")
+        });
+        Lexicon {
+            more,
+            max_head_span: (MAX_SLOT + b.longest_head()) as u32,
+            roles: b.roles,
+            phrases: b.phrases,
+            words: base.words.clone(),
+            single: b.single,
+            base,
         }
+    }
+}
+
+impl Base {
+    /// The stock phrases `entries` plus the built-in word lists, formulas and glossary terms.
+    fn build(entries: Vec<(String, Source)>) -> Base {
+        let mut b = Builder::default();
+        b.add_phrases(entries);
         let mut words = Vec::new();
         for word in builtin::list(EMPTY_WORDS) {
             let chars = fold(word).0;
@@ -225,59 +342,48 @@ impl Lexicon {
                 b.add(&chars, role);
             }
         }
-        let longest_head = b
-            .roles
-            .iter()
-            .zip(&b.patterns)
-            .filter(|(r, _)| {
-                r.iter().any(|r| {
-                    matches!(
-                        r,
-                        Role::Stock {
-                            part: Part::Head,
-                            ..
-                        }
-                    )
-                })
-            })
-            .map(|(_, p)| p.chars().count())
-            .max()
-            .unwrap_or(0);
         // Distinct (`Builder::add`); never empty (callers skip empty words).
-        let ac = CharwiseDoubleArrayAhoCorasick::with_values(
-            b.patterns.iter().enumerate().map(|(i, p)| (p, i as u32)),
-        )
-        .expect("formulaic automaton builds");
-        Lexicon {
+        let ac = Automaton::with_values(b.patterns.iter().zip(0u32..))
+            .expect("formulaic automaton builds");
+        Base {
             ac,
+            longest_head: b.longest_head(),
+            patterns: b.patterns,
+            ids: b.ids,
             roles: b.roles,
-            phrases,
+            phrases: b.phrases,
+            phrase_keys: b.phrase_keys,
             words,
             single: b.single,
-            max_head_span: (MAX_SLOT + longest_head) as u32,
         }
     }
+}
 
+impl Lexicon {
     /// Every pattern occurrence in `chars` (folded), sorted by start then end.
     pub fn hits(&self, chars: &[char]) -> Vec<Hit> {
         let haystack: String = chars.iter().collect();
         let char_at = crate::text::char_offsets(&haystack);
-        let mut hits: Vec<Hit> = self
-            .ac
-            .find_overlapping_iter(&haystack)
+        let more = self
+            .more
+            .iter()
+            .flat_map(|m| m.find_overlapping_iter(&haystack));
+        let mut hits: Vec<Hit> = (self.base.ac.find_overlapping_iter(&haystack))
+            .chain(more)
             .map(|m| Hit {
                 start: char_at[m.start()] as u32,
                 end: char_at[m.end()] as u32,
                 pattern: m.value(),
             })
             .collect();
+        // One pattern per string, so one hit per (start, end).
         hits.sort_unstable_by_key(|h| (h.start, h.end));
         hits
     }
 
     #[cfg(test)]
     pub fn memory_usage(&self) -> usize {
-        self.ac.heap_bytes()
+        self.base.ac.heap_bytes() + self.more.as_ref().map_or(0, |m| m.heap_bytes())
     }
 }
 

@@ -20,7 +20,6 @@ mod tests;
 
 use std::ops::Range;
 
-use crate::builtin;
 use crate::checks::{Code, Finding};
 use crate::corpus::Corpus;
 use crate::normalize::Normalized;
@@ -32,8 +31,16 @@ pub use sentence::{MAX_RESIDUAL, MIN_CONTENT, MIN_FILLER, PARAGRAPH_MIN_EMPTY, P
 
 use lexicon::Lexicon;
 
+/// The curated stock phrases, data file relative to `corpus/`.
+const STOCK_PHRASES: &str = "stock-phrases.txt";
+
+/// Builds (or reads) the built-in lexicon that every `StockPhrases` starts from.
+pub(super) fn prepare() {
+    Lexicon::prepare();
+}
+
 /// Where a stock phrase came from (for tests and debugging; messages do not say).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Source {
     List,
     Corpus,
@@ -55,10 +62,11 @@ impl StockPhrases {
     /// `build`, with the corpus phrases already known (`corpus_phrases` of the corpus): mining
     /// them needs jieba, which takes a while to load.
     pub fn with_corpus_phrases(corpus_phrases: Vec<String>, extra: &[String]) -> StockPhrases {
-        let mut entries: Vec<(String, Source)> = builtin::list("stock-phrases.txt")
-            .map(|p| (p.to_owned(), Source::List))
+        // After the built-in list (`Lexicon::builtin_with`).
+        let mut entries: Vec<(String, Source)> = corpus_phrases
+            .into_iter()
+            .map(|p| (p, Source::Corpus))
             .collect();
-        entries.extend(corpus_phrases.into_iter().map(|p| (p, Source::Corpus)));
         entries.extend(
             extra
                 .iter()
@@ -67,7 +75,7 @@ impl StockPhrases {
                 .map(|p| (p.to_owned(), Source::Extra)),
         );
         StockPhrases {
-            lexicon: Lexicon::build(entries),
+            lexicon: Lexicon::builtin_with(entries),
         }
     }
 

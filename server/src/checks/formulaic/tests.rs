@@ -4,6 +4,7 @@ use super::*;
 use std::collections::HashSet;
 use std::sync::OnceLock;
 
+use crate::builtin;
 use crate::normalize::normalize_str;
 
 fn stock() -> &'static StockPhrases {
@@ -410,4 +411,62 @@ fn the_field_of_work_is_the_topic_not_information() {
     }
     let concrete = "金融办给全村种粮大户发放了贴息贷款，信访局把接待室搬到了一楼。";
     assert!(flagged(stock(), concrete).is_empty(), "{concrete}");
+}
+
+/// Adding phrases to the shared built-in lexicon (`Lexicon::builtin_with`, what the checks use)
+/// gives what building one lexicon with all of them gives: the same roles at every match, in
+/// the same order, and the same phrases, words and head span.
+#[test]
+fn phrases_added_to_the_builtin_lexicon_match_as_if_built_with_it() {
+    let more: Vec<(String, Source)> = [
+        // New, whole and slotted; one with a head longer than any built-in slot phrase.
+        ("严重滞后", Source::Corpus),
+        ("以…为中心任务", Source::Corpus),
+        ("进一步深化拓展巩固提升…新成效", Source::Extra),
+        // Already listed (taken once, as built-in), and equal to an empty word or a formula.
+        ("高度重视", Source::Corpus),
+        ("工作", Source::Extra),
+        ("我们", Source::Extra),
+        ("加大…力度", Source::Extra),
+        // A part that is a built-in pattern's head: the phrase's role goes before the word's.
+        ("统一思想…行动", Source::Corpus),
+    ]
+    .into_iter()
+    .map(|(p, s)| (p.to_owned(), s))
+    .collect();
+    let mut all: Vec<(String, Source)> = builtin::list(STOCK_PHRASES)
+        .map(|p| (p.to_owned(), Source::List))
+        .collect();
+    all.extend(more.clone());
+    let built = Lexicon::build(all);
+    let added = Lexicon::builtin_with(more);
+    assert_eq!(added.phrases, built.phrases);
+    assert_eq!(added.words, built.words);
+    assert_eq!(added.single, built.single);
+    assert_eq!(added.max_head_span, built.max_head_span);
+    assert!(added.max_head_span > Lexicon::builtin_with(Vec::new()).max_head_span);
+    let mut texts: Vec<String> = Corpus::builtin()
+        .essays
+        .iter()
+        .map(|e| e.text.clone())
+        .collect();
+    texts.push(
+        "各项工作严重滞后。以脱贫攻坚为中心任务。进一步深化拓展巩固提升教育整顿新成效。\
+         我们高度重视，加大投入力度，统一思想和行动。"
+            .to_owned(),
+    );
+    let mut matched = 0;
+    for text in &texts {
+        let chars = fold(text).0;
+        let roles = |lex: &Lexicon| -> Vec<(u32, u32, Vec<lexicon::Role>)> {
+            lex.hits(&chars)
+                .into_iter()
+                .map(|h| (h.start, h.end, lex.roles[h.pattern as usize].clone()))
+                .collect()
+        };
+        let (a, b) = (roles(&added), roles(&built));
+        assert_eq!(a, b, "{text}");
+        matched += a.len();
+    }
+    assert!(matched > 1000, "{matched}");
 }

@@ -90,18 +90,13 @@ pub fn corpus_phrases_in(
     let min_essays = min_essays(corpus)?;
     let topic = topic_chars(corpus);
     let wanted = Wanted::of(texts);
-    let candidates = candidates(corpus, &topic, &wanted, min_essays);
-    if candidates.is_empty() {
+    let Candidates { hashes, holders } = candidates(corpus, &topic, &wanted, min_essays);
+    if hashes.is_empty() {
         return None;
     }
-    let select = |clause: &str| {
-        let mut holds = false;
-        stretches(clause, &topic, &wanted, |raw| {
-            holds = candidates.contains(&raw);
-            holds
-        });
-        holds
-    };
+    // `mine` goes through the clauses in the order `candidates` did.
+    let mut holds = holders.into_iter();
+    let select = |_: &str| holds.next().expect("a flag for every clause");
     let mut phrases = mine(corpus, &topic, min_essays, select, |clause| {
         tagged.runs_of(clause)
     });
@@ -360,32 +355,57 @@ fn stretches(clause: &str, topic: &HashSet<char>, wanted: &Wanted, mut f: impl F
     }
 }
 
-/// Hashes of the Han stretches of the corpus that could be phrases matching in the texts: wanted,
-/// free of topic characters, and found in at least `min_essays` essays. Every phrase of
-/// [`corpus_phrases_in`] is among them (a run recurs where its characters do).
+/// The stretches of the corpus that could be phrases matching in the texts, and the clauses
+/// that hold one.
+struct Candidates {
+    /// Hashes of the Han stretches that are wanted, free of topic characters, and found in at
+    /// least `min_essays` essays. Every phrase of [`corpus_phrases_in`] is among them (a run
+    /// recurs where its characters do).
+    hashes: HashSet64,
+    /// For every clause of the corpus (the essays in order, `clauses` of each), whether it
+    /// holds one of them: only those can hold a phrase.
+    holders: Vec<bool>,
+}
+
 fn candidates(
     corpus: &Corpus,
     topic: &HashSet<char>,
     wanted: &Wanted,
     min_essays: usize,
-) -> HashSet64 {
+) -> Candidates {
     // Hash → (essays it was seen in, the last of them).
     let mut seen: HashMap<u64, (usize, usize), BuildHasherDefault<MixHasher>> = HashMap::default();
+    // The stretches of every clause, one after the other: `ends[i]` is where clause i's end.
+    let mut found: Vec<u64> = Vec::new();
+    let mut ends: Vec<usize> = Vec::new();
     for (e, essay) in corpus.essays.iter().enumerate() {
         for clause in clauses(&essay.text) {
             stretches(clause, topic, wanted, |raw| {
+                found.push(raw);
                 let entry = seen.entry(raw).or_insert((0, usize::MAX));
                 if entry.1 != e {
                     *entry = (entry.0 + 1, e);
                 }
                 false
             });
+            ends.push(found.len());
         }
     }
-    seen.into_iter()
+    let hashes: HashSet64 = seen
+        .into_iter()
         .filter(|&(_, (n, _))| n >= min_essays)
         .map(|(h, _)| h)
-        .collect()
+        .collect();
+    let mut start = 0;
+    let holders = ends
+        .into_iter()
+        .map(|end| {
+            let holds = found[start..end].iter().any(|h| hashes.contains(h));
+            start = end;
+            holds
+        })
+        .collect();
+    Candidates { hashes, holders }
 }
 
 /// A hash of a short string of chars (polynomial, then mixed).

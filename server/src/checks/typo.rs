@@ -61,8 +61,6 @@ pub struct Terms {
     halves: Automaton,
     /// (first, last) character → three-character terms.
     short: HashMap<(char, char), Vec<u32>>,
-    /// Every term, to tell a run that is itself a term.
-    exact: std::collections::HashSet<String>,
     /// Char → ids of the shape-similar groups it is in.
     shapes: HashMap<char, Vec<u32>>,
 }
@@ -172,13 +170,11 @@ impl Terms {
         let halves =
             Automaton::with_values(patterns.iter().enumerate().map(|(k, p)| (p, k as u32)))
                 .expect("term halves make an automaton");
-        let exact = terms.iter().map(|t| t.iter().collect()).collect();
         Terms {
             terms,
             owners,
             halves,
             short,
-            exact,
             shapes,
         }
     }
@@ -232,6 +228,12 @@ impl Terms {
             }
         }
         out
+    }
+
+    /// Whether `chars` is itself a term.
+    fn is_term(&self, chars: &[char]) -> bool {
+        // Sorted and deduplicated in `new`.
+        self.terms.binary_search_by(|t| t[..].cmp(chars)).is_ok()
     }
 
     fn look_alike(&self, a: char, b: char) -> bool {
@@ -298,9 +300,7 @@ pub fn check(text: &str) -> Vec<Finding> {
     candidates.retain(|c| {
         let have = chars[c.at];
         (sound_alike(have, c.want) || terms.look_alike(have, c.want))
-            && !terms
-                .exact
-                .contains(&chars[c.window.clone()].iter().collect::<String>())
+            && !terms.is_term(&chars[c.window.clone()])
     });
     // The written form must not be a word.
     candidates.retain(|c| !is_written_word(&chars, c));

@@ -65,6 +65,11 @@ pub(crate) fn domain_words() -> Vec<String> {
 }
 
 // Kept in the cache folder: the glossary's terms would otherwise cost a parse of its TOML.
+/// `domain_words`, as a set: built once per process or read from the cache folder.
+pub(crate) fn domain_word_set() -> &'static HashSet<String> {
+    &DOMAIN_WORDS
+}
+
 static DOMAIN_WORDS: LazyLock<HashSet<String>> = LazyLock::new(|| {
     crate::prebuilt::load_or_build("domain-words", || domain_words().into_iter().collect())
 });

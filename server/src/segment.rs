@@ -25,8 +25,11 @@ pub fn jieba() -> &'static Jieba {
         let mut jieba = Jieba::new();
         // Built-in terms and phrases must stay whole: a high frequency makes jieba prefer the
         // whole term over its parts.
-        for word in crate::dictionary::domain_words() {
-            jieba.add_word(&word, Some(20_000), None);
+        // From the cache folder's copy when there is one (the glossary is not parsed again).
+        let mut words: Vec<&String> = crate::dictionary::domain_word_set().iter().collect();
+        words.sort();
+        for word in words {
+            jieba.add_word(word, Some(20_000), None);
         }
         jieba
     })

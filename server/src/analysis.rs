@@ -22,7 +22,7 @@ use crate::config::Settings;
 use crate::corpus::Corpus;
 use crate::fingerprint::Index;
 use crate::glossary::Glossary;
-use crate::normalize::{normalize, normalize_str};
+use crate::normalize::{normalize, normalize_str, Normalized};
 use crate::phrases::PhraseBook;
 
 /// Drafts longer than this are analysed only up to here: a 5 MB paste must not stall the
@@ -111,54 +111,78 @@ impl Analyzer {
             Some((byte, _)) => (&text[..byte], Some(MAX_ANALYZED_CHARS)),
             None => (text, None),
         };
-        let draft = normalize(text);
-
-        // The essay itself, when it is part of the corpus (`corpus.includeWorkspace`).
-        let skip = crate::corpus::essays_from_files(&self.corpus, &settings.skip_corpus_files);
-        let matching = copied::find_matching(
-            &self.index,
-            &self.sources,
-            &draft,
-            text,
-            settings.min_match_chars,
-            &skip,
-        );
-        let similarity = Similarity::from_matching(&matching, draft.len());
-        let cx = Context::new(text, settings, &self.corpus, &self.index, &[])
-            .with_matching(&matching)
-            .with_draft(draft);
-        let mut findings = Vec::new();
         let (line_local, whole): (Vec<&dyn Check>, Vec<&dyn Check>) = self
             .checks
             .iter()
             .map(|c| &**c)
             .partition(|c| c.line_local());
-        for check in &whole {
-            findings.extend(check.check(&cx));
-        }
         let line_cx = |line| Context::new(line, settings, &self.corpus, &self.index, &[]);
-        if !reuse {
-            for check in &line_local {
-                findings.extend(check.check(&line_cx(text)));
-            }
-        } else if let Some((head, tail)) = halves(text) {
-            // The second half's lines on another thread: a thread costs tens of microseconds,
-            // the line-local checks of a long draft several milliseconds.
-            std::thread::scope(|s| {
-                let later = s.spawn(|| {
-                    let mut found = Vec::new();
-                    self.lines.check(tail, &line_local, &line_cx, &mut found);
-                    found
-                });
-                self.lines.check(head, &line_local, &line_cx, &mut findings);
-                let offset = head.chars().count();
-                let later = later.join().expect("line-local checks");
-                findings.extend(later.into_iter().map(|f| f.shifted(offset)));
-            });
-        } else {
-            self.lines.check(text, &line_local, &line_cx, &mut findings);
-        }
+        let by_line = |part| {
+            let mut found = Vec::new();
+            self.lines.check(part, &line_local, &line_cx, &mut found);
+            found
+        };
+        std::thread::scope(|s| {
+            // A long draft's second half of lines is checked on another thread meanwhile: a
+            // thread costs tens of microseconds, those checks several milliseconds.
+            let halves = halves(text).filter(|_| reuse);
+            let later = halves.map(|(_, tail)| s.spawn(move || by_line(tail)));
 
+            let draft = normalize(text);
+            // The essay itself, when it is part of the corpus (`corpus.includeWorkspace`).
+            let skip = crate::corpus::essays_from_files(&self.corpus, &settings.skip_corpus_files);
+            let matching = copied::find_matching(
+                &self.index,
+                &self.sources,
+                &draft,
+                text,
+                settings.min_match_chars,
+                &skip,
+            );
+            let similarity = Similarity::from_matching(&matching, draft.len());
+            let cx = Context::new(text, settings, &self.corpus, &self.index, &[])
+                .with_matching(&matching)
+                .with_draft(draft);
+            let mut findings = Vec::new();
+            for check in &whole {
+                findings.extend(check.check(&cx));
+            }
+            match (halves, later) {
+                (Some((head, _)), Some(later)) => {
+                    findings.extend(by_line(head));
+                    let offset = head.chars().count();
+                    let later = later.join().expect("line-local checks");
+                    findings.extend(later.into_iter().map(|f| f.shifted(offset)));
+                }
+                _ if reuse => findings.extend(by_line(text)),
+                _ => {
+                    for check in &line_local {
+                        findings.extend(check.check(&line_cx(text)));
+                    }
+                }
+            }
+            self.finish(
+                text,
+                settings,
+                findings,
+                similarity,
+                cx.draft(),
+                truncated_at,
+            )
+        })
+    }
+
+    /// Suppressions, ignored phrases, disabled checks, severities, precedence and the cap
+    /// applied to the findings of every check.
+    fn finish(
+        &self,
+        text: &str,
+        settings: &Settings,
+        mut findings: Vec<Finding>,
+        similarity: Similarity,
+        draft: &Normalized,
+        truncated_at: Option<usize>,
+    ) -> Report {
         let suppressed = Suppressions::parse(text);
         let ignored: Vec<String> = settings
             .ignored_phrases
@@ -180,7 +204,7 @@ impl Analyzer {
         for f in &mut findings {
             f.severity = settings.severity_of(f.code);
         }
-        let formulaic = formulaic::share(cx.draft(), &findings);
+        let formulaic = formulaic::share(draft, &findings);
         let mut capped = None;
         if findings.len() > MAX_FINDINGS {
             capped = Some(findings.len());

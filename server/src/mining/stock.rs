@@ -6,6 +6,7 @@ use std::collections::{HashMap, HashSet};
 use std::hash::BuildHasherDefault;
 
 use crate::cache::CacheKey;
+use crate::checks::formulaic::is_particle;
 use crate::corpus::Corpus;
 use crate::fingerprint::MixHasher;
 use crate::text::is_clause_break;
@@ -324,11 +325,9 @@ impl Wanted {
 /// character and folds to a wanted string of two characters or more, until `f` returns true.
 fn stretches(clause: &str, topic: &HashSet<char>, wanted: &Wanted, mut f: impl FnMut(u64) -> bool) {
     let chars: Vec<char> = clause.chars().collect();
-    // Which chars folding keeps (it drops particles): as the check folds, by construction.
-    let mut kept = vec![false; chars.len()];
-    for &i in &crate::checks::formulaic::fold(clause).1 {
-        kept[i as usize] = true;
-    }
+    // Which chars folding keeps, as the check folds: `normalize` keeps every char of a Han
+    // stretch as it is, and folding then drops the particles.
+    let kept: Vec<bool> = chars.iter().map(|&c| !is_particle(c)).collect();
     let mut from = 0;
     for stretch in chars.split(|&c| !is_han(c) || topic.contains(&c)) {
         let kept = &kept[from..from + stretch.len()];
@@ -483,6 +482,32 @@ fn is_function(tag: &str) -> bool {
 mod tests {
     use super::*;
     use crate::corpus::Origin;
+
+    /// `stretches` tells the chars folding keeps without folding: every Han char but the
+    /// particles. Folding must agree on real text.
+    #[test]
+    fn folding_keeps_every_han_char_but_the_particles() {
+        let mut checked = 0;
+        for essay in &Corpus::builtin().essays {
+            for clause in clauses(&essay.text) {
+                let chars: Vec<char> = clause.chars().collect();
+                let (folded, origin) = crate::checks::formulaic::fold(clause);
+                let kept: HashSet<usize> = origin.iter().map(|&i| i as usize).collect();
+                for (i, &c) in chars.iter().enumerate().filter(|(_, c)| is_han(**c)) {
+                    assert_eq!(kept.contains(&i), !is_particle(c), "{clause}");
+                    checked += 1;
+                }
+                let han: Vec<char> = folded.into_iter().filter(|&c| is_han(c)).collect();
+                let expected: Vec<char> = chars
+                    .iter()
+                    .copied()
+                    .filter(|&c| is_han(c) && !is_particle(c))
+                    .collect();
+                assert_eq!(han, expected, "{clause}");
+            }
+        }
+        assert!(checked > 10_000, "{checked}");
+    }
 
     /// The built-in essays, each with two of four predicate-led sentences around it: a corpus
     /// with phrases to mine, some of them in a draft and some not.

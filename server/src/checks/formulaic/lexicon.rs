@@ -417,6 +417,11 @@ fn outside_bmp(parts: &[Vec<char>]) -> bool {
     parts.iter().flatten().any(|&c| c as u32 > 0xFFFF)
 }
 
+/// The particles folding drops.
+pub(crate) fn is_particle(c: char) -> bool {
+    matches!(c, '的' | '地' | '了')
+}
+
 /// Normalised chars (see `crate::normalize`) without the particles 的/地/了, with source offsets.
 pub(crate) fn fold(text: &str) -> (Vec<char>, Vec<u32>) {
     let n = normalize(text);
@@ -424,7 +429,7 @@ pub(crate) fn fold(text: &str) -> (Vec<char>, Vec<u32>) {
     let mut origin = n.origin;
     let mut keep = 0;
     for i in 0..chars.len() {
-        if !matches!(chars[i], '的' | '地' | '了') {
+        if !is_particle(chars[i]) {
             chars[keep] = chars[i];
             origin[keep] = origin[i];
             keep += 1;

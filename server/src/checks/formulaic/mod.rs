@@ -26,7 +26,7 @@ use crate::normalize::Normalized;
 
 pub use crate::mining::stock::corpus_phrases;
 /// How phrases and drafts are folded before matching (the miner needs the same).
-pub(crate) use lexicon::fold;
+pub(crate) use lexicon::{fold, is_particle};
 pub use sentence::{MAX_RESIDUAL, MIN_CONTENT, MIN_FILLER, PARAGRAPH_MIN_EMPTY, PARAGRAPH_SHARE};
 
 use lexicon::Lexicon;

@@ -67,15 +67,12 @@ pub struct Report {
     pub capped: Option<usize>,
 }
 
-/// Drafts at least this long (bytes) have their lines checked on two threads.
+/// When the lines not in the line cache add up to this many bytes, they are checked on two
+/// threads (a thread costs tens of microseconds, checking 16 KB of lines milliseconds).
 const PARALLEL_CHECK_BYTES: usize = 16 * 1024;
 
-/// `text` cut after the line break nearest its middle, when it is long enough to check the
-/// halves' lines side by side and has a line break to cut at.
+/// `text` cut after the line break nearest its middle; None when it has none to cut at.
 fn halves(text: &str) -> Option<(&str, &str)> {
-    if text.len() < PARALLEL_CHECK_BYTES {
-        return None;
-    }
     // A line break's byte is never inside a character.
     let bytes = text.as_bytes();
     let middle = bytes.len() / 2;
@@ -123,9 +120,10 @@ impl Analyzer {
             found
         };
         std::thread::scope(|s| {
-            // A long draft's second half of lines is checked on another thread meanwhile: a
-            // thread costs tens of microseconds, those checks several milliseconds.
-            let halves = halves(text).filter(|_| reuse);
+            // When many lines are new (a draft checked for the first time), the second half's
+            // are checked on another thread meanwhile.
+            let halves = halves(text)
+                .filter(|_| reuse && self.lines.uncached_bytes(text) >= PARALLEL_CHECK_BYTES);
             let later = halves.map(|(_, tail)| s.spawn(move || by_line(tail)));
 
             let draft = normalize(text);

@@ -34,6 +34,15 @@ impl LineCache {
         }
     }
 
+    /// The bytes of the lines of `text` that are not in the cache.
+    pub(super) fn uncached_bytes(&self, text: &str) -> usize {
+        let lines = self.lines.lock().unwrap();
+        text.split_inclusive('\n')
+            .filter(|line| !lines.contains(*line))
+            .map(str::len)
+            .sum()
+    }
+
     pub(super) fn check<'t>(
         &self,
         text: &'t str,
@@ -154,8 +163,18 @@ mod tests {
             assert_eq!(reused.capped, full.capped);
             // A long draft's lines are checked in two halves on two threads.
             if step % 50 == 0 {
-                let long = draft.repeat(crate::analysis::PARALLEL_CHECK_BYTES / draft.len() + 1);
-                assert!(crate::analysis::halves(&long).is_some());
+                let reps = crate::analysis::PARALLEL_CHECK_BYTES / draft.len() + 1;
+                // Lines of its own, none in the cache yet.
+                let long: String = (0..reps)
+                    .flat_map(|k| {
+                        draft
+                            .split_inclusive('\n')
+                            .map(move |l| format!("{step}.{k}{l}"))
+                    })
+                    .collect();
+                assert!(
+                    analyzer.lines.uncached_bytes(&long) >= crate::analysis::PARALLEL_CHECK_BYTES
+                );
                 let reused = analyzer.check(&long, &settings);
                 let full = analyzer.check_fully(&long, &settings);
                 assert_eq!(reused.findings, full.findings, "step {step}: {long:?}");

@@ -50,6 +50,10 @@ pub struct Analyzer {
     /// Findings of the line-local checks by line, so that after an edit only changed lines are
     /// checked again by them.
     lines: LineCache,
+    /// Whether a check may take a second thread for new lines: for the CLI's analyzer, which
+    /// has the cores to itself, not the server's, whose first check would slow the mining that
+    /// hover and completion wait for.
+    split_lines: bool,
     /// How the build went (index from the cache or built, what was mined), for logs.
     pub build: BuildInfo,
 }
@@ -122,8 +126,9 @@ impl Analyzer {
         std::thread::scope(|s| {
             // When many lines are new (a draft checked for the first time), the second half's
             // are checked on another thread meanwhile.
-            let halves = halves(text)
-                .filter(|_| reuse && self.lines.uncached_bytes(text) >= PARALLEL_CHECK_BYTES);
+            let halves = halves(text).filter(|_| {
+                reuse && self.split_lines && self.lines.uncached_bytes(text) >= PARALLEL_CHECK_BYTES
+            });
             let later = halves.map(|(_, tail)| s.spawn(move || by_line(tail)));
 
             let draft = normalize(text);

@@ -440,6 +440,7 @@ impl Analyzer {
             phrases: language.phrases,
             checks: crate::checks::all(stock),
             lines: LineCache::new(),
+            split_lines: texts.is_some(),
             build,
         };
         (analyzer, problems)

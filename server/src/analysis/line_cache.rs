@@ -85,7 +85,9 @@ mod tests {
             progress: &|_| {},
             cache: None,
         };
-        let (analyzer, _) = Analyzer::build(&Settings::default(), &options);
+        // As the CLI builds it: long checks may split their lines over two threads.
+        let (analyzer, _) = Analyzer::build_for(&Settings::default(), &options, &[]);
+        assert!(analyzer.split_lines);
         let settings = Settings::default();
         let corpus = Corpus::builtin();
         let corpus_lines: Vec<&str> = corpus

@@ -120,6 +120,8 @@ pub enum ListKind {
     Phrases,
     /// The clauses of a corpus tagged so far (`mining::stock::TaggedClauses`).
     TaggedClauses,
+    /// The stretches that recur in a corpus, and where (`mining::stock::Recurring`).
+    Recurring,
 }
 
 impl ListKind {
@@ -127,6 +129,7 @@ impl ListKind {
         match self {
             ListKind::Phrases => "phrases-",
             ListKind::TaggedClauses => "tagged-",
+            ListKind::Recurring => "recurring-",
         }
     }
 
@@ -135,6 +138,7 @@ impl ListKind {
         match self {
             ListKind::Phrases => "essay-lsp-phrases",
             ListKind::TaggedClauses => "essay-lsp-tagged-clauses",
+            ListKind::Recurring => "essay-lsp-recurring-stretches",
         }
     }
 }

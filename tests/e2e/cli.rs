@@ -560,6 +560,26 @@ fn a_second_check_against_a_user_corpus_reads_the_tagged_clauses_from_the_cache(
     std::fs::write(&lists[0], "damaged\n").unwrap();
     assert_eq!(run(), cold);
     assert_eq!(std::fs::read_to_string(&lists[0]).unwrap(), list);
+    // So is the list of the corpus's recurring stretches, kept beside it.
+    let recurring: Vec<std::path::PathBuf> = std::fs::read_dir(cache.path().join("essay-lsp"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| {
+            p.file_name()
+                .unwrap()
+                .to_string_lossy()
+                .starts_with("recurring-")
+        })
+        .collect();
+    assert_eq!(recurring.len(), 1, "{recurring:?}");
+    let stretches = std::fs::read_to_string(&recurring[0]).unwrap();
+    assert!(
+        stretches.starts_with("essay-lsp-recurring-stretches "),
+        "{stretches}"
+    );
+    std::fs::write(&recurring[0], "damaged\n").unwrap();
+    assert_eq!(run(), cold);
+    assert_eq!(std::fs::read_to_string(&recurring[0]).unwrap(), stretches);
 }
 
 #[test]

@@ -579,15 +579,28 @@ fn user_corpus_phrases(
         };
     }
     if let Some(texts) = texts {
-        let kind = crate::cache::ListKind::TaggedClauses;
+        use crate::cache::ListKind;
         let cached = cache.zip(key.as_ref());
-        let mut tagged = cached
-            .and_then(|(c, k)| c.load_list(kind, k))
+        let load = |kind| cached.and_then(|(c, k)| c.load_list(kind, k));
+        let recurring = load(ListKind::Recurring)
+            .and_then(|lines| stock::Recurring::from_lines(lines.iter().map(String::as_str)))
+            .or_else(|| {
+                let recurring = stock::Recurring::of(mined)?;
+                if let Some((cache, key)) = cached {
+                    let _ = cache.store_list(ListKind::Recurring, key, &recurring.to_lines());
+                }
+                Some(recurring)
+            });
+        let Some(recurring) = recurring else {
+            return Vec::new();
+        };
+        let mut tagged = load(ListKind::TaggedClauses)
             .and_then(|lines| stock::TaggedClauses::from_lines(lines.iter().map(String::as_str)))
             .unwrap_or_default();
-        let phrases = stock::corpus_phrases_in(mined, texts, &mut tagged).unwrap_or_default();
+        let phrases =
+            stock::corpus_phrases_in(mined, texts, &recurring, &mut tagged).unwrap_or_default();
         if let Some((cache, key)) = cached.filter(|_| tagged.added() > 0) {
-            let _ = cache.store_list(kind, key, &tagged.to_lines());
+            let _ = cache.store_list(ListKind::TaggedClauses, key, &tagged.to_lines());
         }
         return phrases;
     }

@@ -4,6 +4,7 @@
 
 use std::collections::{HashMap, HashSet};
 use std::hash::BuildHasherDefault;
+use std::ops::Range;
 
 use crate::cache::CacheKey;
 use crate::checks::formulaic::is_particle;
@@ -78,24 +79,22 @@ pub fn corpus_phrases(corpus: &Corpus) -> Vec<String> {
 /// as with all of them.
 ///
 /// Without jieba first: a phrase is a run of Han characters that recurs in `min_essays` essays,
-/// so only the stretches of the corpus that do and also occur in a text are candidates
-/// (`candidates`). jieba then tags only the clauses that hold a candidate, and is not loaded at
-/// all when none does — for a draft checked against a user corpus, usually.
+/// so only the stretches of the corpus that do (`recurring`, the corpus's `Recurring`) and also
+/// occur in a text are candidates. jieba then tags only the clauses that hold a candidate, and
+/// is not loaded at all when none does — for a draft checked against a user corpus, usually.
 ///
 /// Clauses already in `tagged` are not tagged again; the others are added to it.
 pub fn corpus_phrases_in(
     corpus: &Corpus,
     texts: &[&str],
+    recurring: &Recurring,
     tagged: &mut TaggedClauses,
 ) -> Option<Vec<String>> {
     let min_essays = min_essays(corpus)?;
     let topic = topic_chars(corpus);
     let wanted = Wanted::of(texts);
-    let Candidates { hashes, holders } = candidates(corpus, &topic, &wanted, min_essays);
-    if hashes.is_empty() {
-        return None;
-    }
-    // `mine` goes through the clauses in the order `candidates` did.
+    let holders = recurring.holders(&wanted)?;
+    // `mine` goes through the clauses in the order `Recurring::of` did.
     let mut holds = holders.into_iter();
     let select = |_: &str| holds.next().expect("a flag for every clause");
     let mut phrases = mine(corpus, &topic, min_essays, select, |clause| {
@@ -323,6 +322,9 @@ impl Wanted {
 
 /// Calls `f` with the hash of every stretch of 4–8 Han characters of `clause` that has no topic
 /// character and folds to a wanted string of two characters or more, until `f` returns true.
+/// With `candidates`, the rule for one draft that `Recurring` implements for every draft: the
+/// reference its tests compare with.
+#[cfg(test)]
 fn stretches(clause: &str, topic: &HashSet<char>, wanted: &Wanted, mut f: impl FnMut(u64) -> bool) {
     let chars: Vec<char> = clause.chars().collect();
     // Which chars folding keeps, as the check folds: `normalize` keeps every char of a Han
@@ -355,7 +357,8 @@ fn stretches(clause: &str, topic: &HashSet<char>, wanted: &Wanted, mut f: impl F
 }
 
 /// The stretches of the corpus that could be phrases matching in the texts, and the clauses
-/// that hold one.
+/// that hold one (the reference for `Recurring`).
+#[cfg(test)]
 struct Candidates {
     /// Hashes of the Han stretches that are wanted, free of topic characters, and found in at
     /// least `min_essays` essays. Every phrase of [`corpus_phrases_in`] is among them (a run
@@ -366,6 +369,7 @@ struct Candidates {
     holders: Vec<bool>,
 }
 
+#[cfg(test)]
 fn candidates(
     corpus: &Corpus,
     topic: &HashSet<char>,
@@ -405,6 +409,171 @@ fn candidates(
         })
         .collect();
     Candidates { hashes, holders }
+}
+
+/// The stretches of a corpus that could be phrases, whatever the draft: 4–8 Han characters
+/// without topic characters, two or more of them kept by folding, found in at least
+/// `min_essays` essays; each with the clauses that hold it. A draft's candidates are those of
+/// them whose folded text it holds (see `holders`), the same as [`candidates`] finds for it; but
+/// this does not depend on the draft, so the cache folder keeps it beside the corpus.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Recurring {
+    /// (raw hash, folded hash, clause indices in the order of `clauses` over the essays).
+    stretches: Vec<(u64, u64, Vec<u32>)>,
+    /// Clauses of the corpus.
+    clauses: usize,
+}
+
+impl Recurring {
+    /// Found in two passes: a stretch recurs in no more essays than its first four characters
+    /// do, so only those are counted everywhere, and only the frequent ones extended. None when
+    /// the corpus has too few essays for any phrase.
+    pub fn of(corpus: &Corpus) -> Option<Recurring> {
+        let min_essays = min_essays(corpus)?;
+        let topic = topic_chars(corpus);
+        // (clause, start) of every four-character head, by clause.
+        let mut heads: Vec<(u32, u32, u64)> = Vec::new();
+        let mut counts: HashMap<u64, (usize, usize), BuildHasherDefault<MixHasher>> =
+            HashMap::default();
+        let see = |counts: &mut HashMap<_, (usize, usize), _>, hash: u64, essay: usize| {
+            let entry = counts.entry(hash).or_insert((0, usize::MAX));
+            if entry.1 != essay {
+                *entry = (entry.0 + 1, essay);
+            }
+        };
+        let mut texts: Vec<(usize, &str)> = Vec::new();
+        for (e, essay) in corpus.essays.iter().enumerate() {
+            for clause in clauses(&essay.text) {
+                let k = texts.len() as u32;
+                texts.push((e, clause));
+                let chars: Vec<char> = clause.chars().collect();
+                for stretch in runs_of_han(&chars, &topic) {
+                    for at in stretch.start..stretch.end.saturating_sub(CORPUS_MIN_CHARS - 1) {
+                        let mut raw = CharsHash::default();
+                        chars[at..at + CORPUS_MIN_CHARS]
+                            .iter()
+                            .for_each(|&c| raw.push(c));
+                        see(&mut counts, raw.finish(), e);
+                        heads.push((k, at as u32, raw.finish()));
+                    }
+                }
+            }
+        }
+        let frequent: HashSet64 = counts
+            .drain()
+            .filter(|&(_, (n, _))| n >= min_essays)
+            .map(|(h, _)| h)
+            .collect();
+        // The stretches from the frequent heads: (raw, folded) → clauses.
+        let mut holders: HashMap<(u64, u64), Vec<u32>, BuildHasherDefault<MixHasher>> =
+            HashMap::default();
+        let mut last: Option<(u32, Vec<char>)> = None;
+        for &(k, at, _) in heads.iter().filter(|h| frequent.contains(&h.2)) {
+            let (e, clause) = texts[k as usize];
+            if last.as_ref().is_none_or(|(lk, _)| *lk != k) {
+                last = Some((k, clause.chars().collect()));
+            }
+            let chars = &last.as_ref().expect("set above").1;
+            let at = at as usize;
+            let end = (at..chars.len())
+                .find(|&i| !is_han(chars[i]) || topic.contains(&chars[i]))
+                .unwrap_or(chars.len());
+            let (mut raw, mut folded, mut folded_len) =
+                (CharsHash::default(), CharsHash::default(), 0);
+            for (n, &c) in chars[at..end].iter().take(CORPUS_MAX_CHARS).enumerate() {
+                raw.push(c);
+                if !is_particle(c) {
+                    folded.push(c);
+                    folded_len += 1;
+                }
+                if n + 1 >= CORPUS_MIN_CHARS && folded_len >= 2 {
+                    see(&mut counts, raw.finish(), e);
+                    let clauses = holders.entry((raw.finish(), folded.finish())).or_default();
+                    if clauses.last() != Some(&k) {
+                        clauses.push(k);
+                    }
+                }
+            }
+        }
+        let mut stretches: Vec<(u64, u64, Vec<u32>)> = holders
+            .into_iter()
+            .filter(|((raw, _), _)| counts.get(raw).is_some_and(|&(n, _)| n >= min_essays))
+            .map(|((raw, folded), clauses)| (raw, folded, clauses))
+            .collect();
+        stretches.sort_unstable();
+        Some(Recurring {
+            stretches,
+            clauses: texts.len(),
+        })
+    }
+
+    /// For every clause, whether it holds one of the stretches whose folded text is `wanted`:
+    /// [`candidates`]'s `holders`. None when there is no such stretch.
+    fn holders(&self, wanted: &Wanted) -> Option<Vec<bool>> {
+        let mut holders = vec![false; self.clauses];
+        let mut any = false;
+        for (_, folded, clauses) in &self.stretches {
+            if wanted.0.contains(folded) {
+                any = true;
+                for &k in clauses {
+                    holders[k as usize] = true;
+                }
+            }
+        }
+        any.then_some(holders)
+    }
+
+    /// Cache lines: the number of clauses, then one stretch a line (raw and folded hash, its
+    /// clauses), in hexadecimal.
+    pub fn to_lines(&self) -> Vec<String> {
+        let mut lines = vec![format!("clauses {}", self.clauses)];
+        for (raw, folded, clauses) in &self.stretches {
+            let clauses: Vec<String> = clauses.iter().map(|k| format!("{k:x}")).collect();
+            lines.push(format!("{raw:x} {folded:x} {}", clauses.join(",")));
+        }
+        lines
+    }
+
+    /// From `to_lines`; None when a line is not of that shape.
+    pub fn from_lines<'l>(lines: impl IntoIterator<Item = &'l str>) -> Option<Recurring> {
+        let mut lines = lines.into_iter();
+        let clauses: usize = lines.next()?.strip_prefix("clauses ")?.parse().ok()?;
+        let mut stretches = Vec::new();
+        for line in lines {
+            let mut parts = line.split(' ');
+            let raw = u64::from_str_radix(parts.next()?, 16).ok()?;
+            let folded = u64::from_str_radix(parts.next()?, 16).ok()?;
+            let holders: Option<Vec<u32>> = parts
+                .next()?
+                .split(',')
+                .map(|k| {
+                    u32::from_str_radix(k, 16)
+                        .ok()
+                        .filter(|&k| (k as usize) < clauses)
+                })
+                .collect();
+            stretches.push((raw, folded, holders?));
+        }
+        Some(Recurring { stretches, clauses })
+    }
+}
+
+/// The stretches of `chars` of Han characters without topic characters.
+fn runs_of_han(chars: &[char], topic: &HashSet<char>) -> Vec<Range<usize>> {
+    let mut runs = Vec::new();
+    let mut from = 0;
+    for (i, &c) in chars.iter().enumerate() {
+        if !is_han(c) || topic.contains(&c) {
+            if i > from {
+                runs.push(from..i);
+            }
+            from = i + 1;
+        }
+    }
+    if chars.len() > from {
+        runs.push(from..chars.len());
+    }
+    runs
 }
 
 /// A hash of a short string of chars (polynomial, then mixed).
@@ -483,6 +652,59 @@ mod tests {
     use super::*;
     use crate::corpus::Origin;
 
+    /// The stretches that recur, found once per corpus, give every draft the clauses that the
+    /// rule for one draft (`candidates`) gives it.
+    #[test]
+    fn recurring_stretches_give_each_draft_its_candidates() {
+        let mut corpora = vec![corpus_with_phrases()];
+        // Titles naming a topic (its characters are left out), and an essay of the topic.
+        let mut titled = corpus_with_phrases();
+        for (i, essay) in titled.essays.iter_mut().enumerate() {
+            essay.title = format!("乡村振兴学习体会{i}");
+        }
+        titled.push(
+            "乡村振兴心得".to_owned(),
+            "全面推进乡村振兴，各项工作严重滞后的局面得到扭转。".repeat(3),
+            Origin::File("x.txt".into()),
+        );
+        corpora.push(titled);
+        let builtin = Corpus::builtin();
+        let drafts: Vec<String> = vec![
+            "我村道路建设严重地滞后，必须切实加强组织领导。".to_owned(),
+            "要切实加强组织领导，认真落实各项措施；深入开展调查研究，扎实推进各项工作。".to_owned(),
+            builtin.essays[0].text.clone(),
+            builtin.essays.iter().map(|e| e.text.as_str()).collect(),
+            "村里去年修了3公里水渠。".to_owned(),
+        ];
+        let mut held = 0;
+        for corpus in &corpora {
+            let recurring = Recurring::of(corpus).unwrap();
+            let (topic, min) = (topic_chars(corpus), min_essays(corpus).unwrap());
+            for draft in &drafts {
+                let wanted = Wanted::of(&[draft]);
+                let one = candidates(corpus, &topic, &wanted, min);
+                let holders = recurring.holders(&wanted);
+                assert_eq!(holders.is_none(), one.hashes.is_empty(), "{draft}");
+                if let Some(holders) = holders {
+                    assert_eq!(holders, one.holders, "{draft}");
+                    held += holders.iter().filter(|&&h| h).count();
+                }
+            }
+        }
+        assert!(held > 50, "{held}");
+        // A damaged cache list is refused.
+        let lines = Recurring::of(&corpora[0]).unwrap().to_lines();
+        let mut bad = lines.clone();
+        bad[1] = bad[1].replace(' ', "");
+        assert_eq!(Recurring::from_lines(bad.iter().map(String::as_str)), None);
+        let mut out_of_range = lines.clone();
+        out_of_range[0] = "clauses 1".to_owned();
+        assert_eq!(
+            Recurring::from_lines(out_of_range.iter().map(String::as_str)),
+            None
+        );
+    }
+
     /// `stretches` tells the chars folding keeps without folding: every Han char but the
     /// particles. Folding must agree on real text.
     #[test]
@@ -543,8 +765,13 @@ mod tests {
             "村里去年修了3公里水渠。".to_owned(),
             String::new(),
         ];
-        let fresh =
-            |texts: &[&str]| corpus_phrases_in(&corpus, texts, &mut TaggedClauses::default());
+        // As the cache folder keeps it.
+        let lines = Recurring::of(&corpus).unwrap().to_lines();
+        let recurring = Recurring::from_lines(lines.iter().map(String::as_str)).unwrap();
+        assert_eq!(Some(&recurring), Recurring::of(&corpus).as_ref());
+        let fresh = |texts: &[&str]| {
+            corpus_phrases_in(&corpus, texts, &recurring, &mut TaggedClauses::default())
+        };
         let mut some_but_not_all = false;
         // One list of tagged clauses across the drafts, as the disk cache keeps it, and saved
         // and read back between them: the same phrases as tagging afresh.
@@ -558,7 +785,7 @@ mod tests {
             tagged = TaggedClauses::from_lines(lines.iter().map(String::as_str)).unwrap();
             assert_eq!(tagged.to_lines(), lines);
             assert_eq!(
-                corpus_phrases_in(&corpus, &texts, &mut tagged).unwrap_or_default(),
+                corpus_phrases_in(&corpus, &texts, &recurring, &mut tagged).unwrap_or_default(),
                 want,
                 "{draft}"
             );
@@ -577,11 +804,12 @@ mod tests {
     #[test]
     fn tagged_clauses_are_tagged_once() {
         let corpus = corpus_with_phrases();
+        let recurring = Recurring::of(&corpus).unwrap();
         let all = corpus_phrases(&corpus);
         let draft = all.join("，");
         let mut tagged = TaggedClauses::default();
         assert_eq!(
-            corpus_phrases_in(&corpus, &[&draft], &mut tagged),
+            corpus_phrases_in(&corpus, &[&draft], &recurring, &mut tagged),
             Some(all.clone())
         );
         assert!(tagged.added() > 0);
@@ -589,7 +817,7 @@ mod tests {
         let lines = tagged.to_lines();
         let mut again = TaggedClauses::from_lines(lines.iter().map(String::as_str)).unwrap();
         assert_eq!(
-            corpus_phrases_in(&corpus, &[&draft], &mut again),
+            corpus_phrases_in(&corpus, &[&draft], &recurring, &mut again),
             Some(all.clone())
         );
         assert_eq!(again.added(), 0);
@@ -600,7 +828,7 @@ mod tests {
             .collect();
         let mut emptied = TaggedClauses::from_lines(emptied.iter().map(String::as_str)).unwrap();
         assert_eq!(
-            corpus_phrases_in(&corpus, &[&draft], &mut emptied),
+            corpus_phrases_in(&corpus, &[&draft], &recurring, &mut emptied),
             Some(Vec::new())
         );
         // A damaged line makes the whole list unusable.

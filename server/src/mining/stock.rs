@@ -112,31 +112,17 @@ pub fn matching(mut phrases: Vec<String>, texts: &[&str]) -> Vec<String> {
     phrases
 }
 
-/// Bump when the mining rules change in a way that does not change their result for the
-/// built-in corpus (which `cache_key` covers).
-const MINING_VERSION: u32 = 1;
-
-/// What the corpus phrases of `corpus` are cached under: its essays' titles and texts, and what
-/// else mining depends on — the rules (their version, and their result for the built-in corpus
-/// as kept in `stock-phrases-mined.txt`), jieba's segmentation (the built-in essays' cut, kept
-/// in `seed-words.txt`) and the lists whose words are added to jieba's dictionary.
+/// What the corpus phrases of `corpus` (and what else `check` keeps about it: the stretches
+/// that recur in it, the clauses jieba tagged) are cached under: its essays' titles and texts,
+/// and the build (`prebuilt::BUILD_FINGERPRINT`: the mining rules, jieba's version and the
+/// lists whose words are added to its dictionary are all part of what the build is made from).
 pub fn cache_key(corpus: &Corpus) -> CacheKey {
     let version = format!(
-        "stock phrases {} {MINING_VERSION} {}",
-        env!("CARGO_PKG_VERSION"),
+        "stock phrases {} {}",
+        crate::prebuilt::BUILD_FINGERPRINT,
         corpus.essays.len()
     );
     let mut parts: Vec<&str> = vec![&version];
-    parts.extend(
-        [
-            crate::analysis::MINED_STOCK_PHRASES,
-            crate::segment::SEED_WORDS,
-            "phrases.txt",
-            "stock-phrases.txt",
-            "glossary.toml",
-        ]
-        .map(crate::builtin::text),
-    );
     for essay in &corpus.essays {
         parts.push(&essay.title);
         parts.push(&essay.text);

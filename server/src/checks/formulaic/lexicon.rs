@@ -83,16 +83,13 @@ pub(super) struct Lexicon {
     /// The built-in vocabulary with the stock phrases it was built with (`stock-phrases.txt`
     /// for the checks): shared, and kept in the cache folder.
     base: Arc<Base>,
-    /// The patterns of the phrases added to the base (`with_more`) that it lacks, numbered
-    /// after its own.
+    /// The patterns of the phrases added to the base that it lacks, numbered after its own.
     more: Option<Automaton>,
-    /// `roles[pattern id]`.
-    pub roles: Vec<Vec<Role>>,
-    pub phrases: Vec<Phrase>,
-    /// Empty words as written.
-    pub words: Vec<String>,
-    /// Roles of one-char empty words, measure words and name endings, by char.
-    pub single: HashMap<char, Vec<Role>>,
+    /// The roles of the patterns the added phrases gave roles to: theirs, and those of the
+    /// base's patterns they also use (all of that pattern's roles).
+    more_roles: HashMap<u32, Vec<Role>>,
+    /// The added phrases, numbered after the base's.
+    more_phrases: Vec<Phrase>,
     /// How far before a tail its head may start: the slot plus the longest head.
     pub max_head_span: u32,
 }
@@ -100,9 +97,9 @@ pub(super) struct Lexicon {
 impl std::fmt::Debug for Lexicon {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Lexicon")
-            .field("patterns", &self.roles.len())
-            .field("phrases", &self.phrases.len())
-            .field("words", &self.words.len())
+            .field("patterns", &(self.base.roles.len() + self.more_roles.len()))
+            .field("phrases", &self.phrases().count())
+            .field("words", &self.words().len())
             .finish()
     }
 }
@@ -144,17 +141,25 @@ struct Base {
     longest_head: usize,
 }
 
+/// Collects patterns and their roles. Over a base, only what is new: pattern ids and phrase
+/// numbers go on from the base's, and a base pattern given a role is copied (`changed`).
 #[derive(Default)]
-struct Builder {
+struct Builder<'b> {
+    base: Option<&'b Base>,
     patterns: Vec<String>,
     ids: HashMap<String, usize>,
     roles: Vec<Vec<Role>>,
+    changed: HashMap<usize, Vec<Role>>,
     single: HashMap<char, Vec<Role>>,
     phrases: Vec<Phrase>,
     phrase_keys: HashSet<String>,
 }
 
-impl Builder {
+impl Builder<'_> {
+    fn base_patterns(&self) -> usize {
+        self.base.map_or(0, |b| b.patterns.len())
+    }
+
     /// Adds the stock phrases `entries` (after those it has).
     fn add_phrases(&mut self, entries: Vec<(String, Source)>) {
         for (text, source) in entries {
@@ -170,10 +175,12 @@ impl Builder {
                 continue;
             }
             let key: String = parts.join(&'…').into_iter().collect();
-            if !self.phrase_keys.insert(key) {
+            if self.base.is_some_and(|b| b.phrase_keys.contains(&key))
+                || !self.phrase_keys.insert(key)
+            {
                 continue;
             }
-            let phrase = self.phrases.len() as u32;
+            let phrase = (self.base.map_or(0, |b| b.phrases.len()) + self.phrases.len()) as u32;
             self.phrases.push(Phrase {
                 display: text,
                 source,
@@ -195,22 +202,26 @@ impl Builder {
         }
     }
 
-    /// The longest head of a slot phrase, in chars.
+    /// The longest head of a slot phrase among its patterns, in chars.
     fn longest_head(&self) -> usize {
-        self.roles
-            .iter()
-            .zip(&self.patterns)
-            .filter(|(r, _)| {
-                r.iter().any(|r| {
-                    matches!(
-                        r,
-                        Role::Stock {
-                            part: Part::Head,
-                            ..
-                        }
-                    )
-                })
+        let is_head = |roles: &[Role]| {
+            roles.iter().any(|r| {
+                matches!(
+                    r,
+                    Role::Stock {
+                        part: Part::Head,
+                        ..
+                    }
+                )
             })
+        };
+        let new = self.roles.iter().zip(&self.patterns);
+        let changed = self.changed.iter().filter_map(|(&id, roles)| {
+            let base = self.base?;
+            Some((roles, &base.patterns[id]))
+        });
+        new.chain(changed)
+            .filter(|(roles, _)| is_head(roles))
             .map(|(_, p)| p.chars().count())
             .max()
             .unwrap_or(0)
@@ -227,12 +238,21 @@ impl Builder {
             return;
         }
         let text: String = chars.iter().collect();
-        let id = *self.ids.entry(text.clone()).or_insert_with(|| {
-            self.patterns.push(text);
-            self.roles.push(Vec::new());
-            self.patterns.len() - 1
-        });
-        let roles = &mut self.roles[id];
+        let base_patterns = self.base_patterns();
+        let roles = match self.base.and_then(|b| b.ids.get(&text).map(|&id| (b, id))) {
+            Some((base, id)) => self
+                .changed
+                .entry(id)
+                .or_insert_with(|| base.roles[id].clone()),
+            None => {
+                let id = *self.ids.entry(text.clone()).or_insert_with(|| {
+                    self.patterns.push(text);
+                    self.roles.push(Vec::new());
+                    base_patterns + self.patterns.len() - 1
+                });
+                &mut self.roles[id - base_patterns]
+            }
+        };
         if !roles.contains(&role) {
             // Phrases come before the built-in words, in a pattern's roles as in `build`, also
             // when added later.
@@ -271,28 +291,66 @@ impl Lexicon {
     /// `base` with the stock phrases `entries` added after its own.
     fn extend(base: Arc<Base>, entries: Vec<(String, Source)>) -> Lexicon {
         let mut b = Builder {
-            patterns: base.patterns.clone(),
-            ids: base.ids.clone(),
-            roles: base.roles.clone(),
-            single: base.single.clone(),
-            phrases: base.phrases.clone(),
-            phrase_keys: base.phrase_keys.clone(),
+            base: Some(&base),
+            ..Builder::default()
         };
-        let first_new = b.patterns.len();
         b.add_phrases(entries);
-        let more = (b.patterns.len() > first_new).then(|| {
-            let new = b.patterns[first_new..].iter().zip(first_new as u32..);
+        let first = base.patterns.len();
+        let more = (!b.patterns.is_empty()).then(|| {
+            let new = b.patterns.iter().zip(first as u32..);
             Automaton::with_values(new).expect("added phrases build an automaton")
         });
+        let max_head_span = (MAX_SLOT + base.longest_head.max(b.longest_head())) as u32;
+        let mut more_roles: HashMap<u32, Vec<Role>> = b
+            .changed
+            .into_iter()
+            .map(|(id, r)| (id as u32, r))
+            .collect();
+        more_roles.extend(
+            b.roles
+                .into_iter()
+                .zip(first as u32..)
+                .map(|(r, id)| (id, r)),
+        );
         Lexicon {
             more,
-            max_head_span: (MAX_SLOT + b.longest_head()) as u32,
-            roles: b.roles,
-            phrases: b.phrases,
-            words: base.words.clone(),
-            single: b.single,
+            more_roles,
+            more_phrases: b.phrases,
+            max_head_span,
             base,
         }
+    }
+
+    /// The roles of pattern `id`.
+    pub fn roles(&self, id: u32) -> &[Role] {
+        match self.more_roles.get(&id) {
+            Some(roles) => roles,
+            None => &self.base.roles[id as usize],
+        }
+    }
+
+    /// Phrase `id`.
+    pub fn phrase(&self, id: u32) -> &Phrase {
+        let id = id as usize;
+        match self.base.phrases.get(id) {
+            Some(phrase) => phrase,
+            None => &self.more_phrases[id - self.base.phrases.len()],
+        }
+    }
+
+    /// Every phrase, by number.
+    pub fn phrases(&self) -> impl Iterator<Item = &Phrase> {
+        self.base.phrases.iter().chain(&self.more_phrases)
+    }
+
+    /// Empty words as written.
+    pub fn words(&self) -> &[String] {
+        &self.base.words
+    }
+
+    /// Roles of one-char empty words, measure words and name endings.
+    pub fn single(&self, c: char) -> &[Role] {
+        self.base.single.get(&c).map_or(&[], Vec::as_slice)
     }
 }
 

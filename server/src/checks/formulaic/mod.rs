@@ -82,8 +82,7 @@ impl StockPhrases {
     /// Number of distinct phrases, by source.
     pub fn count(&self, source: Source) -> usize {
         self.lexicon
-            .phrases
-            .iter()
+            .phrases()
             .filter(|p| p.source == source)
             .count()
     }
@@ -91,8 +90,7 @@ impl StockPhrases {
     /// The phrases of one source as written (corpus phrases are computed, so worth listing).
     pub fn phrases_from(&self, source: Source) -> Vec<&str> {
         self.lexicon
-            .phrases
-            .iter()
+            .phrases()
             .filter(|p| p.source == source)
             .map(|p| p.display.as_str())
             .collect()

@@ -219,7 +219,7 @@ fn judge(
         if hit.end as usize > b {
             continue;
         }
-        for role in &lex.roles[hit.pattern as usize] {
+        for role in lex.roles(hit.pattern) {
             match *role {
                 Role::Neutral => {
                     mark(hit.start, hit.end, FORMULA);
@@ -275,7 +275,7 @@ fn judge(
         }
     }
     for i in a..b {
-        for role in lex.single.get(&chars[i]).into_iter().flatten() {
+        for role in lex.single(chars[i]) {
             match *role {
                 Role::Empty(_) => mask[i - a] |= FUNCTION,
                 Role::Measure => measures.push(i as u32),
@@ -351,7 +351,7 @@ fn judge(
     }
     let mut named: Vec<String> = Vec::new();
     for p in distinct_phrases(&stock) {
-        let display = &lex.phrases[p as usize].display;
+        let display = &lex.phrase(p).display;
         if !named.contains(display) {
             named.push(display.clone());
         }
@@ -362,7 +362,7 @@ fn judge(
         // No stock phrase: name the longest of its abstract words, in order.
         let mut longest: Vec<(usize, &String)> = Vec::new();
         for w in outermost_words(&words) {
-            let display = &lex.words[w as usize];
+            let display = &lex.words()[w as usize];
             if !longest.iter().any(|(_, d)| *d == display) {
                 longest.push((longest.len(), display));
             }
@@ -534,7 +534,7 @@ fn head_of<'h>(lex: &Lexicon, before: &'h [Hit], tail: &Hit, phrase: u32) -> Opt
         .find(|h| {
             h.end <= tail.start
                 && (tail.start - h.end) as usize <= MAX_SLOT
-                && lex.roles[h.pattern as usize].contains(&Role::Stock {
+                && lex.roles(h.pattern).contains(&Role::Stock {
                     phrase,
                     part: Part::Head,
                 })

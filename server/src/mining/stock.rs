@@ -92,7 +92,8 @@ pub fn corpus_phrases_in(
 ) -> Option<Vec<String>> {
     let min_essays = min_essays(corpus)?;
     let topic = topic_chars(corpus);
-    let wanted = Wanted::of(texts);
+    // Only the recurring stretches can be phrases: only they are looked for in the texts.
+    let wanted = Wanted::among(texts, &recurring.folded());
     let holders = recurring.holders(&wanted)?;
     // `mine` goes through the clauses in the order `Recurring::of` did.
     let mut holds = holders.into_iter();
@@ -281,6 +282,16 @@ struct Wanted(HashSet64);
 
 impl Wanted {
     fn of(texts: &[&str]) -> Wanted {
+        Wanted::keeping(texts, |_| true)
+    }
+
+    /// Of the stretches of the texts, only those with a hash in `hashes` (a much smaller set
+    /// than that of every stretch, and quicker to look up).
+    fn among(texts: &[&str], hashes: &HashSet64) -> Wanted {
+        Wanted::keeping(texts, |h| hashes.contains(&h))
+    }
+
+    fn keeping(texts: &[&str], keep: impl Fn(u64) -> bool) -> Wanted {
         let mut set = HashSet64::default();
         for text in texts {
             let (chars, _) = crate::checks::formulaic::fold(text);
@@ -289,7 +300,9 @@ impl Wanted {
                     let mut h = CharsHash::default();
                     for &c in stretch[i..].iter().take(CORPUS_MAX_CHARS) {
                         h.push(c);
-                        set.insert(h.finish());
+                        if keep(h.finish()) {
+                            set.insert(h.finish());
+                        }
                     }
                 }
             }
@@ -493,6 +506,14 @@ impl Recurring {
         })
     }
 
+    /// The folded hashes of the stretches.
+    fn folded(&self) -> HashSet64 {
+        self.stretches
+            .iter()
+            .map(|&(_, folded, _)| folded)
+            .collect()
+    }
+
     /// For every clause, whether it holds one of the stretches whose folded text is `wanted`:
     /// [`candidates`]'s `holders`. None when there is no such stretch.
     fn holders(&self, wanted: &Wanted) -> Option<Vec<bool>> {
@@ -670,6 +691,9 @@ mod tests {
                 let wanted = Wanted::of(&[draft]);
                 let one = candidates(corpus, &topic, &wanted, min);
                 let holders = recurring.holders(&wanted);
+                // Looking for the recurring stretches alone finds the same.
+                let among = Wanted::among(&[draft], &recurring.folded());
+                assert_eq!(recurring.holders(&among), holders, "{draft}");
                 assert_eq!(holders.is_none(), one.hashes.is_empty(), "{draft}");
                 if let Some(holders) = holders {
                     assert_eq!(holders, one.holders, "{draft}");

@@ -500,6 +500,15 @@ fn html_report_is_one_self_contained_file_and_stdout_stays_empty() {
     );
 }
 
+/// The files of essay-lsp's cache folder under `cache_home` whose names start with `prefix`.
+fn cache_files(cache_home: &std::path::Path, prefix: &str) -> Vec<std::path::PathBuf> {
+    std::fs::read_dir(cache_home.join("essay-lsp"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.file_name().unwrap().to_string_lossy().starts_with(prefix))
+        .collect()
+}
+
 #[test]
 fn a_second_check_against_a_user_corpus_reads_the_tagged_clauses_from_the_cache() {
     // A user corpus whose essays share stock sentences, so that mining it tags clauses.
@@ -531,21 +540,9 @@ fn a_second_check_against_a_user_corpus_reads_the_tagged_clauses_from_the_cache(
         assert_eq!(out.status.code(), Some(1), "{out:?}");
         String::from_utf8(out.stdout).unwrap()
     };
-    let tagged_lists = || -> Vec<std::path::PathBuf> {
-        std::fs::read_dir(cache.path().join("essay-lsp"))
-            .unwrap()
-            .map(|e| e.unwrap().path())
-            .filter(|p| {
-                p.file_name()
-                    .unwrap()
-                    .to_string_lossy()
-                    .starts_with("tagged-")
-            })
-            .collect()
-    };
     let cold = run();
     assert!(cold.contains("formulaic-phrase"), "{cold}");
-    let lists = tagged_lists();
+    let lists = cache_files(cache.path(), "tagged-");
     assert_eq!(lists.len(), 1, "{lists:?}");
     let list = std::fs::read_to_string(&lists[0]).unwrap();
     assert!(list.starts_with("essay-lsp-tagged-clauses "), "{list}");
@@ -561,16 +558,7 @@ fn a_second_check_against_a_user_corpus_reads_the_tagged_clauses_from_the_cache(
     assert_eq!(run(), cold);
     assert_eq!(std::fs::read_to_string(&lists[0]).unwrap(), list);
     // So is the list of the corpus's recurring stretches, kept beside it.
-    let recurring: Vec<std::path::PathBuf> = std::fs::read_dir(cache.path().join("essay-lsp"))
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| {
-            p.file_name()
-                .unwrap()
-                .to_string_lossy()
-                .starts_with("recurring-")
-        })
-        .collect();
+    let recurring = cache_files(cache.path(), "recurring-");
     assert_eq!(recurring.len(), 1, "{recurring:?}");
     let stretches = std::fs::read_to_string(&recurring[0]).unwrap();
     assert!(
@@ -623,16 +611,7 @@ fn the_checks_tables_are_kept_in_the_cache_folder_and_read_back_the_same() {
     }
     let cache = tempfile::tempdir().unwrap();
     assert_eq!(run(cache.path()), built, "built and stored");
-    let tables: Vec<std::path::PathBuf> = std::fs::read_dir(cache.path().join("essay-lsp"))
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| {
-            p.file_name()
-                .unwrap()
-                .to_string_lossy()
-                .starts_with("tables-")
-        })
-        .collect();
+    let tables = cache_files(cache.path(), "tables-");
     let names: Vec<String> = tables
         .iter()
         .map(|p| p.file_name().unwrap().to_string_lossy().into_owned())

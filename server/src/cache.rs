@@ -282,7 +282,7 @@ impl IndexCache {
         let _writing = WriteInProgress::start();
         std::fs::create_dir_all(&self.dir)?;
         let path = self.path(key);
-        let written = crate::atomic::write_with(&path, |file| write_parts(file, key, index));
+        let written = crate::atomic::write_cache_file(&path, |file| write_parts(file, key, index));
         written?;
         self.evict(&path, "index-", ".bin", MAX_ENTRIES);
         Ok(path)
@@ -349,7 +349,7 @@ impl IndexCache {
         }
         text.push_str(&list_footer(items));
         text.push('\n');
-        crate::atomic::write_atomic(&path, text.as_bytes())?;
+        crate::atomic::write_cache_file(&path, |file| file.write_all(text.as_bytes()))?;
         self.evict(&path, kind.prefix(), ".txt", MAX_LIST_ENTRIES);
         Ok(path)
     }

@@ -9,7 +9,7 @@
 //! default, so tests always build — nothing is read or written.
 
 use std::fs::File;
-use std::io::{self, Read};
+use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
@@ -79,7 +79,7 @@ fn write<T: Serialize>(dir: &Path, path: &Path, name: &str, table: &T) -> io::Re
     bytes.extend_from_slice(MAGIC);
     bytes.extend_from_slice(&cache::checksum(&payload).to_le_bytes());
     bytes.extend_from_slice(&payload);
-    crate::atomic::write_atomic(path, &bytes)?;
+    crate::atomic::write_cache_file(path, |file| file.write_all(&bytes))?;
     IndexCache::at(dir).evict(path, &format!("tables-{name}-"), ".bin", MAX_BUILDS);
     Ok(())
 }

@@ -123,13 +123,13 @@ impl Analyzer {
             self.lines.check(part, &line_local, &line_cx, &mut found);
             found
         };
+        // When many lines are new (a draft checked for the first time), the second half's are
+        // checked on another thread meanwhile.
+        let split =
+            reuse && self.split_lines && self.lines.uncached_bytes(text) >= PARALLEL_CHECK_BYTES;
+        let halves = if split { halves(text) } else { None };
         std::thread::scope(|s| {
-            // When many lines are new (a draft checked for the first time), the second half's
-            // are checked on another thread meanwhile.
-            let halves = halves(text).filter(|_| {
-                reuse && self.split_lines && self.lines.uncached_bytes(text) >= PARALLEL_CHECK_BYTES
-            });
-            let later = halves.map(|(_, tail)| s.spawn(move || by_line(tail)));
+            let later = halves.map(|(head, tail)| (head, s.spawn(move || by_line(tail))));
 
             let draft = normalize(text);
             // The essay itself, when it is part of the corpus (`corpus.includeWorkspace`).
@@ -150,15 +150,15 @@ impl Analyzer {
             for check in &whole {
                 findings.extend(check.check(&cx));
             }
-            match (halves, later) {
-                (Some((head, _)), Some(later)) => {
+            match later {
+                Some((head, later)) => {
                     findings.extend(by_line(head));
                     let offset = head.chars().count();
                     let later = later.join().expect("line-local checks");
                     findings.extend(later.into_iter().map(|f| f.shifted(offset)));
                 }
-                _ if reuse => findings.extend(by_line(text)),
-                _ => {
+                None if reuse => findings.extend(by_line(text)),
+                None => {
                     for check in &line_local {
                         findings.extend(check.check(&line_cx(text)));
                     }

@@ -8,8 +8,7 @@
 //! missing, damaged or unreadable is built afresh and replaced. Without a folder — the library's
 //! default, so tests always build — nothing is read or written.
 
-use std::fs::File;
-use std::io::{self, Read, Write};
+use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
@@ -59,8 +58,7 @@ fn path(dir: &Path, name: &str) -> PathBuf {
 }
 
 fn read<T: DeserializeOwned>(path: &Path) -> io::Result<T> {
-    let mut bytes = Vec::new();
-    File::open(path)?.read_to_end(&mut bytes)?;
+    let bytes = std::fs::read(path)?;
     let (magic, rest) = bytes.split_at_checked(MAGIC.len()).ok_or_else(damaged)?;
     let (sum, payload) = rest.split_at_checked(8).ok_or_else(damaged)?;
     if magic != MAGIC || sum != cache::checksum(payload).to_le_bytes() {
@@ -75,11 +73,12 @@ fn write<T: Serialize>(dir: &Path, path: &Path, name: &str, table: &T) -> io::Re
     let payload = postcard::to_allocvec(table).map_err(io::Error::other)?;
     let _writing = cache::WriteInProgress::start();
     std::fs::create_dir_all(dir)?;
-    let mut bytes = Vec::with_capacity(MAGIC.len() + 8 + payload.len());
-    bytes.extend_from_slice(MAGIC);
-    bytes.extend_from_slice(&cache::checksum(&payload).to_le_bytes());
-    bytes.extend_from_slice(&payload);
-    crate::atomic::write_cache_file(path, |file| file.write_all(&bytes))?;
+    let sum = cache::checksum(&payload).to_le_bytes();
+    crate::atomic::write_cache_file(path, |file| {
+        file.write_all(MAGIC)?;
+        file.write_all(&sum)?;
+        file.write_all(&payload)
+    })?;
     IndexCache::at(dir).evict(path, &format!("tables-{name}-"), ".bin", MAX_BUILDS);
     Ok(())
 }

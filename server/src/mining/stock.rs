@@ -300,8 +300,9 @@ impl Wanted {
                     let mut h = CharsHash::default();
                     for &c in stretch[i..].iter().take(CORPUS_MAX_CHARS) {
                         h.push(c);
-                        if keep(h.finish()) {
-                            set.insert(h.finish());
+                        let hash = h.finish();
+                        if keep(hash) {
+                            set.insert(hash);
                         }
                     }
                 }

@@ -54,6 +54,34 @@ fn draft_for(corpus: &Corpus) -> String {
     synth::draft_copying(&user, DRAFT_CHARS)
 }
 
+/// Clauses (text between punctuation) of a synthetic corpus, `chars` chars in all.
+fn synth_clauses(chars: usize) -> Vec<String> {
+    let mut clauses = Vec::new();
+    let mut total = 0;
+    for (_, text) in synth::corpus_texts(2, chars * 4) {
+        for clause in text.split(|c: char| !c.is_alphanumeric()) {
+            if total >= chars {
+                return clauses;
+            }
+            if clause.chars().count() >= 4 {
+                total += clause.chars().count();
+                clauses.push(clause.to_owned());
+            }
+        }
+    }
+    clauses
+}
+
+/// The first clauses of `clauses`, `chars` chars in all.
+fn clauses_of(clauses: &[String], chars: usize) -> Vec<&str> {
+    let mut total = 0;
+    let taken = clauses.iter().take_while(|c| {
+        total += c.chars().count();
+        total <= chars
+    });
+    taken.map(String::as_str).collect()
+}
+
 fn no_cache() -> BuildOptions<'static> {
     BuildOptions {
         progress: &|_| {},
@@ -95,6 +123,17 @@ fn analyzer_build(c: &mut Criterion) {
     group.sample_size(10);
     // jieba's dictionary is loaded once per process; measured on its own.
     group.bench_function("jieba_dictionary_load", |b| b.iter(jieba_rs::Jieba::new));
+    // Against it: a jieba holding only the words of clauses of so many chars (what a check
+    // against a new corpus tags: ≈30k chars for 10 MB), to place `dictionary_slice::MAX_CHARS`.
+    let clauses = synth_clauses(1_000_000);
+    for chars in [10_000, 30_000, 100_000, 300_000, 1_000_000] {
+        let texts = clauses_of(&clauses, chars);
+        group.bench_with_input(
+            BenchmarkId::new("jieba_slice", chars),
+            &texts,
+            |b, texts| b.iter(|| essay_lsp::segment::dictionary_slice::jieba_for(black_box(texts))),
+        );
+    }
     essay_lsp::segment::jieba();
     let settings = Settings::default();
     group.bench_function("builtin_after_jieba", |b| {

@@ -147,8 +147,8 @@ mod tests {
         }
     }
 
-    /// jieba's dictionary (`dict.txt` of the jieba-rs source that Cargo.lock pins, in cargo's
-    /// registry), and its version.
+    /// jieba's dictionary (`dict.txt` of the jieba-rs source that Cargo.lock pins, which
+    /// build.rs finds in cargo's registry), and its version.
     fn jieba_dict() -> (String, String) {
         let lock = include_str!("../../Cargo.lock");
         let version = lock
@@ -157,28 +157,12 @@ mod tests {
             .and_then(|p| p.lines().find_map(|l| l.strip_prefix("version = ")))
             .map(|v| v.trim_matches('"').to_owned())
             .expect("jieba-rs in Cargo.lock");
-        let cargo_home = std::env::var_os("CARGO_HOME")
-            .map(std::path::PathBuf::from)
-            .or_else(|| std::env::var_os("HOME").map(|h| std::path::Path::new(&h).join(".cargo")))
-            .expect("CARGO_HOME or HOME");
-        let registry = cargo_home.join("registry").join("src");
-        let dict = std::fs::read_dir(&registry)
-            .into_iter()
-            .flatten()
-            .flatten()
-            .map(|index| {
-                index
-                    .path()
-                    .join(format!("jieba-rs-{version}/src/data/dict.txt"))
-            })
-            .find(|p| p.exists())
-            .unwrap_or_else(|| {
-                panic!(
-                    "jieba-rs {version}'s dict.txt is not under {}: fetch the dependencies \
-                     (cargo fetch) first",
-                    registry.display()
-                )
-            });
+        let dict = option_env!("ESSAY_LSP_JIEBA_DICT").unwrap_or_else(|| {
+            panic!(
+                "build.rs found no jieba-rs {version} dict.txt in cargo's registry: fetch the \
+                 dependencies (cargo fetch) first"
+            )
+        });
         (std::fs::read_to_string(dict).unwrap(), version)
     }
 

@@ -80,8 +80,9 @@ pub fn corpus_phrases(corpus: &Corpus) -> Vec<String> {
 ///
 /// Without jieba first: a phrase is a run of Han characters that recurs in `min_essays` essays,
 /// so only the stretches of the corpus that do (`recurring`, the corpus's `Recurring`) and also
-/// occur in a text are candidates. jieba then tags only the clauses that hold a candidate, and
-/// is not loaded at all when none does — for a draft checked against a user corpus, usually.
+/// occur in a text are candidates. jieba then tags only the clauses that hold a candidate, with
+/// only the dictionary words those clauses contain (`segment::jieba_for`): its whole dictionary
+/// is not loaded.
 ///
 /// Clauses already in `tagged` are not tagged again; the others are added to it.
 pub fn corpus_phrases_in(
@@ -96,6 +97,13 @@ pub fn corpus_phrases_in(
     let wanted = Wanted::among(texts, &recurring.folded());
     let holders = recurring.holders(&wanted)?;
     // `mine` goes through the clauses in the order `Recurring::of` did.
+    let held = corpus.essays.iter().flat_map(|e| clauses(&e.text));
+    let held: Vec<&str> = held
+        .zip(&holders)
+        .filter(|(_, h)| **h)
+        .map(|(c, _)| c)
+        .collect();
+    tagged.tag_all(&held);
     let mut holds = holders.into_iter();
     let select = |_: &str| holds.next().expect("a flag for every clause");
     let mut phrases = mine(corpus, &topic, min_essays, select, |clause| {
@@ -184,7 +192,11 @@ fn mine(
 /// come later).
 fn clause_runs(clause: &str) -> Vec<String> {
     // Loads jieba's dictionary the first time.
-    let tags = crate::segment::jieba().tag(clause, true);
+    runs_in(&crate::segment::jieba().tag(clause, true))
+}
+
+/// `clause_runs`, from the clause's tagged words.
+fn runs_in(tags: &[jieba_rs::Tag]) -> Vec<String> {
     let mut runs = Vec::new();
     for i in 0..tags.len() {
         if !is_predicate_head(tags[i].tag) || is_light(tags[i].word) {
@@ -255,6 +267,27 @@ impl TaggedClauses {
     /// Clauses tagged (with jieba) since loading.
     pub fn added(&self) -> usize {
         self.added
+    }
+
+    /// Tags the clauses not known yet, all at once: with a jieba that holds only their words
+    /// when it is not loaded (`segment::jieba_for`), which costs a fraction of loading it.
+    fn tag_all(&mut self, clauses: &[&str]) {
+        let mut new: Vec<&str> = clauses
+            .iter()
+            .copied()
+            .filter(|c| !self.runs.contains_key(*c))
+            .collect();
+        new.sort_unstable();
+        new.dedup();
+        if new.is_empty() {
+            return;
+        }
+        let jieba = crate::segment::jieba_for(&new);
+        for clause in new {
+            let runs = runs_in(&jieba.tag(clause, true));
+            self.runs.insert(clause.to_owned(), runs);
+            self.added += 1;
+        }
     }
 
     /// The runs of `clause`, tagging it (`clause_runs`) if it is not known.

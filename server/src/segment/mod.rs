@@ -6,10 +6,13 @@
 //!
 //! The built-in essays are segmented ahead of time (`corpus/seed-words.txt`, kept equal to what
 //! jieba gives by a test), so that mining the built-in corpus — the glossary and phrase book a
-//! server without user corpora answers hover and completion from — never waits for jieba.
+//! server without user corpora answers hover and completion from — never waits for jieba. A
+//! few texts can be cut without loading it either (`jieba_for`, `dictionary_slice`).
+
+pub mod dictionary_slice;
 
 use std::collections::HashMap;
-use std::ops::Range;
+use std::ops::{Deref, Range};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{LazyLock, OnceLock};
 
@@ -29,10 +32,44 @@ pub fn jieba() -> &'static Jieba {
         let mut words: Vec<&String> = crate::dictionary::domain_word_set().iter().collect();
         words.sort();
         for word in words {
-            jieba.add_word(word, Some(20_000), None);
+            let freq = dictionary_slice::DOMAIN_WORD_FREQ as usize;
+            jieba.add_word(word, Some(freq), None);
         }
         jieba
     })
+}
+
+/// A segmenter for `texts` that cuts and tags them as `jieba()` does: `jieba()` itself when it
+/// is loaded or the texts are long, else one that holds only their words, without waiting
+/// for the whole dictionary (`dictionary_slice`).
+pub fn jieba_for(texts: &[&str]) -> Segmenter {
+    if let Some(jieba) = JIEBA.get() {
+        return Segmenter::Shared(jieba);
+    }
+    let chars: usize = texts.iter().map(|t| t.chars().count()).sum();
+    if chars <= dictionary_slice::MAX_CHARS {
+        if let Some(jieba) = dictionary_slice::jieba_for(texts) {
+            return Segmenter::Own(Box::new(jieba));
+        }
+    }
+    Segmenter::Shared(jieba())
+}
+
+/// What `jieba_for` gives.
+pub enum Segmenter {
+    Shared(&'static Jieba),
+    Own(Box<Jieba>),
+}
+
+impl Deref for Segmenter {
+    type Target = Jieba;
+
+    fn deref(&self) -> &Jieba {
+        match self {
+            Segmenter::Shared(jieba) => jieba,
+            Segmenter::Own(jieba) => jieba,
+        }
+    }
 }
 
 /// Words of `text` with their char ranges.

@@ -1,0 +1,261 @@
+//! A jieba that holds only the dictionary words some texts contain: for those texts, the same
+//! cut and tags as the whole dictionary gives, for a fraction of the load.
+//!
+//! Loading jieba's dictionary inserts its 349k words into a trie: ≈80 ms, more than the rest of
+//! a `check` against a corpus it has not seen, which tags a few thousand clauses. jieba's cut of
+//! a sentence depends on its dictionary only through the words that occur in the sentence (the
+//! graph of candidate words, their frequencies and tags) and the sum of all frequencies (every
+//! word's log probability is taken against it). So a jieba holding just the words found in the
+//! texts, plus one filler entry that no text contains carrying the rest of that sum, cuts and
+//! tags those texts exactly as the full one does. A test holds it to that.
+//!
+//! The words are looked up in jieba's dictionary as an `fst` map, which `build.rs` makes from
+//! the `dict.txt` of the locked jieba-rs and which is searched in place: nothing is loaded.
+
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
+use fst::raw::{Fst, Output};
+use jieba_rs::Jieba;
+use serde::{Deserialize, Serialize};
+
+use crate::prebuilt::Automaton;
+
+/// jieba's dictionary: word → frequency << 8 | tag number (see `build.rs`).
+static MAP: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/jieba-dict.fst"));
+/// The sum of the dictionary's frequencies, then its tags, one a line.
+static TAGS: &str = include_str!(concat!(env!("OUT_DIR"), "/jieba-dict-tags.txt"));
+
+/// The filler word: two Unicode noncharacters, which no text in the genre holds (a text that
+/// does is cut with the whole dictionary).
+const FILLER: &str = "\u{FDD0}\u{FDEF}";
+
+/// Texts of more characters than this are cut with the whole dictionary: a slice costs
+/// ≈0.14 ms per thousand chars and loading the whole ≈60–90 ms (`cargo bench --bench core --
+/// analyzer_build/jieba`), so a larger slice would save little or nothing.
+pub const MAX_CHARS: usize = 300_000;
+
+/// The frequency `segment::jieba` gives our domain words, so that jieba keeps them whole.
+pub const DOMAIN_WORD_FREQ: u64 = 20_000;
+
+struct Dictionary {
+    words: Fst<&'static [u8]>,
+    total: u64,
+    tags: Vec<&'static str>,
+}
+
+/// None when the build found no dictionary to map (`build.rs`).
+static DICTIONARY: LazyLock<Option<Dictionary>> = LazyLock::new(|| {
+    let mut lines = TAGS.lines();
+    let total = lines.next()?.parse().ok()?;
+    Some(Dictionary {
+        words: Fst::new(MAP).ok()?,
+        total,
+        tags: lines.collect(),
+    })
+});
+
+/// The domain words jieba is given (`segment::jieba`) and what adding them does to its sum of
+/// frequencies: kept in the cache folder, as building the automaton costs a few milliseconds.
+#[derive(Serialize, Deserialize)]
+struct DomainWords {
+    words: Vec<String>,
+    /// Finds `words` (value: index) in a text.
+    automaton: Automaton,
+    /// The sum of jieba's frequencies once they are added.
+    total: u64,
+}
+
+static DOMAIN_WORDS: LazyLock<Option<DomainWords>> = LazyLock::new(|| {
+    let dictionary = DICTIONARY.as_ref()?;
+    Some(crate::prebuilt::load_or_build("jieba-domain-words", || {
+        let mut words: Vec<String> = crate::dictionary::domain_word_set()
+            .iter()
+            .cloned()
+            .collect();
+        words.sort();
+        // As `Jieba::add_word`: a word already there has its frequency replaced.
+        let total = words.iter().fold(dictionary.total, |total, word| {
+            let old = dictionary.entry(word).map_or(0, |(freq, _)| freq);
+            total - old + DOMAIN_WORD_FREQ
+        });
+        let automaton = Automaton::with_values(words.iter().zip(0..))
+            .expect("domain words are distinct and not empty");
+        DomainWords {
+            words,
+            automaton,
+            total,
+        }
+    }))
+});
+
+impl Dictionary {
+    /// The frequency and tag of `word`.
+    fn entry(&self, word: &str) -> Option<(u64, &'static str)> {
+        self.words.get(word).map(|out| self.decode(out.value()))
+    }
+
+    fn decode(&self, value: u64) -> (u64, &'static str) {
+        (
+            value >> 8,
+            self.tags
+                .get((value & 0xff) as usize)
+                .copied()
+                .unwrap_or(""),
+        )
+    }
+
+    /// Every dictionary word that starts at byte `start` of `text`, with its value.
+    fn words_at<'t>(&self, text: &'t str, start: usize, mut found: impl FnMut(&'t str, u64)) {
+        let mut node = self.words.root();
+        let mut out = Output::zero();
+        for (i, byte) in text[start..].bytes().enumerate() {
+            let Some(t) = node.find_input(byte).map(|i| node.transition(i)) else {
+                return;
+            };
+            out = out.cat(t.out);
+            node = self.words.node(t.addr);
+            // A word ends only where a char does: a final state inside a char is impossible,
+            // as every key is UTF-8.
+            if node.is_final() {
+                found(
+                    &text[start..start + i + 1],
+                    out.cat(node.final_output()).value(),
+                );
+            }
+        }
+    }
+}
+
+/// A jieba that cuts and tags each of `texts` as `segment::jieba` does, holding only the words
+/// they contain. None when this build has no dictionary map or a text holds the filler word.
+pub fn jieba_for(texts: &[&str]) -> Option<Jieba> {
+    let dictionary = DICTIONARY.as_ref()?;
+    let domain = DOMAIN_WORDS.as_ref()?;
+    if texts.iter().any(|t| t.contains(FILLER)) {
+        return None;
+    }
+    let mut found: HashMap<&str, u64> = HashMap::new();
+    let mut domain_found = vec![false; domain.words.len()];
+    for text in texts {
+        for (start, _) in text.char_indices() {
+            dictionary.words_at(text, start, |word, value| {
+                found.insert(word, value);
+            });
+        }
+        for m in domain.automaton.find_overlapping_iter(text) {
+            domain_found[m.value() as usize] = true;
+        }
+    }
+    let mut jieba = Jieba::empty();
+    let mut total = 0;
+    let mut words: Vec<(&str, u64)> = found.into_iter().collect();
+    // The order words are added in changes nothing but their ids; sorted, a run is repeatable.
+    words.sort_unstable();
+    for (word, value) in words {
+        let (freq, tag) = dictionary.decode(value);
+        jieba.add_word(word, Some(freq as usize), Some(tag));
+        total += freq;
+    }
+    for (word, _) in domain.words.iter().zip(&domain_found).filter(|(_, f)| **f) {
+        let old = dictionary.entry(word).map_or(0, |(freq, _)| freq);
+        jieba.add_word(word, Some(DOMAIN_WORD_FREQ as usize), None);
+        total = total - old + DOMAIN_WORD_FREQ;
+    }
+    if domain.total > total {
+        jieba.add_word(FILLER, Some((domain.total - total) as usize), None);
+    }
+    Some(jieba)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::corpus::Corpus;
+
+    type Tagged<'a> = Vec<(&'a str, &'a str, usize, usize)>;
+
+    fn tags<'a>(jieba: &'a Jieba, text: &'a str) -> Tagged<'a> {
+        let tags = jieba.tag(text, true).into_iter();
+        tags.map(|t| (t.word, t.tag, t.start, t.end)).collect()
+    }
+
+    fn cut<'a>(jieba: &Jieba, text: &'a str, hmm: bool) -> Vec<(&'a str, usize)> {
+        let words = jieba.cut(text, hmm).into_iter();
+        words.map(|t| (t.word, t.start)).collect()
+    }
+
+    /// Texts of every kind jieba meets: the built-in essays, the data files' phrases and
+    /// formulas, and lines mixing Latin letters, digits, punctuation and a char outside the BMP.
+    fn texts() -> Vec<String> {
+        let mut texts: Vec<String> = Corpus::builtin()
+            .essays
+            .iter()
+            .map(|e| e.text.clone())
+            .collect();
+        for list in [
+            "phrases.txt",
+            "formulas.txt",
+            "sayings.txt",
+            "boilerplate.txt",
+        ] {
+            texts.push(crate::builtin::list(list).collect::<Vec<_>>().join("，"));
+        }
+        texts.extend(
+            [
+                "2023年GDP增长5.2%，“十四五”规划（2021—2025年）稳步推进；𠀀字在BMP之外。",
+                "我们要全面推进乡村振兴，加快建设农业强国，扎实推动共同富裕",
+                "党史学习教育开展以来，广大党员干部学党史、悟思想、办实事、开新局",
+                "以中国式现代化全面推进中华民族伟大复兴 ABC abc 123",
+                "",
+                "的",
+            ]
+            .map(String::from),
+        );
+        texts
+    }
+
+    #[test]
+    fn this_build_maps_jiebas_dictionary() {
+        assert!(
+            DICTIONARY.is_some(),
+            "build.rs found no jieba-rs dict.txt in cargo's registry: fetch the dependencies"
+        );
+    }
+
+    #[test]
+    fn cuts_and_tags_texts_as_the_whole_dictionary_does() {
+        let whole = crate::segment::jieba();
+        let texts = texts();
+        let all: Vec<&str> = texts.iter().map(String::as_str).collect();
+        let together = jieba_for(&all).expect("a dictionary map");
+        for text in &all {
+            let alone = jieba_for(&[text]).expect("a dictionary map");
+            let want = tags(whole, text);
+            assert_eq!(tags(&alone, text), want, "tagged alone: {text}");
+            assert_eq!(
+                tags(&together, text),
+                want,
+                "tagged with the others: {text}"
+            );
+            for hmm in [true, false] {
+                assert_eq!(cut(&alone, text, hmm), cut(whole, text, hmm), "{text}");
+            }
+        }
+    }
+
+    #[test]
+    fn the_slice_holds_far_fewer_words_than_the_dictionary() {
+        // Seen from outside: a word of no text is unknown to the slice, known to jieba.
+        let slice = jieba_for(&["全面推进乡村振兴"]).expect("a dictionary map");
+        assert!(slice.has_word("乡村振兴") && slice.has_word("推进"));
+        assert!(!slice.has_word("我们") && crate::segment::jieba().has_word("我们"));
+    }
+
+    #[test]
+    fn a_text_holding_the_filler_is_left_to_the_whole_dictionary() {
+        assert!(jieba_for(&["乡村\u{FDD0}\u{FDEF}振兴"]).is_none());
+        let segmenter = crate::segment::jieba_for(&["乡村\u{FDD0}\u{FDEF}振兴"]);
+        assert!(segmenter.has_word("我们"));
+    }
+}

@@ -208,7 +208,7 @@ def main():
           f"draft: {len(text)} chars\n")
     print("| tool | wall time | peak RSS | copied stretches | copied chars in the draft |")
     print("| --- | ---: | ---: | ---: | ---: |")
-    print(f"| essay-lsp check (cold: builds and caches the index) | {lsp_wall:.3f} s | {lsp_rss:.0f} MB | {len(lsp_regions)} | {len(lsp_chars)} |")
+    print(f"| essay-lsp check (cold: empty cache folder) | {lsp_wall:.3f} s | {lsp_rss:.0f} MB | {len(lsp_regions)} | {len(lsp_chars)} |")
     print(f"| essay-lsp check (new corpus: only the checks' tables cached) | {lsp_wall_new:.3f} s | {lsp_rss_new:.0f} MB | | |")
     print(f"| essay-lsp check (cached) | {lsp_wall_warm:.3f} s | {lsp_rss_warm:.0f} MB | | |")
     print(f"| copydetect -f -n {NOISE} -g {GUARANTEE} | {cd_wall:.3f} s | {cd_rss:.0f} MB | {len(cd_regions)} | {len(cd_chars)} |")

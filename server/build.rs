@@ -42,10 +42,11 @@ fn main() {
 fn jieba_dictionary() {
     let out = PathBuf::from(std::env::var_os("OUT_DIR").expect("cargo sets OUT_DIR"));
     let (map, tags) = match jieba_dict_path() {
-        Some(path) => {
+        Some((path, version)) => {
             println!("cargo:rerun-if-changed={}", path.display());
             // For the tests that compare our word lists with the dictionary; not used at run time.
             println!("cargo:rustc-env=ESSAY_LSP_JIEBA_DICT={}", path.display());
+            println!("cargo:rustc-env=ESSAY_LSP_JIEBA_VERSION={version}");
             let text = std::fs::read_to_string(&path).expect("jieba's dict.txt is UTF-8");
             dictionary_map(&text)
         }
@@ -60,8 +61,8 @@ fn jieba_dictionary() {
     std::fs::write(out.join("jieba-dict-tags.txt"), tags).expect("write to OUT_DIR");
 }
 
-/// `dict.txt` of the locked jieba-rs version in cargo's registry.
-fn jieba_dict_path() -> Option<PathBuf> {
+/// `dict.txt` of the locked jieba-rs version in cargo's registry, and that version.
+fn jieba_dict_path() -> Option<(PathBuf, String)> {
     println!("cargo:rerun-if-env-changed=CARGO_HOME");
     let lock = std::fs::read_to_string("../Cargo.lock").ok()?;
     let version = lock
@@ -83,6 +84,7 @@ fn jieba_dict_path() -> Option<PathBuf> {
                 .join(format!("jieba-rs-{version}/src/data/dict.txt"))
         })
         .find(|p| p.is_file())
+        .map(|path| (path, version))
 }
 
 /// The map and the tag file of `dict` (lines of word, frequency, tag).

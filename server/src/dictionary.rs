@@ -147,23 +147,19 @@ mod tests {
         }
     }
 
-    /// jieba's dictionary (`dict.txt` of the jieba-rs source that Cargo.lock pins, which
-    /// build.rs finds in cargo's registry), and its version.
+    /// jieba's dictionary (`dict.txt` of the jieba-rs that Cargo.lock pins, which build.rs
+    /// finds in cargo's registry), and its version.
     fn jieba_dict() -> (String, String) {
-        let lock = include_str!("../../Cargo.lock");
-        let version = lock
-            .split("[[package]]")
-            .find(|p| p.contains("name = \"jieba-rs\""))
-            .and_then(|p| p.lines().find_map(|l| l.strip_prefix("version = ")))
-            .map(|v| v.trim_matches('"').to_owned())
-            .expect("jieba-rs in Cargo.lock");
-        let dict = option_env!("ESSAY_LSP_JIEBA_DICT").unwrap_or_else(|| {
+        let (Some(dict), Some(version)) = (
+            option_env!("ESSAY_LSP_JIEBA_DICT"),
+            option_env!("ESSAY_LSP_JIEBA_VERSION"),
+        ) else {
             panic!(
-                "build.rs found no jieba-rs {version} dict.txt in cargo's registry: fetch the \
-                 dependencies (cargo fetch) first"
+                "build.rs found no jieba-rs dict.txt in cargo's registry: fetch the dependencies \
+                 (cargo fetch) first"
             )
-        });
-        (std::fs::read_to_string(dict).unwrap(), version)
+        };
+        (std::fs::read_to_string(dict).unwrap(), version.to_owned())
     }
 
     /// Regenerate with `ESSAY_LSP_BLESS=1 cargo test -p essay-lsp --lib jieba_word_lists`.

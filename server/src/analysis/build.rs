@@ -277,10 +277,10 @@ impl Analyzer {
         options: &BuildOptions,
         texts: Option<&[&str]>,
     ) -> (Analyzer, Vec<LoadProblem>) {
-        // jieba's dictionary takes ~0.15 s to load and only mining user essays needs it (the
+        // jieba's dictionary takes ~0.1 s to load and only mining user essays needs it (the
         // built-in ones are segmented ahead of time): load it while the files are read and
         // indexed (not waited for: checking does not need it). An analyzer for known texts
-        // loads it only if its mining turns out to need it.
+        // tags the few clauses it needs with a slice of it instead (`segment::jieba_for`).
         if texts.is_none()
             && (!settings.corpus_paths.is_empty()
                 || !settings.reference_paths.is_empty()
@@ -327,7 +327,7 @@ impl Analyzer {
 
     /// `from_corpus_with`, for an analyzer that checks only `texts`: of the corpus stock phrases
     /// only those that can match in them are mined (`mining::stock::corpus_phrases_in`: the
-    /// same findings, usually without jieba), and the glossary and phrase book, which only
+    /// same findings, without loading jieba's whole dictionary), and the glossary and phrase book, which only
     /// hover and completion use, are mined only if something asks for them.
     pub fn from_corpus_for(
         corpus: Corpus,
@@ -561,8 +561,8 @@ fn premined_corpus_phrases(corpus: &Corpus) -> Option<Vec<String>> {
 }
 
 /// The corpus stock phrases of `mined` (with user essays): from the cache when it holds them, else
-/// mined. For known `texts`, only those that can match in them, so that jieba loads only if one
-/// can; that restricted list is not stored (mining all of them for the cache would cost a cold
+/// mined. For known `texts`, only those that can match in them, so that only the clauses that
+/// hold one are tagged; that restricted list is not stored (mining all of them for the cache would cost a cold
 /// check 10–25 % more). A cache that cannot be written is not reported: the index cache, in the
 /// same folder, reports it.
 fn user_corpus_phrases(

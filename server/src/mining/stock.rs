@@ -291,16 +291,13 @@ impl TaggedClauses {
         }
     }
 
-    /// The runs of `clause`, tagging it (`clause_runs`) if it is not known.
+    /// The runs of `clause`, which is known (`tag_all` tags every clause it is asked for).
     fn runs_of(&mut self, clause: &str) -> Vec<String> {
         self.used.insert(clause.to_owned());
-        if let Some(runs) = self.runs.get(clause) {
-            return runs.clone();
-        }
-        let runs = clause_runs(clause);
-        self.runs.insert(clause.to_owned(), runs.clone());
-        self.added += 1;
-        runs
+        self.runs
+            .get(clause)
+            .cloned()
+            .expect("clauses are tagged (tag_all) before their runs are asked for")
     }
 }
 

@@ -12,7 +12,7 @@
 //! The words are looked up in jieba's dictionary as an `fst` map, which `build.rs` makes from
 //! the `dict.txt` of the locked jieba-rs and which is searched in place: nothing is loaded.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::LazyLock;
 
 use fst::raw::{Fst, Output};
@@ -59,8 +59,7 @@ static DICTIONARY: LazyLock<Option<Dictionary>> = LazyLock::new(|| {
 /// frequencies: kept in the cache folder, as building the automaton costs a few milliseconds.
 #[derive(Serialize, Deserialize)]
 struct DomainWords {
-    words: Vec<String>,
-    /// Finds `words` (value: index) in a text.
+    /// Finds the domain words in a text.
     automaton: Automaton,
     /// The sum of jieba's frequencies once they are added.
     total: u64,
@@ -69,11 +68,11 @@ struct DomainWords {
 static DOMAIN_WORDS: LazyLock<Option<DomainWords>> = LazyLock::new(|| {
     let dictionary = DICTIONARY.as_ref()?;
     Some(crate::prebuilt::load_or_build("jieba-domain-words", || {
-        let mut words: Vec<String> = crate::dictionary::domain_word_set()
+        let mut words: Vec<&str> = crate::dictionary::domain_word_set()
             .iter()
-            .cloned()
+            .map(String::as_str)
             .collect();
-        words.sort();
+        words.sort_unstable();
         // As `Jieba::add_word`: a word already there has its frequency replaced.
         let total = words.iter().fold(dictionary.total, |total, word| {
             let old = dictionary.entry(word).map_or(0, |(freq, _)| freq);
@@ -81,11 +80,7 @@ static DOMAIN_WORDS: LazyLock<Option<DomainWords>> = LazyLock::new(|| {
         });
         let automaton = Automaton::with_values(words.iter().zip(0..))
             .expect("domain words are distinct and not empty");
-        DomainWords {
-            words,
-            automaton,
-            total,
-        }
+        DomainWords { automaton, total }
     }))
 });
 
@@ -136,7 +131,7 @@ pub fn jieba_for(texts: &[&str]) -> Option<Jieba> {
         return None;
     }
     let mut found: HashMap<&str, u64> = HashMap::new();
-    let mut domain_found = vec![false; domain.words.len()];
+    let mut domain_found: HashSet<&str> = HashSet::new();
     for text in texts {
         for (start, _) in text.char_indices() {
             dictionary.words_at(text, start, |word, value| {
@@ -144,7 +139,7 @@ pub fn jieba_for(texts: &[&str]) -> Option<Jieba> {
             });
         }
         for m in domain.automaton.find_overlapping_iter(text) {
-            domain_found[m.value() as usize] = true;
+            domain_found.insert(&text[m.start()..m.end()]);
         }
     }
     let mut jieba = Jieba::empty();
@@ -157,7 +152,7 @@ pub fn jieba_for(texts: &[&str]) -> Option<Jieba> {
         jieba.add_word(word, Some(freq as usize), Some(tag));
         total += freq;
     }
-    for (word, _) in domain.words.iter().zip(&domain_found).filter(|(_, f)| **f) {
+    for word in domain_found {
         let old = dictionary.entry(word).map_or(0, |(freq, _)| freq);
         jieba.add_word(word, Some(DOMAIN_WORD_FREQ as usize), None);
         total = total - old + DOMAIN_WORD_FREQ;

@@ -1,6 +1,7 @@
 //! The `essay-lsp` binary: the language server (default, or `--stdio`), `essay-lsp check` and
 //! `essay-lsp fix`.
 
+mod allocator;
 mod cli;
 mod lsp;
 mod progress_bar;
@@ -17,7 +18,10 @@ fn main() -> ExitCode {
         // The server takes no argument but `--stdio` (what editors pass); anything else is a
         // mistake to report, not to ignore.
         None | Some("--stdio") => match args.iter().find(|a| *a != "--stdio") {
-            None => ExitCode::from(lsp::run() as u8),
+            None => {
+                allocator::for_server();
+                ExitCode::from(lsp::run() as u8)
+            }
             Some(other) => {
                 eprintln!("essay-lsp: 未知的参数 “{other}”\n\n{}", cli::usage());
                 ExitCode::from(2)

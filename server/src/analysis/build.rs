@@ -583,10 +583,6 @@ fn user_corpus_phrases(
         let cached = cache.zip(key.as_ref());
         let load = |kind| cached.and_then(|(c, k)| c.load_list(kind, k));
         let tagged = load(ListKind::TaggedClauses);
-        if tagged.is_none() {
-            // A corpus not seen before: its clauses will be tagged once they are found.
-            crate::segment::prepare_tagging();
-        }
         let recurring = load(ListKind::Recurring)
             .and_then(|lines| stock::Recurring::from_lines(lines.iter().map(String::as_str)))
             .or_else(|| {

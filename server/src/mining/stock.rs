@@ -192,7 +192,7 @@ fn mine(
 /// come later).
 fn clause_runs(clause: &str) -> Vec<String> {
     // Loads jieba's dictionary the first time.
-    runs_in(&crate::segment::jieba().tag(clause, true))
+    runs_in(&crate::segment::Segmenter::Shared(crate::segment::jieba()).tags_of(clause))
 }
 
 /// `clause_runs`, from the clause's tagged words.
@@ -222,8 +222,7 @@ fn runs_in(tags: &[jieba_rs::Tag]) -> Vec<String> {
 
 /// Clauses jieba has tagged, each with its word runs (`clause_runs`): kept in the disk cache
 /// beside the corpus, so that checking a draft against the same corpus again tags only the
-/// clauses it has not seen (and usually none: jieba's part-of-speech model alone takes ≈17 ms
-/// to parse).
+/// clauses it has not seen (usually none).
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct TaggedClauses {
     runs: HashMap<String, Vec<String>>,
@@ -285,7 +284,7 @@ impl TaggedClauses {
         }
         let jieba = crate::segment::jieba_for(&new);
         for clause in new {
-            let runs = runs_in(&jieba.tag(clause, true));
+            let runs = runs_in(&jieba.tags_of(clause));
             self.runs.insert(clause.to_owned(), runs);
             self.added += 1;
         }

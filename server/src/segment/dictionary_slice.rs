@@ -122,6 +122,24 @@ impl Dictionary {
     }
 }
 
+/// Whether this build has the dictionary map (else segmentation loads jieba's own).
+pub fn is_available() -> bool {
+    DICTIONARY.is_some() && DOMAIN_WORDS.is_some()
+}
+
+/// The tag `segment::jieba` (and so every slice) has for `word`: the dictionary's, or none ("")
+/// for a domain word the dictionary lacks. None for a word it does not hold.
+pub fn tag_of(word: &str) -> Option<&'static str> {
+    if let Some((_, tag)) = DICTIONARY.as_ref()?.entry(word) {
+        return Some(tag);
+    }
+    let domain = DOMAIN_WORDS.as_ref()?;
+    let mut found = domain.automaton.find_overlapping_iter(word);
+    found
+        .any(|m| m.start() == 0 && m.end() == word.len())
+        .then_some("")
+}
+
 /// A jieba that cuts and tags each of `texts` as `segment::jieba` does, holding only the words
 /// they contain. None when this build has no dictionary map or a text holds the filler word.
 pub fn jieba_for(texts: &[&str]) -> Option<Jieba> {
@@ -167,6 +185,7 @@ pub fn jieba_for(texts: &[&str]) -> Option<Jieba> {
 mod tests {
     use super::*;
     use crate::corpus::Corpus;
+    use crate::segment::Segmenter;
 
     type Tagged<'a> = Vec<(&'a str, &'a str, usize, usize)>;
 
@@ -218,20 +237,33 @@ mod tests {
         );
     }
 
+    /// `Segmenter::tags_of`, in the shape of `tags`.
+    fn our_tags<'a>(segmenter: &'a Segmenter, text: &'a str) -> Tagged<'a> {
+        let tags = segmenter.tags_of(text).into_iter();
+        tags.map(|t| (t.word, t.tag, t.start, t.end)).collect()
+    }
+
     #[test]
     fn cuts_and_tags_texts_as_the_whole_dictionary_does() {
         let whole = crate::segment::jieba();
         let texts = texts();
         let all: Vec<&str> = texts.iter().map(String::as_str).collect();
-        let together = jieba_for(&all).expect("a dictionary map");
+        let together = Segmenter::Own(Box::new(jieba_for(&all).expect("a dictionary map")));
         for text in &all {
-            let alone = jieba_for(&[text]).expect("a dictionary map");
+            let alone = Segmenter::Own(Box::new(jieba_for(&[text]).expect("a dictionary map")));
             let want = tags(whole, text);
             assert_eq!(tags(&alone, text), want, "tagged alone: {text}");
             assert_eq!(
                 tags(&together, text),
                 want,
                 "tagged with the others: {text}"
+            );
+            // Our tagging, over a slice and over the whole: the same words and tags.
+            assert_eq!(our_tags(&alone, text), want, "our tags, alone: {text}");
+            assert_eq!(
+                our_tags(&Segmenter::Shared(whole), text),
+                want,
+                "our tags, whole: {text}"
             );
             for hmm in [true, false] {
                 assert_eq!(cut(&alone, text, hmm), cut(whole, text, hmm), "{text}");

@@ -10,13 +10,14 @@
 //! few texts can be cut without loading it either (`jieba_for`, `dictionary_slice`).
 
 pub mod dictionary_slice;
+mod posseg;
 
 use std::collections::HashMap;
 use std::ops::{Deref, Range};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{LazyLock, OnceLock};
 
-use jieba_rs::Jieba;
+use jieba_rs::{Jieba, Tag};
 
 use crate::builtin;
 
@@ -39,19 +40,6 @@ pub fn jieba() -> &'static Jieba {
     })
 }
 
-/// Starts jieba parsing its part-of-speech model on another thread, once: it does so the first
-/// time it tags a word its dictionary lacks, which takes ≈17 ms, the longest step of tagging a
-/// new corpus's clauses (`jieba_for`). For a caller that will tag soon and has other work first.
-pub fn prepare_tagging() {
-    static STARTED: OnceLock<()> = OnceLock::new();
-    STARTED.get_or_init(|| {
-        std::thread::spawn(|| {
-            // A char of no dictionary: the empty one's.
-            Jieba::empty().tag("一", true);
-        });
-    });
-}
-
 /// A segmenter for `texts` that cuts and tags them as `jieba()` does: `jieba()` itself when it
 /// is loaded or the texts are long, else one that holds only their words, without waiting
 /// for the whole dictionary (`dictionary_slice`).
@@ -72,6 +60,31 @@ pub fn jieba_for(texts: &[&str]) -> Segmenter {
 pub enum Segmenter {
     Shared(&'static Jieba),
     Own(Box<Jieba>),
+}
+
+impl Segmenter {
+    /// The words of `text` with their tags: what `Jieba::tag(text, true)` gives, without jieba
+    /// parsing its part-of-speech model (≈9 ms of CPU) for the words its dictionary lacks. Their
+    /// tags come from the same model, compiled at build time (`posseg`); the others' from the
+    /// dictionary map (`dictionary_slice::tag_of`).
+    pub fn tags_of<'a>(&'a self, text: &'a str) -> Vec<Tag<'a>> {
+        if !posseg::is_available() || !dictionary_slice::is_available() {
+            return self.tag(text, true);
+        }
+        let words = self.cut(text, true).into_iter();
+        words
+            .map(|token| Tag {
+                word: token.word,
+                tag: dictionary_slice::tag_of(token.word)
+                    .or_else(|| posseg::guess_tag(token.word))
+                    .unwrap_or("x"),
+                start: token.start,
+                end: token.end,
+                byte_start: token.byte_start,
+                byte_end: token.byte_end,
+            })
+            .collect()
+    }
 }
 
 impl Deref for Segmenter {

@@ -18,9 +18,14 @@ pub fn threads() -> usize {
 
 /// `items` cut into at most `threads()` contiguous slices of about equal total `weight`.
 pub fn chunks<T>(items: &[T], weight: impl Fn(&T) -> usize) -> Vec<&[T]> {
+    chunks_above(items, weight, MIN_PARALLEL_WEIGHT)
+}
+
+/// `chunks`, with work below `min_weight` in all kept on one slice.
+fn chunks_above<T>(items: &[T], weight: impl Fn(&T) -> usize, min_weight: usize) -> Vec<&[T]> {
     let weights: Vec<usize> = items.iter().map(|t| weight(t).max(1)).collect();
     let total: usize = weights.iter().sum();
-    let n = if total < MIN_PARALLEL_WEIGHT {
+    let n = if total < min_weight {
         1
     } else {
         threads().min(items.len()).max(1)
@@ -53,6 +58,22 @@ pub fn map<T: Sync, U: Send>(
         return items.iter().map(f).collect();
     }
     in_order(slices, |slice| slice.iter().map(&f).collect())
+}
+
+/// `f` over contiguous slices of `items`, one per core, their results joined in order: for work
+/// with a set-up cost per slice. Below `min_weight` in all, `f` takes all of `items` on the
+/// calling thread.
+pub fn map_slices<T: Sync, U: Send>(
+    items: &[T],
+    weight: impl Fn(&T) -> usize,
+    min_weight: usize,
+    f: impl Fn(&[T]) -> Vec<U> + Sync,
+) -> Vec<U> {
+    let slices = chunks_above(items, weight, min_weight);
+    if slices.len() <= 1 {
+        return f(items);
+    }
+    in_order(slices, f)
 }
 
 /// `items.into_iter().map(f)`, on all cores, in order.
@@ -99,6 +120,20 @@ mod tests {
         assert_eq!(out, items.iter().map(|x| x * 2).collect::<Vec<_>>());
         let owned = map_owned(items.clone(), |_| 100, |x| x + 1);
         assert_eq!(owned, items.iter().map(|x| x + 1).collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn map_slices_keeps_order_and_splits_only_work_worth_it() {
+        let items: Vec<usize> = (0..1000).collect();
+        let slices = std::sync::Mutex::new(0);
+        let out = map_slices(&items, |_| 10, 100, |slice| {
+            *slices.lock().unwrap() += 1;
+            slice.iter().map(|x| x * 3).collect()
+        });
+        assert_eq!(out, items.iter().map(|x| x * 3).collect::<Vec<_>>());
+        assert_eq!(*slices.lock().unwrap(), threads().min(items.len()));
+        let small = map_slices(&items, |_| 1, 10_000, |slice| vec![slice.len()]);
+        assert_eq!(small, vec![1000]);
     }
 
     #[test]

@@ -70,7 +70,7 @@ pub fn corpus_phrases(corpus: &Corpus) -> Vec<String> {
         return Vec::new();
     };
     let topic = topic_chars(corpus);
-    mine(corpus, &topic, min_essays, |_| true, clause_runs)
+    mine(essay_clauses(corpus), &topic, min_essays, clause_runs)
 }
 
 /// The corpus phrases that can match in `texts`: those of [`corpus_phrases`] whose folded form
@@ -96,17 +96,15 @@ pub fn corpus_phrases_in(
     // Only the recurring stretches can be phrases: only they are looked for in the texts.
     let wanted = Wanted::among(texts, &recurring.folded());
     let holders = recurring.holders(&wanted)?;
-    // `mine` goes through the clauses in the order `Recurring::of` did.
-    let held = corpus.essays.iter().flat_map(|e| clauses(&e.text));
-    let held: Vec<&str> = held
+    // The clauses in the order `Recurring::of` numbered them.
+    let held: Vec<(usize, &str)> = essay_clauses(corpus)
         .zip(&holders)
         .filter(|(_, h)| **h)
-        .map(|(c, _)| c)
+        .map(|(clause, _)| clause)
         .collect();
-    tagged.tag_all(&held);
-    let mut holds = holders.into_iter();
-    let select = |_: &str| holds.next().expect("a flag for every clause");
-    let mut phrases = mine(corpus, &topic, min_essays, select, |clause| {
+    let texts: Vec<&str> = held.iter().map(|&(_, clause)| clause).collect();
+    tagged.tag_all(&texts);
+    let mut phrases = mine(held.into_iter(), &topic, min_essays, |clause| {
         tagged.runs_of(clause)
     });
     phrases.retain(|p| wanted.matches(p));
@@ -154,28 +152,33 @@ fn clauses(text: &str) -> impl Iterator<Item = &str> {
         .filter(|c| c.chars().count() >= CORPUS_MIN_CHARS)
 }
 
-/// The mining of [`corpus_phrases`], over the clauses `select` picks, with `runs_of` giving a
-/// clause's word runs (`clause_runs`).
-fn mine(
-    corpus: &Corpus,
+/// Every clause of the corpus that can hold a phrase, with its essay's index, essay by essay.
+fn essay_clauses(corpus: &Corpus) -> impl Iterator<Item = (usize, &str)> {
+    let essays = corpus.essays.iter().enumerate();
+    essays.flat_map(|(e, essay)| clauses(&essay.text).map(move |clause| (e, clause)))
+}
+
+/// The mining of [`corpus_phrases`] over `clauses` (each with its essay's index, essay by
+/// essay), with `runs_of` giving a clause's word runs (`clause_runs`).
+fn mine<'c>(
+    clauses: impl Iterator<Item = (usize, &'c str)>,
     topic: &HashSet<char>,
     min_essays: usize,
-    mut select: impl FnMut(&str) -> bool,
     mut runs_of: impl FnMut(&str) -> Vec<String>,
 ) -> Vec<String> {
-    let mut counts: HashMap<String, usize> = HashMap::new();
-    for essay in &corpus.essays {
-        let runs: HashSet<String> = clauses(&essay.text)
-            .filter(|c| select(c))
-            .flat_map(&mut runs_of)
-            .collect();
-        for run in runs {
-            *counts.entry(run).or_default() += 1;
+    // Run → (essays it was seen in, the last of them).
+    let mut counts: HashMap<String, (usize, usize)> = HashMap::new();
+    for (essay, clause) in clauses {
+        for run in runs_of(clause) {
+            let entry = counts.entry(run).or_insert((0, usize::MAX));
+            if entry.1 != essay {
+                *entry = (entry.0 + 1, essay);
+            }
         }
     }
     let mut phrases: Vec<String> = counts
         .into_iter()
-        .filter(|(run, n)| {
+        .filter(|(run, (n, _))| {
             *n >= min_essays
                 && run.chars().all(is_han)
                 && !run.chars().any(|c| topic.contains(&c))

@@ -354,6 +354,24 @@ impl IndexCache {
         Ok(path)
     }
 
+    /// `store_list` on another thread, with the items `items` gives there: for lists the
+    /// answer at hand does not need. [`wait_for_writes`] waits for it, as for every write.
+    pub fn store_list_later(
+        &self,
+        kind: ListKind,
+        key: CacheKey,
+        items: impl FnOnce() -> Vec<String> + Send + 'static,
+    ) {
+        // Counted from now, not from when the thread gets to it, so a wait cannot miss it.
+        let writing = WriteInProgress::start();
+        let cache = self.clone();
+        std::thread::spawn(move || {
+            // A list that cannot be stored costs only the next run the work.
+            let _ = cache.store_list(kind, &key, &items());
+            drop(writing);
+        });
+    }
+
     /// Removes crashed writes' temporary files and all but the `max` most recently used
     /// entries named `prefix…suffix`, `keep` among them.
     pub(crate) fn evict(&self, keep: &Path, prefix: &str, suffix: &str, max: usize) {
@@ -629,22 +647,25 @@ fn read_parts(mut file: File, key: &CacheKey, essays: &[Normalized]) -> io::Resu
     Ok((keys, offsets, postings))
 }
 
-/// Cache writes under way in this process, so an exiting server can let them finish instead of
-/// leaving a half-written temporary file behind.
-static WRITES_IN_PROGRESS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+/// Cache writes under way in this process, so an exiting server or command can let them finish
+/// instead of leaving a half-written temporary file behind.
+static WRITES_IN_PROGRESS: std::sync::Mutex<usize> = std::sync::Mutex::new(0);
+/// Signalled when a write ends.
+static WRITE_ENDED: std::sync::Condvar = std::sync::Condvar::new();
 
 pub(crate) struct WriteInProgress;
 
 impl WriteInProgress {
     pub(crate) fn start() -> WriteInProgress {
-        WRITES_IN_PROGRESS.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        *WRITES_IN_PROGRESS.lock().unwrap_or_else(|e| e.into_inner()) += 1;
         WriteInProgress
     }
 }
 
 impl Drop for WriteInProgress {
     fn drop(&mut self) {
-        WRITES_IN_PROGRESS.fetch_sub(1, std::sync::atomic::Ordering::SeqCst);
+        *WRITES_IN_PROGRESS.lock().unwrap_or_else(|e| e.into_inner()) -= 1;
+        WRITE_ENDED.notify_all();
     }
 }
 
@@ -656,14 +677,10 @@ fn list_footer(phrases: &[String]) -> String {
 
 /// Waits until no cache write is under way, at most `limit`; true when none is.
 pub fn wait_for_writes(limit: std::time::Duration) -> bool {
-    let deadline = std::time::Instant::now() + limit;
-    while WRITES_IN_PROGRESS.load(std::sync::atomic::Ordering::SeqCst) > 0 {
-        if std::time::Instant::now() >= deadline {
-            return false;
-        }
-        std::thread::sleep(std::time::Duration::from_millis(10));
-    }
-    true
+    let writes = WRITES_IN_PROGRESS.lock().unwrap_or_else(|e| e.into_inner());
+    let waited = WRITE_ENDED.wait_timeout_while(writes, limit, |n| *n > 0);
+    let (writes, _) = waited.unwrap_or_else(|e| e.into_inner());
+    *writes == 0
 }
 
 #[cfg(test)]
@@ -842,6 +859,28 @@ mod tests {
         assert_eq!(cache.load_phrases(&key), Some(phrases.clone()));
         std::fs::copy(&path, &tagged_path).unwrap();
         assert_eq!(cache.load_list(kind, &key), None);
+    }
+
+    #[test]
+    fn a_list_stored_later_is_there_once_writes_are_waited_for() {
+        let dir = tempfile::tempdir().unwrap();
+        let cache = IndexCache::at(dir.path());
+        let key = CacheKey::of_strings(["后台写入"]);
+        let kind = ListKind::Recurring;
+        let (release, held) = std::sync::mpsc::channel::<()>();
+        cache.store_list_later(kind, key, move || {
+            // Held until the test has checked that the write is waited for.
+            held.recv().unwrap();
+            vec!["clauses 1".to_owned()]
+        });
+        assert!(!wait_for_writes(std::time::Duration::from_millis(20)));
+        assert_eq!(cache.load_list(kind, &key), None);
+        release.send(()).unwrap();
+        assert!(wait_for_writes(std::time::Duration::from_secs(10)));
+        assert_eq!(
+            cache.load_list(kind, &key),
+            Some(vec!["clauses 1".to_owned()])
+        );
     }
 
     #[test]

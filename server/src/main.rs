@@ -9,6 +9,14 @@ mod progress_bar;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
+    let code = run();
+    // Cache lists written beside the answer (`IndexCache::store_list_later`) are finished, not
+    // left half-written.
+    essay_lsp::cache::wait_for_writes(std::time::Duration::from_secs(5));
+    code
+}
+
+fn run() -> ExitCode {
     let mut args: Vec<String> = std::env::args().skip(1).collect();
     // The checks' tables are read from the cache folder instead of built on every start.
     if let Some(dir) = essay_lsp::cache::user_cache_dir() {

@@ -126,10 +126,15 @@ mod tests {
     fn map_slices_keeps_order_and_splits_only_work_worth_it() {
         let items: Vec<usize> = (0..1000).collect();
         let slices = std::sync::Mutex::new(0);
-        let out = map_slices(&items, |_| 10, 100, |slice| {
-            *slices.lock().unwrap() += 1;
-            slice.iter().map(|x| x * 3).collect()
-        });
+        let out = map_slices(
+            &items,
+            |_| 10,
+            100,
+            |slice| {
+                *slices.lock().unwrap() += 1;
+                slice.iter().map(|x| x * 3).collect()
+            },
+        );
         assert_eq!(out, items.iter().map(|x| x * 3).collect::<Vec<_>>());
         assert_eq!(*slices.lock().unwrap(), threads().min(items.len()));
         let small = map_slices(&items, |_| 1, 10_000, |slice| vec![slice.len()]);

@@ -588,7 +588,8 @@ fn user_corpus_phrases(
             .or_else(|| {
                 let recurring = stock::Recurring::of(mined)?;
                 if let Some((cache, key)) = cached {
-                    let _ = cache.store_list(ListKind::Recurring, key, &recurring.to_lines());
+                    let kept = recurring.clone();
+                    cache.store_list_later(ListKind::Recurring, *key, move || kept.to_lines());
                 }
                 Some(recurring)
             });
@@ -601,7 +602,7 @@ fn user_corpus_phrases(
         let phrases =
             stock::corpus_phrases_in(mined, texts, &recurring, &mut tagged).unwrap_or_default();
         if let Some((cache, key)) = cached.filter(|_| tagged.added() > 0) {
-            let _ = cache.store_list(ListKind::TaggedClauses, key, &tagged.to_lines());
+            cache.store_list_later(ListKind::TaggedClauses, *key, move || tagged.to_lines());
         }
         return phrases;
     }

@@ -279,7 +279,7 @@ impl IndexCache {
     /// Writes `index` under `key` (atomically: a temporary file renamed into place), then
     /// evicts the least recently used entries beyond `MAX_ENTRIES`.
     pub fn store(&self, key: &CacheKey, index: &Index) -> io::Result<PathBuf> {
-        let _writing = WriteInProgress::start();
+        let _writing = WriteInProgress::start()?;
         std::fs::create_dir_all(&self.dir)?;
         let path = self.path(key);
         let written = crate::atomic::write_cache_file(&path, |file| write_parts(file, key, index));
@@ -339,7 +339,7 @@ impl IndexCache {
         if items.iter().any(|p| p.contains(['\n', '\r'])) {
             return Err(bad("a list item holds a line break"));
         }
-        let _writing = WriteInProgress::start();
+        let _writing = WriteInProgress::start()?;
         std::fs::create_dir_all(&self.dir)?;
         let path = self.list_path(kind, key);
         let mut text = format!("{} {LIST_VERSION} {}\n", kind.magic(), key.hex());
@@ -363,7 +363,9 @@ impl IndexCache {
         items: impl FnOnce() -> Vec<String> + Send + 'static,
     ) {
         // Counted from now, not from when the thread gets to it, so a wait cannot miss it.
-        let writing = WriteInProgress::start();
+        let Ok(writing) = WriteInProgress::start() else {
+            return;
+        };
         let cache = self.clone();
         std::thread::spawn(move || {
             // A list that cannot be stored costs only the next run the work.
@@ -407,7 +409,9 @@ impl IndexCache {
 
 /// Marks the file at `path` as just used: eviction goes by modification time.
 pub(crate) fn touch(path: &Path) {
-    if let Ok(file) = File::options().append(true).open(path) {
+    // Read-only: setting the times of a file we own needs no write access, and the file is
+    // never opened for writing in place.
+    if let Ok(file) = File::open(path) {
         let _ = file.set_modified(SystemTime::now());
     }
 }
@@ -648,23 +652,42 @@ fn read_parts(mut file: File, key: &CacheKey, essays: &[Normalized]) -> io::Resu
 }
 
 /// Cache writes under way in this process, so an exiting server or command can let them finish
-/// instead of leaving a half-written temporary file behind.
-static WRITES_IN_PROGRESS: std::sync::Mutex<usize> = std::sync::Mutex::new(0);
+/// instead of leaving a half-written temporary file behind; and whether it is exiting, after
+/// which no write starts (one that started after the wait would be cut off by the exit).
+struct Writes {
+    under_way: usize,
+    closed: bool,
+}
+
+static WRITES: std::sync::Mutex<Writes> = std::sync::Mutex::new(Writes {
+    under_way: 0,
+    closed: false,
+});
 /// Signalled when a write ends.
 static WRITE_ENDED: std::sync::Condvar = std::sync::Condvar::new();
+
+fn writes() -> std::sync::MutexGuard<'static, Writes> {
+    WRITES.lock().unwrap_or_else(|e| e.into_inner())
+}
 
 pub(crate) struct WriteInProgress;
 
 impl WriteInProgress {
-    pub(crate) fn start() -> WriteInProgress {
-        *WRITES_IN_PROGRESS.lock().unwrap_or_else(|e| e.into_inner()) += 1;
-        WriteInProgress
+    /// A write may start: counted until the guard is dropped. An error once the process is
+    /// exiting ([`close_writes`]).
+    pub(crate) fn start() -> io::Result<WriteInProgress> {
+        let mut writes = writes();
+        if writes.closed {
+            return Err(io::Error::other("the process is exiting"));
+        }
+        writes.under_way += 1;
+        Ok(WriteInProgress)
     }
 }
 
 impl Drop for WriteInProgress {
     fn drop(&mut self) {
-        *WRITES_IN_PROGRESS.lock().unwrap_or_else(|e| e.into_inner()) -= 1;
+        writes().under_way -= 1;
         WRITE_ENDED.notify_all();
     }
 }
@@ -677,10 +700,16 @@ fn list_footer(phrases: &[String]) -> String {
 
 /// Waits until no cache write is under way, at most `limit`; true when none is.
 pub fn wait_for_writes(limit: std::time::Duration) -> bool {
-    let writes = WRITES_IN_PROGRESS.lock().unwrap_or_else(|e| e.into_inner());
-    let waited = WRITE_ENDED.wait_timeout_while(writes, limit, |n| *n > 0);
+    let waited = WRITE_ENDED.wait_timeout_while(writes(), limit, |w| w.under_way > 0);
     let (writes, _) = waited.unwrap_or_else(|e| e.into_inner());
-    *writes == 0
+    writes.under_way == 0
+}
+
+/// For a process about to exit: no cache write starts from now on, and those under way are
+/// waited for, at most `limit`; true when none is left.
+pub fn close_writes(limit: std::time::Duration) -> bool {
+    writes().closed = true;
+    wait_for_writes(limit)
 }
 
 #[cfg(test)]
@@ -859,6 +888,24 @@ mod tests {
         assert_eq!(cache.load_phrases(&key), Some(phrases.clone()));
         std::fs::copy(&path, &tagged_path).unwrap();
         assert_eq!(cache.load_list(kind, &key), None);
+    }
+
+    #[test]
+    fn touching_a_file_marks_it_used_without_writing_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("index-0.bin");
+        std::fs::write(&path, b"kept").unwrap();
+        let long_ago = SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(1_000_000);
+        File::options()
+            .write(true)
+            .open(&path)
+            .unwrap()
+            .set_modified(long_ago)
+            .unwrap();
+        touch(&path);
+        let modified = std::fs::metadata(&path).unwrap().modified().unwrap();
+        assert!(modified > long_ago + std::time::Duration::from_secs(86_400 * 365 * 10));
+        assert_eq!(std::fs::read(&path).unwrap(), b"kept");
     }
 
     #[test]

@@ -10,9 +10,9 @@ use std::process::ExitCode;
 
 fn main() -> ExitCode {
     let code = run();
-    // Cache lists written beside the answer (`IndexCache::store_list_later`) are finished, not
-    // left half-written.
-    essay_lsp::cache::wait_for_writes(std::time::Duration::from_secs(5));
+    // Cache files written beside the answer (`IndexCache::store_list_later`) or in the
+    // background are finished, not left half-written, and none starts now.
+    essay_lsp::cache::close_writes(std::time::Duration::from_secs(5));
     code
 }
 

@@ -71,7 +71,7 @@ fn read<T: DeserializeOwned>(path: &Path) -> io::Result<T> {
 
 fn write<T: Serialize>(dir: &Path, path: &Path, name: &str, table: &T) -> io::Result<()> {
     let payload = postcard::to_allocvec(table).map_err(io::Error::other)?;
-    let _writing = cache::WriteInProgress::start();
+    let _writing = cache::WriteInProgress::start()?;
     std::fs::create_dir_all(dir)?;
     let sum = cache::checksum(&payload).to_le_bytes();
     crate::atomic::write_cache_file(path, |file| {

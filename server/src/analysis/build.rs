@@ -8,8 +8,8 @@ use std::sync::{mpsc, Arc, Mutex, OnceLock};
 use super::line_cache::LineCache;
 use super::Analyzer;
 use crate::cache::{CacheKey, IndexCache, MIN_CACHED_CHARS};
-use crate::checks::copied;
-use crate::checks::formulaic::StockPhrases;
+use crate::checks::formulaic::{LateStock, StockPhrases};
+use crate::checks::{copied, Check};
 use crate::config::Settings;
 use crate::corpus::{Corpus, LoadProblem};
 use crate::fingerprint::Index;
@@ -386,26 +386,38 @@ impl Analyzer {
                 wording
             };
             let first = mining.clone();
-            let automata = s.spawn(move || match premined {
-                Some(phrases) => {
-                    // Hover and completion wait for mining, the first check for this: both
-                    // cores go to mining first.
-                    if mine_first {
-                        first.finish();
+            let automata = s.spawn(move || -> (Box<dyn Check>, _) {
+                let extra = &settings.extra_stock_phrases;
+                match (premined, texts) {
+                    (Some(phrases), _) => {
+                        // Hover and completion wait for mining, the first check for this: both
+                        // cores go to mining first.
+                        if mine_first {
+                            first.finish();
+                        }
+                        (Box::new(builtin_stock(phrases, extra)), shared())
                     }
-                    (
-                        builtin_stock(phrases, &settings.extra_stock_phrases),
-                        shared(),
-                    )
+                    // Checking known texts need not wait for the corpus's stock phrases: they
+                    // are mined while the other checks run (`LateStock`).
+                    (None, Some(texts)) => {
+                        let texts: Vec<String> = texts.iter().map(|&t| t.to_owned()).collect();
+                        let (cache, extra) = (options.cache.clone(), extra.clone());
+                        let late = LateStock::building(move || {
+                            let texts: Vec<&str> = texts.iter().map(String::as_str).collect();
+                            let phrases = user_corpus_phrases(&mined, Some(&texts), cache.as_ref());
+                            StockPhrases::with_corpus_phrases(phrases, &extra)
+                        });
+                        (Box::new(late), shared())
+                    }
+                    // Mining the corpus's stock phrases takes a while: the rest beside it.
+                    (None, None) => std::thread::scope(|inner| {
+                        let wording = inner.spawn(shared);
+                        let phrases = user_corpus_phrases(&mined, None, options.cache.as_ref());
+                        let stock = StockPhrases::with_corpus_phrases(phrases, extra);
+                        let stock: Box<dyn Check> = Box::new(stock);
+                        (stock, wording.join().expect("wording build"))
+                    }),
                 }
-                // Mining the corpus's stock phrases takes a while: the rest beside it.
-                None => std::thread::scope(|inner| {
-                    let wording = inner.spawn(shared);
-                    let phrases = user_corpus_phrases(&mined, texts, options.cache.as_ref());
-                    let stock =
-                        StockPhrases::with_corpus_phrases(phrases, &settings.extra_stock_phrases);
-                    (stock, wording.join().expect("wording build"))
-                }),
             });
             if eager && !mine_first {
                 let mining = mining.clone();

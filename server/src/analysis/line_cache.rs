@@ -25,6 +25,13 @@ pub(super) struct LineCache {
     lines: Mutex<LruCache<String, Arc<[Finding]>>>,
 }
 
+/// A line's findings while a text is checked: all of them from the cache, or, for a line not
+/// in it, those of the checks that do not wait.
+enum Line {
+    Cached(Arc<[Finding]>),
+    New(Vec<Finding>),
+}
+
 impl LineCache {
     pub(super) fn new() -> LineCache {
         LineCache {
@@ -50,19 +57,37 @@ impl LineCache {
         context: &dyn Fn(&'t str) -> Context<'t>,
         out: &mut Vec<Finding>,
     ) {
+        // The checks that may wait (`Check::waits`) go over the new lines after the others.
+        let (now, later): (Vec<&dyn Check>, Vec<&dyn Check>) =
+            checks.iter().partition(|c| !c.waits());
+        let run = |checks: &[&dyn Check], line| {
+            let cx = context(line);
+            checks
+                .iter()
+                .flat_map(|c| c.check(&cx))
+                .collect::<Vec<Finding>>()
+        };
+        let lines: Vec<(&str, Line)> = text
+            .split_inclusive('\n')
+            .map(|line| match self.lines.lock().unwrap().get(line) {
+                Some(found) => (line, Line::Cached(found.clone())),
+                None => (line, Line::New(run(&now, line))),
+            })
+            .collect();
         let mut offset = 0;
-        for line in text.split_inclusive('\n') {
-            let cached = self.lines.lock().unwrap().get(line).cloned();
-            let found = cached.unwrap_or_else(|| {
-                let cx = context(line);
-                let found: Vec<Finding> = checks.iter().flat_map(|c| c.check(&cx)).collect();
-                let found: Arc<[Finding]> = found.into();
-                self.lines
-                    .lock()
-                    .unwrap()
-                    .put(line.to_owned(), found.clone());
-                found
-            });
+        for (line, found) in lines {
+            let found = match found {
+                Line::Cached(found) => found,
+                Line::New(mut found) => {
+                    found.extend(run(&later, line));
+                    let found: Arc<[Finding]> = found.into();
+                    self.lines
+                        .lock()
+                        .unwrap()
+                        .put(line.to_owned(), found.clone());
+                    found
+                }
+            };
             out.extend(found.iter().map(|f| f.clone().shifted(offset)));
             offset += line.chars().count();
         }
@@ -73,8 +98,95 @@ impl LineCache {
 mod tests {
     use super::*;
     use crate::analysis::{Analyzer, BuildOptions};
+    use crate::checks::Code;
     use crate::config::Settings;
     use crate::corpus::Corpus;
+    use crate::fingerprint::Index;
+    use std::sync::mpsc;
+    use std::time::Duration;
+
+    /// A check that reports each line it sees, and says when it has seen `last`.
+    struct Seeing {
+        last: &'static str,
+        seen_last: Mutex<Option<mpsc::Sender<()>>>,
+    }
+
+    impl Check for Seeing {
+        fn codes(&self) -> &'static [Code] {
+            &[Code::Placeholder]
+        }
+
+        fn check(&self, cx: &Context<'_>) -> Vec<Finding> {
+            if cx.text == self.last {
+                if let Some(tx) = self.seen_last.lock().unwrap().take() {
+                    let _ = tx.send(());
+                }
+            }
+            vec![Finding::new(Code::Placeholder, 0..1, cx.text.to_owned())]
+        }
+    }
+
+    /// A check that waits for something only the other checks' work over every line brings.
+    struct Waiting {
+        ready: Mutex<mpsc::Receiver<()>>,
+        in_time: Mutex<Option<bool>>,
+    }
+
+    impl Check for Waiting {
+        fn codes(&self) -> &'static [Code] {
+            &[Code::FormulaicPhrase]
+        }
+
+        fn check(&self, cx: &Context<'_>) -> Vec<Finding> {
+            let mut in_time = self.in_time.lock().unwrap();
+            if in_time.is_none() {
+                let waited = self
+                    .ready
+                    .lock()
+                    .unwrap()
+                    .recv_timeout(Duration::from_secs(5));
+                *in_time = Some(waited.is_ok());
+            }
+            vec![Finding::new(
+                Code::FormulaicPhrase,
+                0..1,
+                cx.text.to_owned(),
+            )]
+        }
+
+        fn waits(&self) -> bool {
+            true
+        }
+    }
+
+    #[test]
+    fn checks_that_wait_go_over_the_lines_after_the_others() {
+        let (tx, rx) = mpsc::channel();
+        let seeing = Seeing {
+            last: "第三行",
+            seen_last: Mutex::new(Some(tx)),
+        };
+        let waiting = Waiting {
+            ready: Mutex::new(rx),
+            in_time: Mutex::new(None),
+        };
+        let (settings, corpus, index) = (Settings::default(), Corpus::default(), Index::default());
+        let context = |line| Context::new(line, &settings, &corpus, &index, &[]);
+        // The waiting check comes first in the list, as the 套话 check comes before others.
+        let checks: [&dyn Check; 2] = [&waiting, &seeing];
+        let mut found = Vec::new();
+        LineCache::new().check("第一行\n第二行\n第三行", &checks, &context, &mut found);
+        assert_eq!(*waiting.in_time.lock().unwrap(), Some(true));
+        // Each line's findings, at the line's offset: both checks', every line.
+        let lines: Vec<(usize, &str)> = found
+            .iter()
+            .map(|f| (f.range.start, f.message.trim_end()))
+            .collect();
+        assert_eq!(lines.len(), 6);
+        for (at, line) in [(0, "第一行"), (4, "第二行"), (8, "第三行")] {
+            assert_eq!(lines.iter().filter(|l| **l == (at, line)).count(), 2);
+        }
+    }
 
     /// The line cache must not change a single finding: random edits (typing, pasting
     /// placeholders, 套话 and corpus sentences, breaking and joining lines, deleting) to a draft,

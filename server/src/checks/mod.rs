@@ -12,7 +12,6 @@ use std::sync::OnceLock;
 use serde::{Deserialize, Serialize};
 
 use crate::checks::copied::{CopySpan, Matching};
-use crate::checks::formulaic::StockPhrases;
 use crate::config::Settings;
 use crate::corpus::Corpus;
 use crate::fingerprint::Index;
@@ -407,17 +406,24 @@ pub trait Check: Send + Sync {
     fn line_local(&self) -> bool {
         self.codes().iter().all(|c| c.info().line_local)
     }
+
+    /// Whether it may wait for data still being built on another thread: such checks run after
+    /// the others, so that the wait overlaps their work.
+    fn waits(&self) -> bool {
+        false
+    }
 }
 
 /// Every check, built for one corpus: adding a check is a module and a line here (plus its
-/// `Code` and `TABLE` row above).
-pub fn all(stock: StockPhrases) -> Vec<Box<dyn Check>> {
+/// `Code` and `TABLE` row above). `stock` is the 套话 check: `StockPhrases`, or a
+/// `formulaic::LateStock` while its corpus phrases are mined.
+pub fn all(stock: Box<dyn Check>) -> Vec<Box<dyn Check>> {
     vec![
         Box::new(copied::Copied),
         Box::new(repeated::Repeated),
         Box::new(boilerplate::Boilerplate::builtin()),
         Box::new(placeholder::Placeholder),
-        Box::new(stock),
+        stock,
         Box::new(punctuation::Punctuation),
         Box::new(typo::Typo),
         Box::new(formula_wording::FormulaWording),
@@ -454,7 +460,8 @@ mod tests {
         codes.sort();
         codes.dedup();
         assert_eq!(codes.len(), rows, "a code has two rows in TABLE");
-        let checks = all(StockPhrases::with_corpus_phrases(Vec::new(), &[]));
+        let stock = formulaic::StockPhrases::with_corpus_phrases(Vec::new(), &[]);
+        let checks = all(Box::new(stock));
         let mut reported: Vec<Code> = checks.iter().flat_map(|c| c.codes().to_vec()).collect();
         reported.sort();
         assert_eq!(

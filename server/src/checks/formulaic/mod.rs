@@ -19,6 +19,7 @@ mod sentence;
 mod tests;
 
 use std::ops::Range;
+use std::sync::{Arc, OnceLock};
 
 use crate::checks::{Code, Finding};
 use crate::corpus::Corpus;
@@ -109,6 +110,52 @@ impl super::Check for StockPhrases {
 
     fn check(&self, cx: &super::Context<'_>) -> Vec<Finding> {
         StockPhrases::check(self, cx.text)
+    }
+}
+
+/// The formulaic check while its corpus phrases are still being mined on another thread: it
+/// waits for them when it first checks a line, and runs after the other checks
+/// (`Check::waits`), so that a first check of a corpus overlaps the mining.
+pub struct LateStock {
+    stock: Arc<OnceLock<Option<StockPhrases>>>,
+}
+
+impl LateStock {
+    /// The check, and `build` started on a thread of its own to make what it checks with.
+    pub fn building(build: impl FnOnce() -> StockPhrases + Send + 'static) -> LateStock {
+        let stock = Arc::new(OnceLock::new());
+        let slot = Slot(stock.clone());
+        std::thread::spawn(move || {
+            let _ = slot.0.set(Some(build()));
+        });
+        LateStock { stock }
+    }
+}
+
+/// Where the built phrases go; left empty by a build that panicked, so that the check panics
+/// too instead of waiting for ever.
+struct Slot(Arc<OnceLock<Option<StockPhrases>>>);
+
+impl Drop for Slot {
+    fn drop(&mut self) {
+        let _ = self.0.set(None);
+    }
+}
+
+impl super::Check for LateStock {
+    fn codes(&self) -> &'static [Code] {
+        &[Code::FormulaicPhrase]
+    }
+
+    fn check(&self, cx: &super::Context<'_>) -> Vec<Finding> {
+        let stock = self.stock.wait().as_ref();
+        stock
+            .expect("mining the corpus stock phrases failed")
+            .check(cx.text)
+    }
+
+    fn waits(&self) -> bool {
+        self.stock.get().is_none()
     }
 }
 

@@ -477,3 +477,41 @@ fn phrases_added_to_the_builtin_lexicon_match_as_if_built_with_it() {
     }
     assert!(matched > 1000, "{matched}");
 }
+
+fn summary(found: &[Finding]) -> Vec<(Code, std::ops::Range<usize>, String)> {
+    found
+        .iter()
+        .map(|f| (f.code, f.range.clone(), f.message.clone()))
+        .collect()
+}
+
+#[test]
+fn a_late_stock_checks_as_the_stock_it_waited_for() {
+    use crate::checks::{Check, Context};
+    let (release, held) = std::sync::mpsc::channel::<()>();
+    let late = LateStock::building(move || {
+        held.recv().unwrap();
+        stock().clone()
+    });
+    assert!(late.waits());
+    release.send(()).unwrap();
+    let text = "我们要高度重视，认真贯彻落实，切实加强组织领导，确保取得明显成效。\n";
+    let (settings, corpus) = (crate::config::Settings::default(), Corpus::default());
+    let index = crate::fingerprint::Index::default();
+    let cx = Context::new(text, &settings, &corpus, &index, &[]);
+    let found = Check::check(&late, &cx);
+    assert!(!found.is_empty());
+    assert_eq!(summary(&found), summary(&stock().check(text)));
+    assert!(!late.waits());
+}
+
+#[test]
+fn a_late_stock_whose_build_failed_fails_its_check_instead_of_hanging() {
+    use crate::checks::{Check, Context};
+    let late = LateStock::building(|| panic!("mining failed (a test)"));
+    let (settings, corpus) = (crate::config::Settings::default(), Corpus::default());
+    let index = crate::fingerprint::Index::default();
+    let cx = Context::new("认真贯彻落实。", &settings, &corpus, &index, &[]);
+    let checked = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| late.check(&cx)));
+    assert!(checked.is_err());
+}

@@ -56,7 +56,8 @@ pub fn jieba_for(texts: &[&str]) -> Segmenter {
     Segmenter::Shared(jieba())
 }
 
-/// What `jieba_for` gives.
+/// What `jieba_for` gives: `jieba()`, or a slice of its dictionary. Either way jieba's dictionary
+/// with our domain words, which `tags_of` relies on.
 pub enum Segmenter {
     Shared(&'static Jieba),
     Own(Box<Jieba>),

@@ -1,4 +1,4 @@
-//! Two things the code needs from its build:
+//! What the code needs from its build:
 //!
 //! - a fingerprint of what it is built from: its sources, the corpus data and the locked
 //!   dependency versions. Tables built by one build and kept in the cache folder carry it, so

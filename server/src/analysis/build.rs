@@ -404,16 +404,14 @@ impl Analyzer {
                         let (cache, extra) = (options.cache.clone(), extra.clone());
                         let late = LateStock::building(move || {
                             let texts: Vec<&str> = texts.iter().map(String::as_str).collect();
-                            let phrases = user_corpus_phrases(&mined, Some(&texts), cache.as_ref());
-                            StockPhrases::with_corpus_phrases(phrases, &extra)
+                            user_stock(&mined, Some(&texts), cache.as_ref(), &extra)
                         });
                         (Box::new(late), shared())
                     }
                     // Mining the corpus's stock phrases takes a while: the rest beside it.
                     (None, None) => std::thread::scope(|inner| {
                         let wording = inner.spawn(shared);
-                        let phrases = user_corpus_phrases(&mined, None, options.cache.as_ref());
-                        let stock = StockPhrases::with_corpus_phrases(phrases, extra);
+                        let stock = user_stock(&mined, None, options.cache.as_ref(), extra);
                         let stock: Box<dyn Check> = Box::new(stock);
                         (stock, wording.join().expect("wording build"))
                     }),
@@ -570,6 +568,17 @@ fn premined_corpus_phrases(corpus: &Corpus) -> Option<Vec<String>> {
             .map(str::to_owned)
             .collect()
     })
+}
+
+/// The 套话 check for a user corpus: the built-in lexicon, `mined`'s corpus phrases
+/// (`user_corpus_phrases`) and the writer's `extra` phrases.
+fn user_stock(
+    mined: &Corpus,
+    texts: Option<&[&str]>,
+    cache: Option<&IndexCache>,
+    extra: &[String],
+) -> StockPhrases {
+    StockPhrases::with_corpus_phrases(user_corpus_phrases(mined, texts, cache), extra)
 }
 
 /// The corpus stock phrases of `mined` (with user essays): from the cache when it holds them, else

@@ -184,7 +184,6 @@ pub fn jieba_for(texts: &[&str]) -> Option<Jieba> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::corpus::Corpus;
     use crate::segment::Segmenter;
 
     type Tagged<'a> = Vec<(&'a str, &'a str, usize, usize)>;
@@ -197,36 +196,6 @@ mod tests {
     fn cut<'a>(jieba: &Jieba, text: &'a str, hmm: bool) -> Vec<(&'a str, usize)> {
         let words = jieba.cut(text, hmm).into_iter();
         words.map(|t| (t.word, t.start)).collect()
-    }
-
-    /// Texts of every kind jieba meets: the built-in essays, the data files' phrases and
-    /// formulas, and lines mixing Latin letters, digits, punctuation and a char outside the BMP.
-    fn texts() -> Vec<String> {
-        let mut texts: Vec<String> = Corpus::builtin()
-            .essays
-            .iter()
-            .map(|e| e.text.clone())
-            .collect();
-        for list in [
-            "phrases.txt",
-            "formulas.txt",
-            "sayings.txt",
-            "boilerplate.txt",
-        ] {
-            texts.push(crate::builtin::list(list).collect::<Vec<_>>().join("，"));
-        }
-        texts.extend(
-            [
-                "2023年GDP增长5.2%，“十四五”规划（2021—2025年）稳步推进；𠀀字在BMP之外。",
-                "我们要全面推进乡村振兴，加快建设农业强国，扎实推动共同富裕",
-                "党史学习教育开展以来，广大党员干部学党史、悟思想、办实事、开新局",
-                "以中国式现代化全面推进中华民族伟大复兴 ABC abc 123",
-                "",
-                "的",
-            ]
-            .map(String::from),
-        );
-        texts
     }
 
     #[test]
@@ -246,7 +215,7 @@ mod tests {
     #[test]
     fn cuts_and_tags_texts_as_the_whole_dictionary_does() {
         let whole = crate::segment::jieba();
-        let texts = texts();
+        let texts = crate::segment::test_texts();
         let all: Vec<&str> = texts.iter().map(String::as_str).collect();
         let together = Segmenter::Own(Box::new(jieba_for(&all).expect("a dictionary map")));
         for text in &all {

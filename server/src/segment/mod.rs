@@ -207,6 +207,43 @@ pub fn presegment(texts: &[&str]) -> String {
     out
 }
 
+/// Texts of every kind jieba meets, for the tests that hold our segmentation to jieba's: the
+/// built-in essays, the data files' phrases, formulas and terms, and lines mixing Latin
+/// letters, digits, punctuation, rare characters and characters beyond the BMP.
+#[cfg(test)]
+pub(crate) fn test_texts() -> Vec<String> {
+    let mut texts: Vec<String> = crate::corpus::Corpus::builtin()
+        .essays
+        .iter()
+        .map(|e| e.text.clone())
+        .collect();
+    for list in [
+        "phrases.txt",
+        "formulas.txt",
+        "sayings.txt",
+        "boilerplate.txt",
+        "glossary.toml",
+        "domain-words.txt",
+    ] {
+        texts.push(builtin::list(list).collect::<Vec<_>>().join("，"));
+    }
+    texts.extend(
+        [
+            "2023年GDP增长5.2%，“十四五”规划（2021—2025年）稳步推进；𠀀字在BMP之外。",
+            "我们要全面推进乡村振兴，加快建设农业强国，扎实推动共同富裕",
+            "党史学习教育开展以来，广大党员干部学党史、悟思想、办实事、开新局",
+            "以中国式现代化全面推进中华民族伟大复兴 ABC abc 123",
+            // Chars the part-of-speech model has no row for, chars beyond the BMP (one with a
+            // row: 𠀀), and runs of rare characters.
+            "𠀀𠀁𪚥龘齉靐 张尧 小明硕士毕业于中国科学院计算所 5G网络 GDP增长5.2% ①②",
+            "",
+            "的",
+        ]
+        .map(String::from),
+    );
+    texts
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

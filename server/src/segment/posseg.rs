@@ -338,26 +338,6 @@ mod tests {
             .collect()
     }
 
-    fn texts() -> Vec<String> {
-        let mut texts: Vec<String> = crate::corpus::Corpus::builtin()
-            .essays
-            .iter()
-            .map(|e| e.text.clone())
-            .collect();
-        for list in [
-            "glossary.toml",
-            "formulas.txt",
-            "sayings.txt",
-            "domain-words.txt",
-        ] {
-            texts.push(crate::builtin::list(list).collect::<Vec<_>>().join("\n"));
-        }
-        // Chars the model has no row for, chars beyond the BMP (one with a row: 𠀀), Latin
-        // letters and digits mixed with Han, and runs of rare characters.
-        texts.push("𠀀𠀁𪚥龘齉靐 张尧 小明硕士毕业于中国科学院计算所 5G网络 GDP增长5.2% ①②".into());
-        texts
-    }
-
     #[test]
     fn this_build_compiles_jiebas_model() {
         assert!(
@@ -369,7 +349,7 @@ mod tests {
     #[test]
     fn guesses_the_tag_jieba_guesses_for_every_word_and_char() {
         let mut words = 0;
-        for text in texts() {
+        for text in crate::segment::test_texts() {
             for (word, tag) in jiebas_guesses(&text) {
                 assert_eq!(guess_tag(&word), Some(tag.as_str()), "word {word:?}");
                 words += 1;

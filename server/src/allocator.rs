@@ -1,12 +1,15 @@
-//! The binary's heap: mimalloc, tuned per front end.
+//! The binary's heap: mimalloc, without transparent huge pages, tuned per front end.
 //!
-//! A `check` against a corpus it has not seen is short and touches tens of megabytes once. Under
-//! glibc's malloc its page faults and their zeroing were a quarter of its CPU time. mimalloc
-//! commits its arenas eagerly and asks the kernel for transparent huge pages, so the same memory
-//! comes in a few hundred faults instead of thousands (BENCHMARKS.md, seventh session).
+//! A `check` against a corpus it has not seen is short and allocates tens of megabytes once.
+//! mimalloc serves that about 10 % faster than glibc's malloc (BENCHMARKS.md, eighth session).
+//!
+//! Huge pages are off for every front end. mimalloc asks for them, and back-to-back runs of a
+//! benchmark get them cheaply from memory the previous run just freed; but a `check` run on its
+//! own, as a writer runs it, made the kernel compact memory first: 0.12–0.19 s of system time
+//! for a check that takes 0.05 s without them.
 //!
 //! The server lives for hours beside an editor, where a small resident set matters more than a
-//! few milliseconds: [`for_server`] turns huge pages off and returns freed memory sooner.
+//! few milliseconds: [`for_server`] also returns freed memory sooner.
 
 use std::ffi::c_int;
 
@@ -17,20 +20,25 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 /// not export it): how many milliseconds freed memory is kept before it goes back to the OS.
 const MI_OPTION_PURGE_DELAY: c_int = 15;
 
-/// Keeps the server's resident set small: 4 KiB pages, and freed memory returned to the OS after
-/// 10 ms (mimalloc 2's default) instead of a second. `cargo bench --bench e2e -- startup`
-/// measured the delays against each other: at 1000 ms peak RSS p50 46 MB; at 10 ms 41 MB and the
-/// first hover as fast as under glibc (39 MB); at 0 ms 35 MB, but the first hover 3–5 ms later.
-pub fn for_server() {
-    // SAFETY: mimalloc's options may be set at any time; they are read when memory is freed.
-    unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, 10) };
+/// Turns transparent huge pages off for this process. Called first thing by every front end.
+pub fn without_huge_pages() {
     #[cfg(target_os = "linux")]
     // SAFETY: prctl with PR_SET_THP_DISABLE takes plain integers and changes only a flag of this
     // process, which overrides the `madvise` of mappings made before it as well as after. A
-    // failure (an old kernel) leaves huge pages on: a larger resident set, nothing worse.
+    // failure (an old kernel) leaves huge pages on: slower when memory is fragmented, nothing
+    // worse.
     unsafe {
         libc::prctl(libc::PR_SET_THP_DISABLE, 1, 0, 0, 0);
     }
+}
+
+/// Keeps the server's resident set small: freed memory goes back to the OS after 10 ms
+/// (mimalloc 2's default) instead of a second. `cargo bench --bench e2e -- startup` measured the
+/// delays against each other: at 1000 ms peak RSS p50 46 MB; at 10 ms 41 MB and the first hover
+/// as fast as under glibc (39 MB); at 0 ms 35 MB, but the first hover 3–5 ms later.
+pub fn for_server() {
+    // SAFETY: mimalloc's options may be set at any time; they are read when memory is freed.
+    unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, 10) };
 }
 
 #[cfg(test)]
@@ -46,6 +54,20 @@ mod tests {
         assert_eq!(
             unsafe { libmimalloc_sys::mi_option_get(MI_OPTION_PURGE_DELAY) },
             1000
+        );
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn huge_pages_are_off_once_asked() {
+        without_huge_pages();
+        let status = std::fs::read_to_string("/proc/self/status").unwrap();
+        // The kernel reports the flag prctl sets (Linux 3.15 and later).
+        assert!(
+            status
+                .lines()
+                .any(|l| l.split_whitespace().eq(["THP_enabled:", "0"])),
+            "{status}"
         );
     }
 }

@@ -90,6 +90,11 @@ impl Le<'_, 8> {
     fn f64(self, i: usize) -> f64 {
         f64::from_le_bytes(self.bytes(i))
     }
+
+    /// Copied out, for the data read most.
+    fn to_vec(self) -> Vec<f64> {
+        self.iter().map(f64::from_le_bytes).collect()
+    }
 }
 
 /// None when the build found no model (`build.rs`).
@@ -118,12 +123,6 @@ impl<'a> Bytes<'a> {
         self.take().map(u32::from_le_bytes)
     }
 
-    fn f64s(&mut self, n: usize) -> Option<Vec<f64>> {
-        (0..n)
-            .map(|_| self.take().map(f64::from_le_bytes))
-            .collect()
-    }
-
     /// The next `n` numbers of `N` bytes, in place.
     fn numbers<const N: usize>(&mut self, n: usize) -> Option<Le<'a, N>> {
         let (head, rest) = self.0.split_at_checked(n.checked_mul(N)?)?;
@@ -139,8 +138,8 @@ impl<'a> Bytes<'a> {
 impl<'a> Model<'a> {
     fn read(bytes: &'a [u8]) -> Option<Model<'a>> {
         let mut b = Bytes(bytes);
-        let start = b.f64s(NUM_STATES)?;
-        let trans = b.f64s(NUM_STATES * NUM_STATES)?;
+        let start = b.numbers::<8>(NUM_STATES)?.to_vec();
+        let trans = b.numbers::<8>(NUM_STATES * NUM_STATES)?.to_vec();
         let bmp_rows = b.numbers::<2>(0x1_0000)?;
         let n = b.count()?;
         let other_rows = (0..n)

@@ -5,10 +5,12 @@ Not part of CI. Generates a synthetic corpus and a 20,000-character draft that c
 (`cargo bench --bench synth`, seeded, all UTF-8, the built-in essays included as files so both
 tools see the same material), then in one run:
 
-  * `essay-lsp check --no-builtin --corpus CORPUS --format json DRAFT`, cold (empty cache: it
-    builds and caches the checks' tables and what it keeps of the corpus), again with the
-    cache, and once more with only the checks' tables cached (a corpus checked for the first
-    time), each --runs times (the median is reported);
+  * `essay-lsp check --no-builtin --corpus CORPUS --format json DRAFT`, cold (empty cache
+    folder: it caches what it keeps of the corpus), again with the cache, and once more with
+    only the checks' tables cached (a corpus checked for the first time), each --runs times (the
+    median is reported). Builds since 2026-12 carry the checks' tables in the binary, so for
+    them cold and new corpus are the same state; older builds made them on a cold run and kept
+    them in the cache folder (`tables-*.bin`);
   * copydetect with plain-text settings (`copydetect -f -n 13 -g 13`: no tokenisation, k-grams
     of 13 characters, every 13-character run guaranteed) — through `CopyDetector.run()`, the
     comparison the `copydetect` command runs before it writes its HTML report;
@@ -158,7 +160,7 @@ def main():
         _, wall, rss = timed(check, env)
         warm.append((wall, rss))
         # A corpus never checked before, by an install that has run once: only the checks'
-        # tables (tables-*.bin) stay in the cache folder.
+        # tables (tables-*.bin, kept there by builds before 2026-12) stay in the cache folder.
         folder = os.path.join(cache_home, "essay-lsp")
         for name in os.listdir(folder):
             if not name.startswith("tables-"):

@@ -63,7 +63,7 @@ for c in common:
             if one_stroke_apart(s, order[d]) and (comp.get(c) == comp.get(d) or corners_close(c, d)):
                 pairs.append(tuple(sorted((c, d))))
 print("# Look-alike Chinese characters (形近字), one pair a line, tab-separated. Used by the typo")
-print("# check (server/src/checks/typo.rs) beside pycorrector's same-stroke.txt.")
+print("# check (server/core/src/checks/typo.rs) beside pycorrector's same-stroke.txt.")
 print("#")
 print("# Derived by scripts/derive-stroke-similar.py from the data of char-similar 0.0.2")
 print("# (https://pypi.org/project/char-similar/: stroke order, components, four-corner codes),")

@@ -4,7 +4,9 @@
 Not part of CI. For comparing two builds on a noisy machine: the binaries run interleaved, each
 with its own cache folder. Before every run, everything but the checks' tables (`tables-*`) is
 deleted from it (`--state new`, the default); `--state cached` keeps it all, `--state cold`
-deletes it all. Prints the median, the fastest and the slowest run of each.
+deletes it all. Builds since 2026-12 carry those tables in the binary and keep none there, so
+for them new and cold are the same state. Prints the median, the fastest and the slowest run
+of each.
 
     python3 scripts/time-new-corpus.py [--state new|cached|cold] [--pause S] DIR RUNS BINARY...
 

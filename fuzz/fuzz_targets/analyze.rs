@@ -1,6 +1,6 @@
 //! Fuzz target over the analysis entry point: `Analyzer::check` on arbitrary text, then the
 //! 复制比 report, hover and completion on every line, with the invariants of
-//! `server/tests/support/invariants.rs` (ranges inside the document and on character boundaries,
+//! `server/core/tests/support/invariants.rs` (ranges inside the document and on character boundaries,
 //! fixes that leave valid text in every position encoding).
 //!
 //! The first byte picks settings; the rest is the draft (invalid UTF-8 becomes U+FFFD).
@@ -10,11 +10,11 @@
 
 use std::sync::OnceLock;
 
-use essay_lsp::analysis::Analyzer;
-use essay_lsp::config::Settings;
+use essay_core::analysis::Analyzer;
+use essay_core::config::Settings;
 use libfuzzer_sys::fuzz_target;
 
-#[path = "../../server/tests/support/invariants.rs"]
+#[path = "../../server/core/tests/support/invariants.rs"]
 mod invariants;
 
 fn analyzer() -> &'static Analyzer {

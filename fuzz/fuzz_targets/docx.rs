@@ -9,8 +9,8 @@
 use std::io::Cursor;
 use std::sync::OnceLock;
 
-use essay_lsp::analysis::Analyzer;
-use essay_lsp::config::Settings;
+use essay_core::analysis::Analyzer;
+use essay_core::config::Settings;
 use libfuzzer_sys::fuzz_target;
 
 fn analyzer() -> &'static Analyzer {
@@ -19,7 +19,7 @@ fn analyzer() -> &'static Analyzer {
 }
 
 fuzz_target!(|data: &[u8]| {
-    if let Ok(text) = essay_lsp::docx::read(Cursor::new(data)) {
+    if let Ok(text) = essay_core::docx::read(Cursor::new(data)) {
         // Lines are paragraphs: no line break comes from inside one.
         assert!(!text.contains('\r'));
         let report = analyzer().check(&text, &Settings::default());

@@ -20,7 +20,7 @@
 // The LSP client the end-to-end tests use; this benchmark uses its timed methods.
 #[path = "../../tests/e2e/client.rs"]
 mod lsp;
-#[path = "support/synth.rs"]
+#[path = "../core/benches/support/synth.rs"]
 mod synth;
 
 use std::path::{Path, PathBuf};

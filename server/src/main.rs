@@ -13,16 +13,19 @@ fn main() -> ExitCode {
     let code = run();
     // Cache files written beside the answer (`IndexCache::store_list_later`) or in the
     // background are finished, not left half-written, and none starts now.
-    essay_lsp::cache::close_writes(std::time::Duration::from_secs(5));
+    essay_core::cache::close_writes(std::time::Duration::from_secs(5));
     code
+}
+
+/// The checks' tables that `build.rs` made: read in place instead of made on every start.
+fn embed_tables() -> bool {
+    static TABLES: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/tables.bin"));
+    essay_core::prebuilt::embed(TABLES)
 }
 
 fn run() -> ExitCode {
     let mut args: Vec<String> = std::env::args().skip(1).collect();
-    // The checks' tables are read from the cache folder instead of built on every start.
-    if let Some(dir) = essay_lsp::cache::user_cache_dir() {
-        essay_lsp::prebuilt::keep_in(dir);
-    }
+    embed_tables();
     match args.first().map(String::as_str) {
         // The server takes no argument but `--stdio` (what editors pass); anything else is a
         // mistake to report, not to ignore.
@@ -56,5 +59,13 @@ fn run() -> ExitCode {
             eprintln!("essay-lsp: 未知的参数 “{other}”\n\n{}", cli::usage());
             ExitCode::from(2)
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_binary_carries_this_builds_tables() {
+        assert!(super::embed_tables());
     }
 }

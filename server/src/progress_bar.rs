@@ -9,7 +9,7 @@ use std::io::{IsTerminal, Write};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-use essay_lsp::analysis::Progress;
+use essay_core::analysis::Progress;
 
 /// Builds shorter than this show no bar.
 const QUIET_FOR: Duration = Duration::from_millis(400);

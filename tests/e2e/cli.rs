@@ -519,7 +519,7 @@ fn a_second_check_against_a_user_corpus_reads_the_tagged_clauses_from_the_cache(
         "进一步强化责任担当，不断提高服务水平。",
     ];
     let corpus = tempfile::tempdir().unwrap();
-    for (i, essay) in essay_lsp::corpus::Corpus::builtin()
+    for (i, essay) in essay_core::corpus::Corpus::builtin()
         .essays
         .iter()
         .enumerate()
@@ -571,74 +571,68 @@ fn a_second_check_against_a_user_corpus_reads_the_tagged_clauses_from_the_cache(
 }
 
 #[test]
-fn the_checks_tables_are_kept_in_the_cache_folder_and_read_back_the_same() {
+fn the_tables_the_binary_carries_find_what_tables_made_now_find() {
     // A draft that every table-driven check has something to say about: an official list out of
     // order (formula-wording), a look-alike character (typo), stock phrases (formulaic-phrase)
     // and official wording inside a copied passage (wording, left out of the copy count).
-    let copied = &essay_lsp::corpus::Corpus::builtin().essays[0].text;
+    let copied = &essay_core::corpus::Corpus::builtin().essays[0].text;
     let copied: String = copied.chars().take(300).collect();
-    let draft = folder_with(&[(
-        "draft.md",
-        &format!(
-            "我们要贯彻创新、协调、绿色、共享、开放的新发展理念。\n\
-             驻村第一书纪带领群众新建高标淮农田。\n\
-             要切实加强组织领导，认真落实各项措施，不断提高工作水平。\n{copied}\n"
-        ),
-    )]);
-    let run = |cache_home: &std::path::Path| {
-        let out = Command::new(binary())
-            .args(["check", "--format", "json"])
-            .arg(draft.path().join("draft.md"))
-            .env("XDG_CACHE_HOME", cache_home)
-            .output()
-            .unwrap();
-        assert_eq!(out.status.code(), Some(1), "{out:?}");
-        String::from_utf8(out.stdout).unwrap()
-    };
-    // No cache folder at all (relative paths are not used): every table is built.
-    let built = {
-        let out = Command::new(binary())
-            .args(["check", "--format", "json"])
-            .arg(draft.path().join("draft.md"))
-            .env("XDG_CACHE_HOME", "relative")
-            .env("HOME", "relative")
-            .output()
-            .unwrap();
-        String::from_utf8(out.stdout).unwrap()
-    };
-    for code in ["formula-wording", "typo", "formulaic-phrase"] {
-        assert!(built.contains(&format!("\"{code}\"")), "{code}: {built}");
-    }
+    let text = format!(
+        "我们要贯彻创新、协调、绿色、共享、开放的新发展理念。\n\
+         驻村第一书纪带领群众新建高标淮农田。\n\
+         要切实加强组织领导，认真落实各项措施，不断提高工作水平。\n{copied}\n"
+    );
+    let draft = folder_with(&[("draft.md", &text)]);
     let cache = tempfile::tempdir().unwrap();
-    assert_eq!(run(cache.path()), built, "built and stored");
-    let tables = cache_files(cache.path(), "tables-");
-    let names: Vec<String> = tables
+    let out = Command::new(binary())
+        .args(["check", "--format", "json"])
+        .arg(draft.path().join("draft.md"))
+        .env("XDG_CACHE_HOME", cache.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let mut carried: Vec<(String, u64, u64, String)> = json["files"][0]["findings"]
+        .as_array()
+        .unwrap()
         .iter()
-        .map(|p| p.file_name().unwrap().to_string_lossy().into_owned())
+        .map(|f| {
+            let at = &f["codePointOffsets"];
+            (
+                f["code"].as_str().unwrap().to_owned(),
+                at[0].as_u64().unwrap(),
+                at[1].as_u64().unwrap(),
+                f["message"].as_str().unwrap().to_owned(),
+            )
+        })
         .collect();
-    for table in ["wording", "typo-terms", "formula-wording", "domain-words"] {
-        assert!(
-            names
-                .iter()
-                .any(|n| n.starts_with(&format!("tables-{table}-"))),
-            "{table}: {names:?}"
-        );
+    for code in ["formula-wording", "typo", "formulaic-phrase"] {
+        assert!(carried.iter().any(|f| f.0 == code), "{code}: {carried:?}");
     }
-    let stored: Vec<Vec<u8>> = tables.iter().map(|p| std::fs::read(p).unwrap()).collect();
-    assert_eq!(run(cache.path()), built, "read back");
-    // Damaged tables are built again, with the same findings, and written anew (hash maps are
-    // written in their own order, so the bytes may differ; their length does not).
-    let mut damaged = Vec::new();
-    for table in &tables {
-        let mut bytes = std::fs::read(table).unwrap();
-        let middle = bytes.len() / 2;
-        bytes[middle] ^= 1;
-        std::fs::write(table, &bytes).unwrap();
-        damaged.push(bytes);
-    }
-    assert_eq!(run(cache.path()), built, "damaged");
-    for ((table, bytes), damaged) in tables.iter().zip(&stored).zip(&damaged) {
-        let now = std::fs::read(table).unwrap();
-        assert!(now != *damaged && now.len() == bytes.len(), "{table:?}");
-    }
+    assert!(
+        carried.iter().any(|f| f.3.contains("规范表述")),
+        "wording left out of a copy: {carried:?}"
+    );
+
+    // This process has no tables embedded: the library makes each from the built-in data now.
+    let settings = essay_core::config::Settings::default();
+    let options = essay_core::analysis::BuildOptions::default();
+    let (analyzer, _) = essay_core::analysis::Analyzer::build_for(&settings, &options, &[&text]);
+    let mut made: Vec<(String, u64, u64, String)> = analyzer
+        .check(&text, &settings)
+        .findings
+        .into_iter()
+        .map(|f| {
+            let (start, end) = (f.range.start as u64, f.range.end as u64);
+            (f.code.as_str().to_owned(), start, end, f.message)
+        })
+        .collect();
+    carried.sort();
+    made.sort();
+    assert_eq!(carried, made);
+    let folder = cache.path().join("essay-lsp");
+    assert!(
+        !folder.exists() || cache_files(cache.path(), "tables-").is_empty(),
+        "no tables in the cache folder"
+    );
 }

@@ -1,18 +1,18 @@
 //! The batch report of `essay-lsp check --cross` / `--format html`: every essay checked against
 //! its corpus (and, with `--cross`, against the others), ranked worst first. The cross-check is
-//! `essay_lsp::batch`; this file runs it and prints the result as text, JSON or HTML.
+//! `essay_core::batch`; this file runs it and prints the result as text, JSON or HTML.
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use serde_json::{json, Value};
 
-use essay_lsp::batch::{
+use essay_core::batch::{
     candidate_pairs, ratio, BatchIndex, BatchReport, CorpusSource, EssayResult, Pair, Source,
     Submission,
 };
-use essay_lsp::context::CorpusKey;
-use essay_lsp::document::{Document, PositionEncoding};
+use essay_core::context::CorpusKey;
+use essay_core::document::{Document, PositionEncoding};
 
 use super::{write_output, Analyzers, Essay, Format, Options};
 
@@ -67,7 +67,7 @@ pub fn run(
     let done = AtomicUsize::new(0);
     let bar = crate::progress_bar::Bar::stderr();
     for ((_, members), index) in groups.iter().zip(&indexes) {
-        let checked = essay_lsp::parallel::map(
+        let checked = essay_core::parallel::map(
             members,
             |&i| essays[i].text.len(),
             |&i| {
@@ -111,7 +111,7 @@ pub fn run(
     let shared = |x: usize, y: usize| {
         indexes[group_of[x]].shared(x, &essays[x].text, &essays[x].settings, &results[x], y)
     };
-    let pairs: Vec<Pair> = essay_lsp::parallel::map(
+    let pairs: Vec<Pair> = essay_core::parallel::map(
         &candidates,
         |_| 1,
         |&(a, b)| Pair::new(a, b, &shared(a, b), &shared(b, a)),
@@ -126,7 +126,7 @@ pub fn run(
     let out = match options.format {
         Format::Text => text(&report),
         Format::Json => serde_json::to_string_pretty(&to_json(&report)).expect("json") + "\n",
-        Format::Html => essay_lsp::html_report::render(&report),
+        Format::Html => essay_core::html_report::render(&report),
     };
     write_output(options.output.as_deref(), &out)?;
     Ok(copied)
@@ -285,7 +285,7 @@ fn to_json(report: &BatchReport) -> Value {
                 "passages": p.passages.iter().map(|(ra, rb)| json!({
                     "a": {"codePointOffsets": [ra.start, ra.end]},
                     "b": {"codePointOffsets": [rb.start, rb.end]},
-                    "text": essay_lsp::batch::char_slice(&report.essays[p.a].text, ra.clone()),
+                    "text": essay_core::batch::char_slice(&report.essays[p.a].text, ra.clone()),
                 })).collect::<Vec<_>>(),
             })
         })

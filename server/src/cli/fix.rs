@@ -4,13 +4,13 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use essay_lsp::analysis::Analyzer;
-use essay_lsp::config::Settings;
-use essay_lsp::context::{self, Layers};
-use essay_lsp::corpus::Corpus;
-use essay_lsp::decode::decode;
-use essay_lsp::fix::{self, ALL, SAFE};
-use essay_lsp::project;
+use essay_core::analysis::Analyzer;
+use essay_core::config::Settings;
+use essay_core::context::{self, Layers};
+use essay_core::corpus::Corpus;
+use essay_core::decode::decode;
+use essay_core::fix::{self, ALL, SAFE};
+use essay_core::project;
 
 pub const USAGE: &str = "\
 用法: essay-lsp fix [--all] [--write] 文件
@@ -72,7 +72,7 @@ fn fix_file(path: &Path, all: bool, write: bool) -> Result<(), String> {
     }
     if fixed.text != text {
         let bom = bytes.starts_with(&[0xEF, 0xBB, 0xBF]);
-        essay_lsp::atomic::write_atomic(path, &fix::encode(&fixed.text, encoding, bom))
+        essay_core::atomic::write_atomic(path, &fix::encode(&fixed.text, encoding, bom))
             .map_err(|e| e.to_string())?;
     }
     eprintln!("{}: 修正 {} 处", path.display(), fixed.edits);

@@ -4,7 +4,7 @@
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
-use essay_lsp::corpus::{is_essay_file, visible_children};
+use essay_core::corpus::{is_essay_file, visible_children};
 
 /// An essay to read.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -86,16 +86,16 @@ fn collect(dir: &Path, out: &mut Vec<PathBuf>, error: &mut bool) {
 pub fn read_stdin() -> Result<String, String> {
     let mut bytes = Vec::new();
     std::io::stdin()
-        .take(essay_lsp::corpus::MAX_FILE_BYTES + 1)
+        .take(essay_core::corpus::MAX_FILE_BYTES + 1)
         .read_to_end(&mut bytes)
         .map_err(|e| format!("无法读取：{e}"))?;
-    if bytes.len() as u64 > essay_lsp::corpus::MAX_FILE_BYTES {
+    if bytes.len() as u64 > essay_core::corpus::MAX_FILE_BYTES {
         return Err(format!(
             "输入过大（上限 {} MB）",
-            essay_lsp::corpus::MAX_FILE_BYTES / 1_048_576
+            essay_core::corpus::MAX_FILE_BYTES / 1_048_576
         ));
     }
-    essay_lsp::decode::decode(&bytes)
+    essay_core::decode::decode(&bytes)
         .map(|(text, _)| text)
         .map_err(|e| e.to_string())
 }

@@ -16,14 +16,14 @@ use std::process::ExitCode;
 
 use serde_json::{json, Value};
 
-use essay_lsp::analysis::{Analyzer, BuildOptions};
-use essay_lsp::checks::{Code, Severity};
-use essay_lsp::config::Settings;
-use essay_lsp::context::{self, CorpusKey, Layers};
-use essay_lsp::corpus::LoadProblem;
-use essay_lsp::document::{Document, PositionEncoding};
-use essay_lsp::outline::{self, Count, Section};
-use essay_lsp::project::{self, Project};
+use essay_core::analysis::{Analyzer, BuildOptions};
+use essay_core::checks::{Code, Severity};
+use essay_core::config::Settings;
+use essay_core::context::{self, CorpusKey, Layers};
+use essay_core::corpus::LoadProblem;
+use essay_core::document::{Document, PositionEncoding};
+use essay_core::outline::{self, Count, Section};
+use essay_core::project::{self, Project};
 
 use inputs::Input;
 
@@ -67,7 +67,7 @@ check 选项:
 fn wrap_codes() -> String {
     let mut out = String::new();
     let mut line = 0;
-    for code in essay_lsp::checks::Code::all() {
+    for code in essay_core::checks::Code::all() {
         let word = code.as_str();
         if line > 0 && line + word.len() + 2 > 50 {
             out.push_str(",\n                       ");
@@ -260,7 +260,7 @@ fn corpus_problem(problem: &LoadProblem) -> String {
 /// Runs `essay-lsp check` with the arguments after `check`.
 pub fn check(args: Vec<String>) -> ExitCode {
     // One run, then exit: jieba loads only if a check needs it.
-    essay_lsp::segment::set_load_ahead(false);
+    essay_core::segment::set_load_ahead(false);
     let options = match parse(args) {
         Ok(Parsed::Check(options)) => options,
         Ok(Parsed::Help) => {
@@ -325,7 +325,7 @@ fn load_essay(
     projects: &mut HashMap<PathBuf, Option<Project>>,
 ) -> Option<Essay> {
     let (shown, path, text) = match input {
-        Input::File(path) => match essay_lsp::corpus::read_text_file(&path) {
+        Input::File(path) => match essay_core::corpus::read_text_file(&path) {
             Ok(text) => (path.display().to_string(), Some(path), text),
             Err(message) => {
                 eprintln!("essay-lsp: {}: {message}", path.display());
@@ -354,7 +354,7 @@ fn load_essay(
     let settings = file_settings(&absolute, path.is_some(), project.as_ref(), &options.flags);
     let paragraphs = path
         .as_deref()
-        .is_some_and(|p| essay_lsp::corpus::Format::of(p) == essay_lsp::corpus::Format::Docx);
+        .is_some_and(|p| essay_core::corpus::Format::of(p) == essay_core::corpus::Format::Docx);
     Some(Essay {
         shown,
         path,
@@ -466,7 +466,7 @@ fn check_each(options: &Options, essays: &[Essay], analyzers: &mut Analyzers) ->
                 "findings": findings,
                 "truncatedAt": report.truncated_at,
                 "cappedFindings": report.capped,
-                "similarity": essay_lsp::report::similarity_json(analyzer, sim, &summary),
+                "similarity": essay_core::report::similarity_json(analyzer, sim, &summary),
             });
             if let Some(outline) = &stats {
                 file["stats"] = json!({

@@ -18,17 +18,17 @@ use tower_lsp_server::ls_types::notification::Notification;
 use tower_lsp_server::ls_types::*;
 use tower_lsp_server::Client;
 
-use essay_lsp::analysis::{
+use essay_core::analysis::{
     has_large_user_corpus, Analyzer, BuildOptions, Deferred, Language, Progress, Report,
     MAX_ANALYZED_CHARS, MAX_FINDINGS,
 };
-use essay_lsp::config::Settings;
-use essay_lsp::context::CorpusKey;
-use essay_lsp::document::{Document, PositionEncoding};
+use essay_core::config::Settings;
+use essay_core::context::CorpusKey;
+use essay_core::document::{Document, PositionEncoding};
 
 use super::convert;
 use super::workspace::{ConfigReport, Workspace};
-use essay_lsp::context::EssayContext;
+use essay_core::context::EssayContext;
 
 /// How often project and glossary files are looked at when the client has no file watchers.
 const POLL_INTERVAL: Duration = Duration::from_secs(2);
@@ -596,7 +596,7 @@ impl Backend {
     pub(super) async fn at_cursor(
         &self,
         at: &TextDocumentPositionParams,
-    ) -> Option<(Document, Language, essay_lsp::document::Position)> {
+    ) -> Option<(Document, Language, essay_core::document::Position)> {
         let position = convert::from_position(at.position);
         let document = self.document(&at.text_document.uri)?;
         let language = self.language_for_uri(&at.text_document.uri).await;

@@ -16,10 +16,10 @@ use serde_json::Value;
 use tower_lsp_server::jsonrpc::{Error, Result};
 use tower_lsp_server::ls_types::*;
 
-use essay_lsp::glossary::CATEGORIES;
-use essay_lsp::normalize::normalize_str;
-use essay_lsp::project;
-use essay_lsp::text::is_cjk;
+use essay_core::glossary::CATEGORIES;
+use essay_core::normalize::normalize_str;
+use essay_core::project;
+use essay_core::text::is_cjk;
 
 pub const REPORT: &str = "essayLsp.report";
 pub const IGNORE_PHRASE: &str = "essayLsp.ignorePhrase";
@@ -91,7 +91,7 @@ pub fn project_file_for(uri: &Uri, root: Option<&Path>) -> Result<PathBuf> {
                 uri.as_str()
             ))
         })?;
-    Ok(essay_lsp::project_edit::project_file_for_dir(&dir))
+    Ok(essay_core::project_edit::project_file_for_dir(&dir))
 }
 
 /// An error for the client, in the writer's words.

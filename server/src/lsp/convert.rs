@@ -2,12 +2,12 @@
 
 use tower_lsp_server::ls_types as lsp;
 
-use essay_lsp::analysis::Analyzer;
-use essay_lsp::checks::{Finding, Fix, Place, Severity};
-use essay_lsp::document::{Document, Position, PositionEncoding};
-use essay_lsp::glossary::HoverInfo;
-use essay_lsp::phrases::Completion;
-use essay_lsp::project::Problem;
+use essay_core::analysis::Analyzer;
+use essay_core::checks::{Finding, Fix, Place, Severity};
+use essay_core::document::{Document, Position, PositionEncoding};
+use essay_core::glossary::HoverInfo;
+use essay_core::phrases::Completion;
+use essay_core::project::Problem;
 
 pub fn position(p: Position) -> lsp::Position {
     lsp::Position::new(p.line, p.character)
@@ -193,7 +193,7 @@ pub fn fix_all(
     version: i32,
     findings: &[Finding],
 ) -> Option<lsp::CodeAction> {
-    let edits = essay_lsp::fix::select(findings, essay_lsp::fix::SAFE, document.len_chars());
+    let edits = essay_core::fix::select(findings, essay_core::fix::SAFE, document.len_chars());
     if edits.is_empty() {
         return None;
     }

@@ -10,11 +10,11 @@ use tower_lsp_server::jsonrpc::{Error, Result};
 use tower_lsp_server::ls_types::*;
 use tower_lsp_server::LanguageServer;
 
-use essay_lsp::document::Document;
-use essay_lsp::phrases::TRIGGER_CHARACTERS;
-use essay_lsp::project;
-use essay_lsp::project_edit;
-use essay_lsp::{outline, report};
+use essay_core::document::Document;
+use essay_core::phrases::TRIGGER_CHARACTERS;
+use essay_core::project;
+use essay_core::project_edit;
+use essay_core::{outline, report};
 
 use super::backend::{ready, Backend, Doc};
 use super::commands;
@@ -69,7 +69,7 @@ impl LanguageServer for Backend {
             && settings.glossary_paths.is_empty()
             && !settings.include_workspace
         {
-            essay_lsp::analysis::warm_up();
+            essay_core::analysis::warm_up();
         }
         Ok(InitializeResult {
             server_info: Some(ServerInfo {

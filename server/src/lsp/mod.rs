@@ -48,7 +48,7 @@ pub fn run() -> i32 {
     // Blocking analysis tasks may still run; do not wait for them, except for an index being
     // written to the cache, which would otherwise leave a temporary file behind. None starts
     // after this.
-    essay_lsp::cache::close_writes(std::time::Duration::from_secs(5));
+    essay_core::cache::close_writes(std::time::Duration::from_secs(5));
     runtime.shutdown_background();
     if shutdown.load(Ordering::SeqCst) {
         0

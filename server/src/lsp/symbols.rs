@@ -5,9 +5,9 @@ use std::ops::Range;
 
 use tower_lsp_server::ls_types::*;
 
-use essay_lsp::document::Document;
-use essay_lsp::glossary::{Glossary, Source};
-use essay_lsp::outline::{HeadingKind, Outline, Section};
+use essay_core::document::Document;
+use essay_core::glossary::{Glossary, Source};
+use essay_core::outline::{HeadingKind, Outline, Section};
 
 use super::convert;
 
@@ -137,8 +137,8 @@ fn per_line(doc: &Document, range: Range<usize>) -> Vec<Range<usize>> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use essay_lsp::corpus::Corpus;
-    use essay_lsp::document::PositionEncoding;
+    use essay_core::corpus::Corpus;
+    use essay_core::document::PositionEncoding;
 
     #[test]
     fn tokens_are_relative_and_in_utf16_units() {

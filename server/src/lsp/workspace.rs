@@ -16,10 +16,10 @@ use std::time::SystemTime;
 
 use tokio::sync::watch;
 
-use essay_lsp::analysis::Analyzer;
-use essay_lsp::config::Settings;
-use essay_lsp::context::{self, CorpusKey, EssayContext, Layers};
-use essay_lsp::project::{self, Problem, Project};
+use essay_core::analysis::Analyzer;
+use essay_core::config::Settings;
+use essay_core::context::{self, CorpusKey, EssayContext, Layers};
+use essay_core::project::{self, Problem, Project};
 
 /// Analyzers kept at once (each holds a corpus index and a glossary).
 const MAX_ANALYZERS: usize = 6;
@@ -126,7 +126,7 @@ impl Workspace {
                     project::Parsed {
                         project: None,
                         problems: vec![Problem {
-                            severity: essay_lsp::checks::Severity::Error,
+                            severity: essay_core::checks::Severity::Error,
                             range: 0..0,
                             line: 1,
                             column: 1,
@@ -441,7 +441,7 @@ mod tests {
             "being built: marked dirty"
         );
         let analyzer =
-            Arc::new(Analyzer::from_corpus(essay_lsp::corpus::Corpus::default(), &settings).0);
+            Arc::new(Analyzer::from_corpus(essay_core::corpus::Corpus::default(), &settings).0);
         assert_eq!(
             ws.finish(&key, analyzer.clone()),
             (true, false),

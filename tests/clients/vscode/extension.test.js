@@ -143,7 +143,7 @@ async function stopAndCheck(ext, server, state) {
 describe('editors/vscode package.json', () => {
   it('mirrors every server setting, with the server defaults', () => {
     // The server's settings are generated from its settings schema, whose defaults a Rust test
-    // holds to the server's own (server/src/schema.rs, server/tests/generated_docs.rs); here: the
+    // holds to the server's own (server/core/src/schema.rs, server/core/tests/generated_docs.rs); here: the
     // extension's own settings, and every setting has a default and a Chinese / English text.
     assert.equal(properties['essayLsp.server.path'].default, '');
     assert.equal(properties['essayLsp.trace.server'].default, 'off');
@@ -157,7 +157,7 @@ describe('editors/vscode package.json', () => {
     assert.equal(properties['essayLsp.copy.minLength'].default, 13);
     assert.equal(properties['essayLsp.copy.minLength'].minimum, 6);
     assert.equal(properties['essayLsp.copy.minLength'].maximum, 200);
-    // The check codes are generated from the server's check table (server/tests/generated_docs.rs
+    // The check codes are generated from the server's check table (server/core/tests/generated_docs.rs
     // holds package.json to it); here they must agree with each other.
     const codes = properties['essayLsp.checks.disabled'].items.enum;
     for (const code of ['placeholder', 'copied-from-corpus', 'quoted-from-corpus', 'repeated-in-document', 'formulaic-phrase', 'boilerplate']) {

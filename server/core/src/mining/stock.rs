@@ -478,73 +478,72 @@ impl Recurring {
     pub fn of(corpus: &Corpus) -> Option<Recurring> {
         let min_essays = min_essays(corpus)?;
         let topic = topic_chars(corpus);
-        // (clause, start) of every four-character head, by clause.
-        let mut heads: Vec<(u32, u32, u64)> = Vec::new();
-        let mut counts: HashMap<u64, (usize, usize), BuildHasherDefault<MixHasher>> =
+        // Essays seen (and the last one) per hash: of every four-character head, then of the
+        // stretches that grow from the frequent ones.
+        let mut counts: HashMap<u64, (u32, u32), BuildHasherDefault<MixHasher>> =
             HashMap::default();
-        let see = |counts: &mut HashMap<_, (usize, usize), _>, hash: u64, essay: usize| {
-            let entry = counts.entry(hash).or_insert((0, usize::MAX));
+        let see = |counts: &mut HashMap<_, (u32, u32), _>, hash: u64, essay: u32| {
+            let entry = counts.entry(hash).or_insert((0, u32::MAX));
             if entry.1 != essay {
                 *entry = (entry.0 + 1, essay);
             }
         };
-        let mut texts: Vec<(usize, &str)> = Vec::new();
-        for (e, essay) in corpus.essays.iter().enumerate() {
-            for clause in clauses(&essay.text) {
-                let k = texts.len() as u32;
-                texts.push((e, clause));
-                let chars: Vec<char> = clause.chars().collect();
-                for stretch in runs_of_han(&chars, &topic) {
-                    for at in stretch.start..stretch.end.saturating_sub(CORPUS_MIN_CHARS - 1) {
-                        let mut raw = CharsHash::default();
-                        chars[at..at + CORPUS_MIN_CHARS]
-                            .iter()
-                            .for_each(|&c| raw.push(c));
-                        see(&mut counts, raw.finish(), e);
-                        heads.push((k, at as u32, raw.finish()));
-                    }
-                }
-            }
+        let texts: Vec<(u32, &str)> = corpus
+            .essays
+            .iter()
+            .zip(0..)
+            .flat_map(|(essay, e)| clauses(&essay.text).map(move |clause| (e, clause)))
+            .collect();
+        let mut chars: Vec<char> = Vec::new();
+        for &(e, clause) in &texts {
+            chars.clear();
+            chars.extend(clause.chars());
+            for_each_head(&chars, &topic, |_, head| see(&mut counts, head, e));
         }
         let frequent: HashSet64 = counts
             .drain()
-            .filter(|&(_, (n, _))| n >= min_essays)
+            .filter(|&(_, (n, _))| n as usize >= min_essays)
             .map(|(h, _)| h)
             .collect();
-        // The stretches from the frequent heads: (raw, folded) → clauses.
+        // The stretches from the frequent heads: (raw, folded) → clauses. The heads are hashed
+        // again rather than kept: a list of them all would cost more in fresh memory.
         let mut holders: HashMap<(u64, u64), Vec<u32>, BuildHasherDefault<MixHasher>> =
             HashMap::default();
-        let mut last: Option<(u32, Vec<char>)> = None;
-        for &(k, at, _) in heads.iter().filter(|h| frequent.contains(&h.2)) {
-            let (e, clause) = texts[k as usize];
-            if last.as_ref().is_none_or(|(lk, _)| *lk != k) {
-                last = Some((k, clause.chars().collect()));
-            }
-            let chars = &last.as_ref().expect("set above").1;
-            let at = at as usize;
-            let end = (at..chars.len())
-                .find(|&i| !is_han(chars[i]) || topic.contains(&chars[i]))
-                .unwrap_or(chars.len());
-            let (mut raw, mut folded, mut folded_len) =
-                (CharsHash::default(), CharsHash::default(), 0);
-            for (n, &c) in chars[at..end].iter().take(CORPUS_MAX_CHARS).enumerate() {
-                raw.push(c);
-                if !is_particle(c) {
-                    folded.push(c);
-                    folded_len += 1;
+        for (k, &(e, clause)) in (0..).zip(&texts) {
+            chars.clear();
+            chars.extend(clause.chars());
+            for_each_head(&chars, &topic, |at, head| {
+                if !frequent.contains(&head) {
+                    return;
                 }
-                if n + 1 >= CORPUS_MIN_CHARS && folded_len >= 2 {
-                    see(&mut counts, raw.finish(), e);
-                    let clauses = holders.entry((raw.finish(), folded.finish())).or_default();
-                    if clauses.last() != Some(&k) {
-                        clauses.push(k);
+                let end = (at..chars.len())
+                    .find(|&i| !is_han(chars[i]) || topic.contains(&chars[i]))
+                    .unwrap_or(chars.len());
+                let (mut raw, mut folded, mut folded_len) =
+                    (CharsHash::default(), CharsHash::default(), 0);
+                for (n, &c) in chars[at..end].iter().take(CORPUS_MAX_CHARS).enumerate() {
+                    raw.push(c);
+                    if !is_particle(c) {
+                        folded.push(c);
+                        folded_len += 1;
+                    }
+                    if n + 1 >= CORPUS_MIN_CHARS && folded_len >= 2 {
+                        see(&mut counts, raw.finish(), e);
+                        let clauses = holders.entry((raw.finish(), folded.finish())).or_default();
+                        if clauses.last() != Some(&k) {
+                            clauses.push(k);
+                        }
                     }
                 }
-            }
+            });
         }
         let mut stretches: Vec<(u64, u64, Vec<u32>)> = holders
             .into_iter()
-            .filter(|((raw, _), _)| counts.get(raw).is_some_and(|&(n, _)| n >= min_essays))
+            .filter(|((raw, _), _)| {
+                counts
+                    .get(raw)
+                    .is_some_and(|&(n, _)| n as usize >= min_essays)
+            })
             .map(|((raw, folded), clauses)| (raw, folded, clauses))
             .collect();
         stretches.sort_unstable();
@@ -614,6 +613,20 @@ impl Recurring {
 }
 
 /// The stretches of `chars` of Han characters without topic characters.
+/// Calls `f` with the start and hash of every four-character stretch of Han characters
+/// (none of them a topic character) in `chars`, in order.
+fn for_each_head(chars: &[char], topic: &HashSet<char>, mut f: impl FnMut(usize, u64)) {
+    for stretch in runs_of_han(chars, topic) {
+        for at in stretch.start..stretch.end.saturating_sub(CORPUS_MIN_CHARS - 1) {
+            let mut head = CharsHash::default();
+            chars[at..at + CORPUS_MIN_CHARS]
+                .iter()
+                .for_each(|&c| head.push(c));
+            f(at, head.finish());
+        }
+    }
+}
+
 fn runs_of_han(chars: &[char], topic: &HashSet<char>) -> Vec<Range<usize>> {
     let mut runs = Vec::new();
     let mut from = 0;

@@ -124,9 +124,13 @@ impl Analyzer {
             found
         };
         // When many lines are new (a draft checked for the first time), the second half's are
-        // checked on another thread meanwhile.
-        let split =
-            reuse && self.split_lines && self.lines.uncached_bytes(text) >= PARALLEL_CHECK_BYTES;
+        // checked on another thread meanwhile — unless a check still waits for data being built
+        // (a new corpus's stock phrases): that build is then what the report waits for, and a
+        // second thread here would only take its core.
+        let split = reuse
+            && self.split_lines
+            && self.lines.uncached_bytes(text) >= PARALLEL_CHECK_BYTES
+            && !self.checks.iter().any(|check| check.waits());
         let halves = if split { halves(text) } else { None };
         std::thread::scope(|s| {
             let later = halves.map(|(head, tail)| (head, s.spawn(move || by_line(tail))));

@@ -73,7 +73,7 @@ pub struct Report {
 
 /// When the lines not in the line cache add up to this many bytes, they are checked on two
 /// threads (a thread costs tens of microseconds, checking 16 KB of lines milliseconds).
-const PARALLEL_CHECK_BYTES: usize = 16 * 1024;
+pub(super) const PARALLEL_CHECK_BYTES: usize = 16 * 1024;
 
 /// `text` cut after the line break nearest its middle; None when it has none to cut at.
 fn halves(text: &str) -> Option<(&str, &str)> {

@@ -7,6 +7,7 @@ use std::sync::{Arc, Mutex};
 use lru::LruCache;
 
 use crate::checks::{Check, Context, Finding};
+use crate::parallel;
 
 /// Lines whose line-local findings are remembered (an essay has a few hundred).
 const LINE_CACHE_LINES: usize = 8192;
@@ -54,7 +55,7 @@ impl LineCache {
         &self,
         text: &'t str,
         checks: &[&dyn Check],
-        context: &dyn Fn(&'t str) -> Context<'t>,
+        context: &(dyn Fn(&'t str) -> Context<'t> + Sync),
         out: &mut Vec<Finding>,
     ) {
         // The checks that may wait (`Check::waits`) go over the new lines after the others.
@@ -74,12 +75,26 @@ impl LineCache {
                 None => (line, Line::New(run(&now, line))),
             })
             .collect();
+        // The checks that waited, over the new lines: on every core when there are many, as
+        // what they waited for has been built and its core is free again.
+        let new_lines: Vec<&str> = (lines.iter())
+            .filter(|(_, found)| matches!(found, Line::New(_)) && !later.is_empty())
+            .map(|&(line, _)| line)
+            .collect();
+        let mut waited = parallel::map_slices(
+            &new_lines,
+            |line| line.len(),
+            super::PARALLEL_CHECK_BYTES,
+            |lines| lines.iter().map(|line| run(&later, line)).collect(),
+        )
+        .into_iter();
         let mut offset = 0;
         for (line, found) in lines {
             let found = match found {
                 Line::Cached(found) => found,
                 Line::New(mut found) => {
-                    found.extend(run(&later, line));
+                    // One result a new line; none at all when no check waits.
+                    found.extend(waited.next().unwrap_or_default());
                     let found: Arc<[Finding]> = found.into();
                     self.lines
                         .lock()

@@ -1,8 +1,8 @@
 //! What the code needs from its build:
 //!
 //! - a fingerprint of what it is built from: its sources, the corpus data and the locked
-//!   dependency versions. Tables built by one build and kept in the cache folder carry it, so
-//!   that no other build ever reads them (`src/prebuilt.rs`);
+//!   dependency versions. Cache entries and the checks' prebuilt tables carry it, so that no
+//!   other build ever reads them (`src/prebuilt.rs`, `src/mining/stock.rs`);
 //! - jieba's dictionary as an `fst` map, searched in place, so that segmenting a few texts need
 //!   not load all of it (`src/segment/dictionary_slice.rs`);
 //! - jieba's part-of-speech model in binary form, so that tagging need not parse its text

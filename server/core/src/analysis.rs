@@ -71,8 +71,9 @@ pub struct Report {
     pub capped: Option<usize>,
 }
 
-/// When the lines not in the line cache add up to this many bytes, they are checked on two
-/// threads (a thread costs tens of microseconds, checking 16 KB of lines milliseconds).
+/// When the lines not in the line cache add up to this many bytes, they are checked on more than
+/// one thread, where the analyzer may (`split_lines`): a thread costs tens of microseconds,
+/// checking 16 KB of lines milliseconds.
 pub(super) const PARALLEL_CHECK_BYTES: usize = 16 * 1024;
 
 /// `text` cut after the line break nearest its middle; None when it has none to cut at.
@@ -120,7 +121,9 @@ impl Analyzer {
         let line_cx = |line| Context::new(line, settings, &self.corpus, &self.index, &[]);
         let by_line = |part| {
             let mut found = Vec::new();
-            self.lines.check(part, &line_local, &line_cx, &mut found);
+            let spread = reuse && self.split_lines;
+            self.lines
+                .check(part, &line_local, &line_cx, spread, &mut found);
             found
         };
         // When many lines are new (a draft checked for the first time), the second half's are

@@ -56,6 +56,7 @@ impl LineCache {
         text: &'t str,
         checks: &[&dyn Check],
         context: &(dyn Fn(&'t str) -> Context<'t> + Sync),
+        spread: bool,
         out: &mut Vec<Finding>,
     ) {
         // The checks that may wait (`Check::waits`) go over the new lines after the others.
@@ -75,8 +76,8 @@ impl LineCache {
                 None => (line, Line::New(run(&now, line))),
             })
             .collect();
-        // The checks that waited, over the new lines: on every core when there are many, as
-        // what they waited for has been built and its core is free again.
+        // The checks that waited, over the new lines: on every core when there are many and
+        // `spread` allows, as what they waited for has been built and its core is free again.
         let new_lines: Vec<&str> = (lines.iter())
             .filter(|(_, found)| matches!(found, Line::New(_)) && !later.is_empty())
             .map(|&(line, _)| line)
@@ -84,7 +85,11 @@ impl LineCache {
         let mut waited = parallel::map_slices(
             &new_lines,
             |line| line.len(),
-            super::PARALLEL_CHECK_BYTES,
+            if spread {
+                super::PARALLEL_CHECK_BYTES
+            } else {
+                usize::MAX
+            },
             |lines| lines.iter().map(|line| run(&later, line)).collect(),
         )
         .into_iter();
@@ -190,7 +195,13 @@ mod tests {
         // The waiting check comes first in the list, as the 套话 check comes before others.
         let checks: [&dyn Check; 2] = [&waiting, &seeing];
         let mut found = Vec::new();
-        LineCache::new().check("第一行\n第二行\n第三行", &checks, &context, &mut found);
+        LineCache::new().check(
+            "第一行\n第二行\n第三行",
+            &checks,
+            &context,
+            true,
+            &mut found,
+        );
         assert_eq!(*waiting.in_time.lock().unwrap(), Some(true));
         // Each line's findings, at the line's offset: both checks', every line.
         let lines: Vec<(usize, &str)> = found

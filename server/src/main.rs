@@ -9,7 +9,6 @@ mod progress_bar;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    allocator::without_huge_pages();
     let code = run();
     // Cache files written beside the answer (`IndexCache::store_list_later`) or in the
     // background are finished, not left half-written, and none starts now.

@@ -3,6 +3,8 @@
 //! - a fingerprint of what it is built from: its sources, the corpus data and the locked
 //!   dependency versions. Cache entries and the checks' prebuilt tables carry it, so that no
 //!   other build ever reads them (`src/prebuilt.rs`, `src/mining/stock.rs`);
+//! - the corpus data as `include_str!`s, so that the compiler checks its encoding
+//!   (`src/builtin.rs`);
 //! - jieba's dictionary as an `fst` map, searched in place, so that segmenting a few texts need
 //!   not load all of it (`src/segment/dictionary_slice.rs`);
 //! - jieba's part-of-speech model in binary form, so that tagging need not parse its text
@@ -33,7 +35,39 @@ fn main() {
         add(&contents);
     }
     println!("cargo:rustc-env=ESSAY_LSP_BUILD_FINGERPRINT={hash:016x}");
+    corpus_files();
     jieba_data();
+}
+
+/// Writes `$OUT_DIR/corpus_files.rs`: every UTF-8 file under `corpus/`, by its path relative
+/// to it, as an `include_str!`, sorted by path. The compiler checks the encoding once, where a
+/// run used to check it on every start (jieba's word list alone is ≈1 MB: ≈1 ms of CPU).
+fn corpus_files() {
+    let root = Path::new("../../corpus")
+        .canonicalize()
+        .expect("the corpus folder beside the server");
+    let mut files = Vec::new();
+    collect(&root, &mut files);
+    let mut entries: Vec<(String, String)> = files
+        .iter()
+        .filter(|file| {
+            let bytes = std::fs::read(file).unwrap_or_default();
+            std::str::from_utf8(&bytes).is_ok()
+        })
+        .map(|file| {
+            let relative = file.strip_prefix(&root).expect("collected under the root");
+            let parts: Vec<_> = relative.iter().map(|p| p.to_string_lossy()).collect();
+            (parts.join("/"), file.display().to_string())
+        })
+        .collect();
+    entries.sort();
+    let mut code = String::from("&[\n");
+    for (path, file) in entries {
+        code.push_str(&format!("    ({path:?}, include_str!({file:?})),\n"));
+    }
+    code.push_str("]\n");
+    let out = PathBuf::from(std::env::var_os("OUT_DIR").expect("cargo sets OUT_DIR"));
+    std::fs::write(out.join("corpus_files.rs"), code).expect("write to OUT_DIR");
 }
 
 /// Writes `$OUT_DIR/jieba-dict.fst` (word → frequency << 8 | tag number) and

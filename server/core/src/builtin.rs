@@ -3,31 +3,17 @@
 //! The server must work with zero configuration and nothing on disk, so the reference essays,
 //! the glossary and the phrase lists are embedded at build time and read from here.
 
-use std::collections::HashMap;
-use std::sync::{LazyLock, Mutex};
-
-use include_dir::{include_dir, Dir};
-
-static CORPUS_DIR: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/../../corpus");
+/// Every UTF-8 file under `corpus/`, by its path relative to it, sorted by path (`build.rs`).
+static FILES: &[(&str, &str)] = include!(concat!(env!("OUT_DIR"), "/corpus_files.rs"));
 
 /// The text of an embedded data file, by its path relative to `corpus/`.
 ///
 /// Panics when the file is missing: that is a packaging bug caught by the tests, not user input.
 pub fn text(path: &str) -> &'static str {
-    // Checking that a file is UTF-8 reads all of it (the glossary is 600 KB, and cache keys
-    // hash it on every run): once per file and process.
-    static CHECKED: LazyLock<Mutex<HashMap<String, &'static str>>> =
-        LazyLock::new(Default::default);
-    let checked = || CHECKED.lock().unwrap_or_else(|e| e.into_inner());
-    if let Some(&text) = checked().get(path) {
-        return text;
+    match FILES.binary_search_by(|&(p, _)| p.cmp(path)) {
+        Ok(i) => FILES[i].1,
+        Err(_) => panic!("built-in data file corpus/{path} is missing or not UTF-8"),
     }
-    let text = CORPUS_DIR
-        .get_file(path)
-        .and_then(|f| f.contents_utf8())
-        .unwrap_or_else(|| panic!("built-in data file corpus/{path} is missing or not UTF-8"));
-    checked().insert(path.to_owned(), text);
-    text
 }
 
 /// Lines of an embedded list file, without blank lines and `#` comments.

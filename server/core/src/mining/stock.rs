@@ -297,8 +297,7 @@ impl TaggedClauses {
             PARALLEL_TAGGING_BYTES,
             |share| {
                 let jieba = crate::segment::jieba_for(share);
-                let tagged = share.iter().map(|clause| runs_in(&jieba.tags_of(clause)));
-                tagged.collect()
+                jieba.tags_of_each(share, |tags| runs_in(&tags))
             },
         );
         for (clause, runs) in new.into_iter().zip(tagged) {

@@ -13,6 +13,7 @@ pub mod dictionary_slice;
 mod posseg;
 
 use std::collections::HashMap;
+use std::hash::BuildHasherDefault;
 use std::ops::{Deref, Range};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{LazyLock, OnceLock};
@@ -20,6 +21,7 @@ use std::sync::{LazyLock, OnceLock};
 use jieba_rs::{Jieba, Tag};
 
 use crate::builtin;
+use crate::fingerprint::MixHasher;
 
 static JIEBA: OnceLock<Jieba> = OnceLock::new();
 
@@ -69,22 +71,43 @@ impl Segmenter {
     /// tags come from the same model, compiled at build time (`posseg`); the others' from the
     /// dictionary map (`dictionary_slice::tag_of`).
     pub fn tags_of<'a>(&'a self, text: &'a str) -> Vec<Tag<'a>> {
+        let mut tagged = self.tags_of_each(&[text], |tags| tags);
+        tagged.pop().unwrap_or_default()
+    }
+
+    /// `tags_of` of each of `texts`, in order, handed to `f`: for many texts: a word's tag
+    /// is looked up once for all of them (the texts of a corpus repeat their words, and a
+    /// lookup in the dictionary map or the model costs more than one in a small map).
+    pub fn tags_of_each<'a, T>(
+        &'a self,
+        texts: &[&'a str],
+        mut f: impl FnMut(Vec<Tag<'a>>) -> T,
+    ) -> Vec<T> {
         if !posseg::is_available() || !dictionary_slice::is_available() {
-            return self.tag(text, true);
+            return texts.iter().map(|text| f(self.tag(text, true))).collect();
         }
-        let words = self.cut(text, true).into_iter();
-        words
-            .map(|token| Tag {
+        let mut known: HashMap<&'a str, &'static str, BuildHasherDefault<MixHasher>> =
+            HashMap::default();
+        let mut tag_of = |word: &'a str| {
+            *known.entry(word).or_insert_with(|| {
+                dictionary_slice::tag_of(word)
+                    .or_else(|| posseg::guess_tag(word))
+                    .unwrap_or("x")
+            })
+        };
+        let tagged = texts.iter().map(|text| {
+            let words = self.cut(text, true).into_iter();
+            let tags = words.map(|token| Tag {
                 word: token.word,
-                tag: dictionary_slice::tag_of(token.word)
-                    .or_else(|| posseg::guess_tag(token.word))
-                    .unwrap_or("x"),
+                tag: tag_of(token.word),
                 start: token.start,
                 end: token.end,
                 byte_start: token.byte_start,
                 byte_end: token.byte_end,
-            })
-            .collect()
+            });
+            f(tags.collect())
+        });
+        tagged.collect()
     }
 }
 

@@ -130,9 +130,9 @@ pub(crate) struct Base {
     /// daachorse's double array over chars (value = pattern id): for these CJK patterns it
     /// builds in a fraction of aho-corasick's time.
     ac: Automaton,
-    /// By id, and id by pattern.
+    /// By id (a pattern's id is found with `ac`: a map from pattern to id cost more to read
+    /// back at every start than the few lookups it serves).
     patterns: Vec<String>,
-    ids: HashMap<String, usize>,
     roles: Vec<Vec<Role>>,
     phrases: Vec<Phrase>,
     /// The folded parts of each phrase, joined by `…`: a phrase is taken once.
@@ -240,7 +240,7 @@ impl Builder<'_> {
         }
         let text: String = chars.iter().collect();
         let base_patterns = self.base_patterns();
-        let roles = match self.base.and_then(|b| b.ids.get(&text).map(|&id| (b, id))) {
+        let roles = match self.base.and_then(|b| b.id_of(&text).map(|id| (b, id))) {
             Some((base, id)) => self
                 .changed
                 .entry(id)
@@ -356,6 +356,13 @@ impl Lexicon {
 }
 
 impl Base {
+    /// The id of the pattern `text`, if it is one.
+    fn id_of(&self, text: &str) -> Option<usize> {
+        let mut found = self.ac.find_overlapping_iter(text);
+        let whole = found.find(|m| m.start() == 0 && m.end() == text.len())?;
+        Some(whole.value() as usize)
+    }
+
     /// The stock phrases `entries` plus the built-in word lists, formulas and glossary terms.
     fn build(entries: Vec<(String, Source)>) -> Base {
         let mut b = Builder::default();
@@ -408,7 +415,6 @@ impl Base {
             ac,
             longest_head: b.longest_head(),
             patterns: b.patterns,
-            ids: b.ids,
             roles: b.roles,
             phrases: b.phrases,
             phrase_keys: b.phrase_keys,
@@ -497,4 +503,22 @@ pub(crate) fn fold(text: &str) -> (Vec<char>, Vec<u32>) {
     chars.truncate(keep);
     origin.truncate(keep);
     (chars, origin)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_pattern_is_found_by_its_id_and_nothing_else_is() {
+        let base = &*BUILTIN;
+        for (id, pattern) in base.patterns.iter().enumerate() {
+            assert_eq!(base.id_of(pattern), Some(id), "{pattern}");
+        }
+        // A pattern's part or a pattern with more: not a pattern (some of them contain one).
+        for text in ["高度重视了", "工作作风建设了吗", "度重", ""] {
+            assert!(!base.patterns.iter().any(|p| p == text), "{text}");
+            assert_eq!(base.id_of(text), None, "{text}");
+        }
+    }
 }

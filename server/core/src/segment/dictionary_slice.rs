@@ -13,12 +13,14 @@
 //! the `dict.txt` of the locked jieba-rs and which is searched in place: nothing is loaded.
 
 use std::collections::{HashMap, HashSet};
+use std::hash::BuildHasherDefault;
 use std::sync::LazyLock;
 
-use fst::raw::{Fst, Output};
+use fst::raw::{CompiledAddr, Fst, Node, Output};
 use jieba_rs::Jieba;
 use serde::{Deserialize, Serialize};
 
+use crate::fingerprint::MixHasher;
 use crate::prebuilt::{Automaton, Table};
 
 /// jieba's dictionary: word → frequency << 8 | tag number (see `build.rs`).
@@ -102,11 +104,33 @@ impl Dictionary {
         )
     }
 
-    /// Every dictionary word that starts at byte `start` of `text`, with its value.
-    fn words_at<'t>(&self, text: &'t str, start: usize, mut found: impl FnMut(&'t str, u64)) {
-        let mut node = self.words.root();
-        let mut out = Output::zero();
-        for (i, byte) in text[start..].bytes().enumerate() {
+    /// Every dictionary word that starts at byte `start` (a char boundary) of `text`, with its
+    /// value. `first` keeps where each first char leads in the map: the walk through a char's
+    /// three bytes is most of a lookup, and texts start words with far fewer chars than
+    /// positions.
+    fn words_at<'t>(
+        &self,
+        text: &'t str,
+        start: usize,
+        first: &mut FirstChars,
+        mut found: impl FnMut(&'t str, u64),
+    ) {
+        let Some(c) = text[start..].chars().next() else {
+            return;
+        };
+        let after = start + c.len_utf8();
+        let entry = first.entry(c).or_insert_with(|| {
+            let (node, out) = self.walk(self.words.root(), Output::zero(), &text[start..after])?;
+            Some((node.addr(), out))
+        });
+        let Some((addr, mut out)) = *entry else {
+            return;
+        };
+        let mut node = self.words.node(addr);
+        if node.is_final() {
+            found(&text[start..after], out.cat(node.final_output()).value());
+        }
+        for (i, byte) in text[after..].bytes().enumerate() {
             let Some(t) = node.find_input(byte).map(|i| node.transition(i)) else {
                 return;
             };
@@ -116,13 +140,32 @@ impl Dictionary {
             // as every key is UTF-8.
             if node.is_final() {
                 found(
-                    &text[start..start + i + 1],
+                    &text[start..after + i + 1],
                     out.cat(node.final_output()).value(),
                 );
             }
         }
     }
+
+    /// The node `prefix` leads to from `node`, with the output on the way; None when it
+    /// leads nowhere.
+    fn walk<'f>(
+        &'f self,
+        mut node: Node<'f>,
+        mut out: Output,
+        prefix: &str,
+    ) -> Option<(Node<'f>, Output)> {
+        for byte in prefix.bytes() {
+            let t = node.transition(node.find_input(byte)?);
+            out = out.cat(t.out);
+            node = self.words.node(t.addr);
+        }
+        Some((node, out))
+    }
 }
+
+/// Where each first char of a word leads in the dictionary map (`Dictionary::words_at`).
+type FirstChars = HashMap<char, Option<(CompiledAddr, Output)>, BuildHasherDefault<MixHasher>>;
 
 /// Whether this build has the dictionary map (else segmentation loads jieba's own).
 pub fn is_available() -> bool {
@@ -150,11 +193,14 @@ pub fn jieba_for(texts: &[&str]) -> Option<Jieba> {
     if texts.iter().any(|t| t.contains(FILLER)) {
         return None;
     }
-    let mut found: HashMap<&str, u64> = HashMap::new();
-    let mut domain_found: HashSet<&str> = HashSet::new();
+    // Most words are found many times: a fast hash, not a DoS-resistant one (the texts are
+    // the writer's own).
+    let mut found: HashMap<&str, u64, BuildHasherDefault<MixHasher>> = HashMap::default();
+    let mut domain_found: HashSet<&str, BuildHasherDefault<MixHasher>> = HashSet::default();
+    let mut first = FirstChars::default();
     for text in texts {
         for (start, _) in text.char_indices() {
-            dictionary.words_at(text, start, |word, value| {
+            dictionary.words_at(text, start, &mut first, |word, value| {
                 found.insert(word, value);
             });
         }

@@ -93,9 +93,11 @@ impl Boilerplate {
             heads.push(head.into_iter().collect());
             rules.push(Rule { kind, tail });
         }
+        // A contiguous NFA: a DFA searches a draft a little faster, but building one cost more
+        // than every search a check makes with it (≈0.5 % of a `check`'s CPU).
         let ac = AhoCorasickBuilder::new()
             .match_kind(MatchKind::Standard)
-            .kind(Some(AhoCorasickKind::DFA))
+            .kind(Some(AhoCorasickKind::ContiguousNFA))
             .build(&heads)
             .expect("boilerplate automaton builds");
         Boilerplate { ac, rules, titles }

@@ -149,7 +149,7 @@ fn clauses(text: &str) -> impl Iterator<Item = &str> {
     // The common ideographs first: `is_alphanumeric` looks them up in a slow table.
     let in_clause = |c: char| is_han(c) || c.is_alphanumeric();
     text.split(move |c: char| is_clause_break(c) || !in_clause(c))
-        .filter(|c| c.chars().count() >= CORPUS_MIN_CHARS)
+        .filter(|c| c.chars().nth(CORPUS_MIN_CHARS - 1).is_some())
 }
 
 /// Every clause of the corpus that can hold a phrase, with its essay's index, essay by essay.
@@ -167,7 +167,8 @@ fn mine<'c>(
     mut runs_of: impl FnMut(&str) -> Vec<String>,
 ) -> Vec<String> {
     // Run → (essays it was seen in, the last of them).
-    let mut counts: HashMap<String, (usize, usize)> = HashMap::new();
+    let mut counts: HashMap<String, (usize, usize), BuildHasherDefault<MixHasher>> =
+        HashMap::default();
     for (essay, clause) in clauses {
         for run in runs_of(clause) {
             let entry = counts.entry(run).or_insert((0, usize::MAX));
@@ -228,9 +229,9 @@ fn runs_in(tags: &[jieba_rs::Tag]) -> Vec<String> {
 /// clauses it has not seen (usually none).
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct TaggedClauses {
-    runs: HashMap<String, Vec<String>>,
-    /// Clauses looked up since loading, for keeping the list bounded.
-    used: HashSet<String>,
+    /// Clause → its runs, and whether it was looked up since loading (for keeping the list
+    /// bounded).
+    runs: HashMap<String, (Vec<String>, bool), BuildHasherDefault<MixHasher>>,
     added: usize,
 }
 
@@ -245,11 +246,11 @@ impl TaggedClauses {
     /// From cache lines: a clause, a tab, its runs separated by spaces (clauses and runs are
     /// letters and digits only). None when a line is not of that shape.
     pub fn from_lines<'l>(lines: impl IntoIterator<Item = &'l str>) -> Option<TaggedClauses> {
-        let mut runs = HashMap::new();
+        let mut runs = HashMap::default();
         for line in lines {
             let (clause, list) = line.split_once('\t')?;
             let list = list.split(' ').filter(|r| !r.is_empty()).map(str::to_owned);
-            runs.insert(clause.to_owned(), list.collect());
+            runs.insert(clause.to_owned(), (list.collect(), false));
         }
         Some(TaggedClauses {
             runs,
@@ -264,8 +265,8 @@ impl TaggedClauses {
         let mut lines: Vec<String> = self
             .runs
             .iter()
-            .filter(|(clause, _)| keep_all || self.used.contains(*clause))
-            .map(|(clause, runs)| format!("{clause}\t{}", runs.join(" ")))
+            .filter(|(_, (_, used))| keep_all || *used)
+            .map(|(clause, (runs, _))| format!("{clause}\t{}", runs.join(" ")))
             .collect();
         lines.sort_unstable();
         lines
@@ -301,18 +302,19 @@ impl TaggedClauses {
             },
         );
         for (clause, runs) in new.into_iter().zip(tagged) {
-            self.runs.insert(clause.to_owned(), runs);
+            self.runs.insert(clause.to_owned(), (runs, false));
             self.added += 1;
         }
     }
 
     /// The runs of `clause`, which is known (`tag_all` tags every clause it is asked for).
     fn runs_of(&mut self, clause: &str) -> Vec<String> {
-        self.used.insert(clause.to_owned());
-        self.runs
-            .get(clause)
-            .cloned()
-            .expect("clauses are tagged (tag_all) before their runs are asked for")
+        let (runs, used) = self
+            .runs
+            .get_mut(clause)
+            .expect("clauses are tagged (tag_all) before their runs are asked for");
+        *used = true;
+        runs.clone()
     }
 }
 

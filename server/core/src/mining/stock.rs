@@ -4,7 +4,6 @@
 
 use std::collections::{HashMap, HashSet};
 use std::hash::BuildHasherDefault;
-use std::ops::Range;
 
 use crate::cache::CacheKey;
 use crate::checks::formulaic::is_particle;
@@ -162,7 +161,7 @@ fn essay_clauses(corpus: &Corpus) -> impl Iterator<Item = (usize, &str)> {
 /// essay), with `runs_of` giving a clause's word runs (`clause_runs`).
 fn mine<'c>(
     clauses: impl Iterator<Item = (usize, &'c str)>,
-    topic: &HashSet<char>,
+    topic: &Topic,
     min_essays: usize,
     mut runs_of: impl FnMut(&str) -> Vec<String>,
 ) -> Vec<String> {
@@ -324,6 +323,10 @@ fn is_han(c: char) -> bool {
 
 type HashSet64 = HashSet<u64, BuildHasherDefault<MixHasher>>;
 
+/// Topic characters (`topic_chars`): looked up for every char of the corpus, so under our fast
+/// hash.
+type Topic = HashSet<char, BuildHasherDefault<MixHasher>>;
+
 /// Hashes of every stretch of 1–8 Han characters of the folded texts: a phrase can match only
 /// if its folded form is one of them.
 struct Wanted(HashSet64);
@@ -373,7 +376,7 @@ impl Wanted {
 /// With `candidates`, the rule for one draft that `Recurring` implements for every draft: the
 /// reference its tests compare with.
 #[cfg(test)]
-fn stretches(clause: &str, topic: &HashSet<char>, wanted: &Wanted, mut f: impl FnMut(u64) -> bool) {
+fn stretches(clause: &str, topic: &Topic, wanted: &Wanted, mut f: impl FnMut(u64) -> bool) {
     let chars: Vec<char> = clause.chars().collect();
     // Which chars folding keeps, as the check folds: `normalize` keeps every char of a Han
     // stretch as it is, and folding then drops the particles.
@@ -418,12 +421,7 @@ struct Candidates {
 }
 
 #[cfg(test)]
-fn candidates(
-    corpus: &Corpus,
-    topic: &HashSet<char>,
-    wanted: &Wanted,
-    min_essays: usize,
-) -> Candidates {
+fn candidates(corpus: &Corpus, topic: &Topic, wanted: &Wanted, min_essays: usize) -> Candidates {
     // Hash → (essays it was seen in, the last of them).
     let mut seen: HashMap<u64, (usize, usize), BuildHasherDefault<MixHasher>> = HashMap::default();
     // The stretches of every clause, one after the other: `ends[i]` is where clause i's end.
@@ -499,7 +497,7 @@ impl Recurring {
         for &(e, clause) in &texts {
             chars.clear();
             chars.extend(clause.chars());
-            for_each_head(&chars, &topic, |_, head| see(&mut counts, head, e));
+            for_each_head(&chars, &topic, |_, _, head| see(&mut counts, head, e));
         }
         let frequent: HashSet64 = counts
             .drain()
@@ -513,13 +511,10 @@ impl Recurring {
         for (k, &(e, clause)) in (0..).zip(&texts) {
             chars.clear();
             chars.extend(clause.chars());
-            for_each_head(&chars, &topic, |at, head| {
+            for_each_head(&chars, &topic, |at, end, head| {
                 if !frequent.contains(&head) {
                     return;
                 }
-                let end = (at..chars.len())
-                    .find(|&i| !is_han(chars[i]) || topic.contains(&chars[i]))
-                    .unwrap_or(chars.len());
                 let (mut raw, mut folded, mut folded_len) =
                     (CharsHash::default(), CharsHash::default(), 0);
                 for (n, &c) in chars[at..end].iter().take(CORPUS_MAX_CHARS).enumerate() {
@@ -613,36 +608,21 @@ impl Recurring {
     }
 }
 
-/// The stretches of `chars` of Han characters without topic characters.
-/// Calls `f` with the start and hash of every four-character stretch of Han characters
-/// (none of them a topic character) in `chars`, in order.
-fn for_each_head(chars: &[char], topic: &HashSet<char>, mut f: impl FnMut(usize, u64)) {
-    for stretch in runs_of_han(chars, topic) {
-        for at in stretch.start..stretch.end.saturating_sub(CORPUS_MIN_CHARS - 1) {
+/// Calls `f` with the start, the end of its stretch and the hash of every four-character
+/// stretch of Han characters (none of them a topic character) in `chars`, in order.
+fn for_each_head(chars: &[char], topic: &Topic, mut f: impl FnMut(usize, usize, u64)) {
+    let mut from = 0;
+    for stretch in chars.split(|&c| !is_han(c) || topic.contains(&c)) {
+        let (start, end) = (from, from + stretch.len());
+        from = end + 1;
+        for at in start..end.saturating_sub(CORPUS_MIN_CHARS - 1) {
             let mut head = CharsHash::default();
             chars[at..at + CORPUS_MIN_CHARS]
                 .iter()
                 .for_each(|&c| head.push(c));
-            f(at, head.finish());
+            f(at, end, head.finish());
         }
     }
-}
-
-fn runs_of_han(chars: &[char], topic: &HashSet<char>) -> Vec<Range<usize>> {
-    let mut runs = Vec::new();
-    let mut from = 0;
-    for (i, &c) in chars.iter().enumerate() {
-        if !is_han(c) || topic.contains(&c) {
-            if i > from {
-                runs.push(from..i);
-            }
-            from = i + 1;
-        }
-    }
-    if chars.len() > from {
-        runs.push(from..chars.len());
-    }
-    runs
 }
 
 /// A hash of a short string of chars (polynomial, then mixed).
@@ -670,7 +650,7 @@ impl CharsHash {
 /// Characters of essay titles that name the topic (see [`corpus_phrases`]).
 /// Only characters in the titles of two or more essays count: a user's file called 我的草稿 says
 /// nothing about the topic.
-fn topic_chars(corpus: &Corpus) -> HashSet<char> {
+fn topic_chars(corpus: &Corpus) -> Topic {
     let mut titles_with: HashMap<char, usize> = HashMap::new();
     for essay in &corpus.essays {
         let mut title = essay.title.clone();

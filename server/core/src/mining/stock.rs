@@ -576,10 +576,16 @@ impl Recurring {
     /// Cache lines: the number of clauses, then one stretch a line (raw and folded hash, its
     /// clauses), in hexadecimal.
     pub fn to_lines(&self) -> Vec<String> {
+        use std::fmt::Write;
         let mut lines = vec![format!("clauses {}", self.clauses)];
         for (raw, folded, clauses) in &self.stretches {
-            let clauses: Vec<String> = clauses.iter().map(|k| format!("{k:x}")).collect();
-            lines.push(format!("{raw:x} {folded:x} {}", clauses.join(",")));
+            // One string a line: a string per clause number cost more than the numbers.
+            let mut line = format!("{raw:x} {folded:x} ");
+            for (i, k) in clauses.iter().enumerate() {
+                let comma = if i == 0 { "" } else { "," };
+                write!(line, "{comma}{k:x}").expect("writing to a String succeeds");
+            }
+            lines.push(line);
         }
         lines
     }

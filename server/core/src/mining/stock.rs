@@ -290,8 +290,8 @@ impl TaggedClauses {
             return;
         }
         // Each core tags a share, with a slice of its own: the slices cut alike (see
-        // `dictionary_slice`). By then a check has usually built the rest, so a core is free.
-        let tagged = crate::parallel::map_slices(
+        // `dictionary_slice`). One core is left to the check of the draft, which runs beside.
+        let tagged = crate::parallel::map_slices_beside(
             &new,
             |clause| clause.len(),
             PARALLEL_TAGGING_BYTES,

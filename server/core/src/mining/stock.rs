@@ -102,7 +102,7 @@ pub fn corpus_phrases_in(
         .map(|(clause, _)| clause)
         .collect();
     let texts: Vec<&str> = held.iter().map(|&(_, clause)| clause).collect();
-    tagged.tag_all(&texts);
+    tagged.tag_all(&texts, &recurring.raw());
     let mut phrases = mine(held.into_iter(), &topic, min_essays, |clause| {
         tagged.runs_of(clause)
     });
@@ -200,22 +200,39 @@ fn clause_runs(clause: &str) -> Vec<String> {
 
 /// `clause_runs`, from the clause's tagged words.
 fn runs_in(tags: &[jieba_rs::Tag]) -> Vec<String> {
+    let words: Vec<&str> = tags.iter().map(|t| t.word).collect();
+    kept_runs(&words, &mut |i| tags[i].tag, |_| true)
+}
+
+/// The runs of `runs_in` that are `kept`, from a clause's words and `tag_at(i)`, the tag of
+/// word `i`: asked for only where a kept run starts or ends, as most words start none.
+fn kept_runs<'a>(
+    words: &[&str],
+    tag_at: &mut dyn FnMut(usize) -> &'a str,
+    kept: impl Fn(&str) -> bool,
+) -> Vec<String> {
     let mut runs = Vec::new();
-    for i in 0..tags.len() {
-        if !is_predicate_head(tags[i].tag) || is_light(tags[i].word) {
+    for i in 0..words.len() {
+        if is_light(words[i]) {
             continue;
         }
+        let mut head = None;
         let mut run = String::new();
         let mut len = 0;
-        for (n, tag) in tags[i..].iter().take(4).enumerate() {
-            len += tag.word.chars().count();
-            run.push_str(tag.word);
+        for (n, &word) in words[i..].iter().take(4).enumerate() {
+            len += word.chars().count();
+            run.push_str(word);
             if len > CORPUS_MAX_CHARS {
                 break;
             }
-            let ends_well =
-                !is_function(tag.tag) && !tag.tag.starts_with('d') && !is_light(tag.word);
-            if n >= 1 && len >= CORPUS_MIN_CHARS && ends_well {
+            if n == 0 || len < CORPUS_MIN_CHARS || !kept(&run) {
+                continue;
+            }
+            if !*head.get_or_insert_with(|| is_predicate_head(tag_at(i))) {
+                break;
+            }
+            let tag = tag_at(i + n);
+            if !is_function(tag) && !tag.starts_with('d') && !is_light(word) {
                 runs.push(run.clone());
             }
         }
@@ -223,9 +240,10 @@ fn runs_in(tags: &[jieba_rs::Tag]) -> Vec<String> {
     runs
 }
 
-/// Clauses jieba has tagged, each with its word runs (`clause_runs`): kept in the disk cache
-/// beside the corpus, so that checking a draft against the same corpus again tags only the
-/// clauses it has not seen (usually none).
+/// Clauses jieba has tagged, each with its word runs (`clause_runs`) that are stretches the
+/// corpus repeats (its `Recurring`; no other run can be a phrase): kept in the disk cache beside
+/// the corpus, so that checking a draft against the same corpus again tags only the clauses it
+/// has not seen (usually none).
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct TaggedClauses {
     /// Clause → its runs, and whether it was looked up since loading (for keeping the list
@@ -277,8 +295,9 @@ impl TaggedClauses {
     }
 
     /// Tags the clauses not known yet, all at once: with a jieba that holds only their words
-    /// when it is not loaded (`segment::jieba_for`), which costs a fraction of loading it.
-    fn tag_all(&mut self, clauses: &[&str]) {
+    /// when it is not loaded (`segment::jieba_for`), which costs a fraction of loading it. Only
+    /// runs whose raw hash is in `recurring` are kept, and only their words' tags looked up.
+    fn tag_all(&mut self, clauses: &[&str], recurring: &HashSet64) {
         let mut new: Vec<&str> = clauses
             .iter()
             .copied()
@@ -297,7 +316,10 @@ impl TaggedClauses {
             PARALLEL_TAGGING_BYTES,
             |share| {
                 let jieba = crate::segment::jieba_for(share);
-                jieba.tags_of_each(share, |tags| runs_in(&tags))
+                jieba.words_of_each(share, |words, tag_at| {
+                    let words: Vec<&str> = words.iter().map(|w| w.word).collect();
+                    kept_runs(&words, tag_at, |run| recurring.contains(&raw_hash(run)))
+                })
             },
         );
         for (clause, runs) in new.into_iter().zip(tagged) {
@@ -549,6 +571,11 @@ impl Recurring {
         })
     }
 
+    /// The raw hashes of the stretches (`raw_hash`).
+    fn raw(&self) -> HashSet64 {
+        self.stretches.iter().map(|&(raw, _, _)| raw).collect()
+    }
+
     /// The folded hashes of the stretches.
     fn folded(&self) -> HashSet64 {
         self.stretches
@@ -629,6 +656,13 @@ fn for_each_head(chars: &[char], topic: &Topic, mut f: impl FnMut(usize, usize, 
             f(at, end, head.finish());
         }
     }
+}
+
+/// The hash `Recurring` keeps of a stretch as written.
+fn raw_hash(stretch: &str) -> u64 {
+    let mut hash = CharsHash::default();
+    stretch.chars().for_each(|c| hash.push(c));
+    hash.finish()
 }
 
 /// A hash of a short string of chars (polynomial, then mixed).

@@ -18,7 +18,7 @@ use std::ops::{Deref, Range};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{LazyLock, OnceLock};
 
-use jieba_rs::{Jieba, Tag};
+use jieba_rs::{Jieba, Tag, Token};
 
 use crate::builtin;
 use crate::fingerprint::MixHasher;
@@ -83,29 +83,57 @@ impl Segmenter {
         texts: &[&'a str],
         mut f: impl FnMut(Vec<Tag<'a>>) -> T,
     ) -> Vec<T> {
-        if !posseg::is_available() || !dictionary_slice::is_available() {
-            return texts.iter().map(|text| f(self.tag(text, true))).collect();
-        }
-        let mut known: HashMap<&'a str, &'static str, BuildHasherDefault<MixHasher>> =
-            HashMap::default();
-        let mut tag_of = |word: &'a str| {
-            *known.entry(word).or_insert_with(|| {
-                dictionary_slice::tag_of(word)
-                    .or_else(|| posseg::guess_tag(word))
-                    .unwrap_or("x")
-            })
-        };
-        let tagged = texts.iter().map(|text| {
-            let words = self.cut(text, true).into_iter();
-            let tags = words.map(|token| Tag {
+        self.words_of_each(texts, |words, tag_at| {
+            let tags = words.iter().enumerate().map(|(i, token)| Tag {
                 word: token.word,
-                tag: tag_of(token.word),
+                tag: tag_at(i),
                 start: token.start,
                 end: token.end,
                 byte_start: token.byte_start,
                 byte_end: token.byte_end,
             });
             f(tags.collect())
+        })
+    }
+
+    /// The words of each of `texts`, in order, handed to `f` with `tag_at(i)`, the tag
+    /// `tags_of` gives word `i`: looked up only for the words `f` asks about, once for all
+    /// the texts.
+    pub fn words_of_each<'a, T>(
+        &'a self,
+        texts: &[&'a str],
+        mut f: impl FnMut(&[Token<'a>], &mut dyn FnMut(usize) -> &'a str) -> T,
+    ) -> Vec<T> {
+        if !posseg::is_available() || !dictionary_slice::is_available() {
+            let tagged = texts.iter().map(|text| {
+                let tags = self.tag(text, true);
+                let words: Vec<Token> = tags
+                    .iter()
+                    .map(|t| Token {
+                        word: t.word,
+                        start: t.start,
+                        end: t.end,
+                        byte_start: t.byte_start,
+                        byte_end: t.byte_end,
+                    })
+                    .collect();
+                f(&words, &mut |i| tags[i].tag)
+            });
+            return tagged.collect();
+        }
+        let mut known: HashMap<&'a str, &'static str, BuildHasherDefault<MixHasher>> =
+            HashMap::default();
+        let tagged = texts.iter().map(|text| {
+            let words = self.cut(text, true);
+            let mut tag_at = |i: usize| -> &'a str {
+                let word = words[i].word;
+                known.entry(word).or_insert_with(|| {
+                    dictionary_slice::tag_of(word)
+                        .or_else(|| posseg::guess_tag(word))
+                        .unwrap_or("x")
+                })
+            };
+            f(&words, &mut tag_at)
         });
         tagged.collect()
     }

@@ -241,9 +241,9 @@ fn kept_runs<'a>(
 }
 
 /// Clauses jieba has tagged, each with its word runs (`clause_runs`) that are stretches the
-/// corpus repeats (its `Recurring`; no other run can be a phrase): kept in the disk cache beside
-/// the corpus, so that checking a draft against the same corpus again tags only the clauses it
-/// has not seen (usually none).
+/// corpus repeats (its `Recurring`; no other run can be a phrase a draft matches): kept in the
+/// disk cache beside the corpus, so that checking a draft against the same corpus again tags
+/// only the clauses it has not seen (usually none).
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct TaggedClauses {
     /// Clause → its runs, and whether it was looked up since loading (for keeping the list

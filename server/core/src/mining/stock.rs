@@ -252,8 +252,9 @@ pub struct TaggedClauses {
     added: usize,
 }
 
-/// Clauses to tag of more bytes than this in all are shared out among the cores: a slice of
-/// jieba's dictionary and its tagging cost ≈0.3 ms per thousand chars, a thread tens of µs.
+/// Clauses to tag of more bytes than this in all are shared out among the cores but one
+/// (`parallel::map_slices_beside`): a slice of jieba's dictionary and its tagging cost ≈0.3 ms
+/// per thousand chars, a thread tens of µs.
 const PARALLEL_TAGGING_BYTES: usize = 16 * 1024;
 
 /// A cached list longer than this keeps only the clauses the last run used.

@@ -75,11 +75,7 @@ pub fn map_slices<T: Sync, U: Send>(
     min_weight: usize,
     f: impl Fn(&[T]) -> Vec<U> + Sync,
 ) -> Vec<U> {
-    let slices = chunks_above(items, weight, min_weight, threads());
-    if slices.len() <= 1 {
-        return f(items);
-    }
-    in_order(slices, f)
+    map_slices_on(threads(), items, weight, min_weight, f)
 }
 
 /// `map_slices` on every core but one, for work that runs beside other work of the same run:
@@ -91,7 +87,18 @@ pub fn map_slices_beside<T: Sync, U: Send>(
     min_weight: usize,
     f: impl Fn(&[T]) -> Vec<U> + Sync,
 ) -> Vec<U> {
-    let slices = chunks_above(items, weight, min_weight, threads().saturating_sub(1));
+    map_slices_on(threads().saturating_sub(1), items, weight, min_weight, f)
+}
+
+/// `map_slices` over at most `cores` slices.
+fn map_slices_on<T: Sync, U: Send>(
+    cores: usize,
+    items: &[T],
+    weight: impl Fn(&T) -> usize,
+    min_weight: usize,
+    f: impl Fn(&[T]) -> Vec<U> + Sync,
+) -> Vec<U> {
+    let slices = chunks_above(items, weight, min_weight, cores);
     if slices.len() <= 1 {
         return f(items);
     }

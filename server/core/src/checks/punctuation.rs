@@ -201,6 +201,14 @@ fn as_autocorrect_sees(c: char) -> char {
     }
 }
 
+/// Loads `AUTOCORRECT_CONFIG`, once: the configuration is process-wide in AutoCorrect, and
+/// nothing else here uses it.
+fn configure_autocorrect() {
+    AUTOCORRECT.call_once(|| {
+        let _ = autocorrect::config::load(AUTOCORRECT_CONFIG);
+    });
+}
+
 /// Whether AutoCorrect's `fullwidth` rule can change `text` at all: each of its patterns needs a
 /// Chinese or Japanese character (`\p{CJ}`, never ASCII) right before the mark, or, for `,` and
 /// `?`, after it and the spaces that follow. Most lines have no such mark (2.5%, 14:30, a
@@ -225,10 +233,7 @@ fn autocorrect_may_widen(text: &[char]) -> bool {
 /// The marks AutoCorrect's rule widens in `masked` (`chars` with its protected spans masked and
 /// its ideographs read as 中).
 fn autocorrect_marks(chars: &[char], masked: &[char], out: &mut Vec<Finding>) {
-    AUTOCORRECT.call_once(|| {
-        // The configuration is process-wide in AutoCorrect; nothing else here uses it.
-        let _ = autocorrect::config::load(AUTOCORRECT_CONFIG);
-    });
+    configure_autocorrect();
     let formatted: Vec<char> = autocorrect::format(&masked.iter().collect::<String>())
         .chars()
         .collect();
@@ -589,9 +594,7 @@ mod tests {
 
     #[test]
     fn autocorrect_is_skipped_only_where_it_would_change_nothing_and_sees_classes_only() {
-        AUTOCORRECT.call_once(|| {
-            let _ = autocorrect::config::load(AUTOCORRECT_CONFIG);
-        });
+        configure_autocorrect();
         let corpus = crate::corpus::Corpus::builtin();
         // The essays' lines, each with its full-width marks made half-width, and lines at the
         // edges of the rule's patterns.

@@ -319,7 +319,9 @@ impl TaggedClauses {
                 let jieba = crate::segment::jieba_for(share);
                 jieba.words_of_each(share, |words, tag_at| {
                     let words: Vec<&str> = words.iter().map(|w| w.word).collect();
-                    kept_runs(&words, tag_at, |run| recurring.contains(&raw_hash(run)))
+                    kept_runs(&words, tag_at, |run| {
+                        recurring.contains(&CharsHash::of(run.chars()))
+                    })
                 })
             },
         );
@@ -388,9 +390,7 @@ impl Wanted {
     /// Whether `phrase` (Han characters) counts for the texts: see [`corpus_phrases_in`].
     fn matches(&self, phrase: &str) -> bool {
         let (folded, _) = crate::checks::formulaic::fold(phrase);
-        let mut h = CharsHash::default();
-        folded.iter().for_each(|&c| h.push(c));
-        folded.len() >= 2 && self.0.contains(&h.finish())
+        folded.len() >= 2 && self.0.contains(&CharsHash::of(folded))
     }
 }
 
@@ -572,7 +572,7 @@ impl Recurring {
         })
     }
 
-    /// The raw hashes of the stretches (`raw_hash`).
+    /// The raw hashes of the stretches (`CharsHash::of` their chars as written).
     fn raw(&self) -> HashSet64 {
         self.stretches.iter().map(|&(raw, _, _)| raw).collect()
     }
@@ -650,20 +650,10 @@ fn for_each_head(chars: &[char], topic: &Topic, mut f: impl FnMut(usize, usize, 
         let (start, end) = (from, from + stretch.len());
         from = end + 1;
         for at in start..end.saturating_sub(CORPUS_MIN_CHARS - 1) {
-            let mut head = CharsHash::default();
-            chars[at..at + CORPUS_MIN_CHARS]
-                .iter()
-                .for_each(|&c| head.push(c));
-            f(at, end, head.finish());
+            let head = CharsHash::of(chars[at..at + CORPUS_MIN_CHARS].iter().copied());
+            f(at, end, head);
         }
     }
-}
-
-/// The hash `Recurring` keeps of a stretch as written.
-fn raw_hash(stretch: &str) -> u64 {
-    let mut hash = CharsHash::default();
-    stretch.chars().for_each(|c| hash.push(c));
-    hash.finish()
 }
 
 /// A hash of a short string of chars (polynomial, then mixed).
@@ -671,6 +661,13 @@ fn raw_hash(stretch: &str) -> u64 {
 struct CharsHash(u64);
 
 impl CharsHash {
+    /// The hash of `chars`, all of them.
+    fn of(chars: impl IntoIterator<Item = char>) -> u64 {
+        let mut hash = CharsHash::default();
+        chars.into_iter().for_each(|c| hash.push(c));
+        hash.finish()
+    }
+
     fn push(&mut self, c: char) {
         self.0 = self
             .0

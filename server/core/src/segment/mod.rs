@@ -71,19 +71,7 @@ impl Segmenter {
     /// tags come from the same model, compiled at build time (`posseg`); the others' from the
     /// dictionary map (`dictionary_slice::tag_of`).
     pub fn tags_of<'a>(&'a self, text: &'a str) -> Vec<Tag<'a>> {
-        let mut tagged = self.tags_of_each(&[text], |tags| tags);
-        tagged.pop().unwrap_or_default()
-    }
-
-    /// `tags_of` of each of `texts`, in order, handed to `f`: for many texts: a word's tag
-    /// is looked up once for all of them (the texts of a corpus repeat their words, and a
-    /// lookup in the dictionary map or the model costs more than one in a small map).
-    pub fn tags_of_each<'a, T>(
-        &'a self,
-        texts: &[&'a str],
-        mut f: impl FnMut(Vec<Tag<'a>>) -> T,
-    ) -> Vec<T> {
-        self.words_of_each(texts, |words, tag_at| {
+        let mut tagged = self.words_of_each(&[text], |words, tag_at| {
             let tags = words.iter().enumerate().map(|(i, token)| Tag {
                 word: token.word,
                 tag: tag_at(i),
@@ -92,13 +80,15 @@ impl Segmenter {
                 byte_start: token.byte_start,
                 byte_end: token.byte_end,
             });
-            f(tags.collect())
-        })
+            tags.collect()
+        });
+        tagged.pop().unwrap_or_default()
     }
 
     /// The words of each of `texts`, in order, handed to `f` with `tag_at(i)`, the tag
-    /// `tags_of` gives word `i`: looked up only for the words `f` asks about, once for all
-    /// the texts.
+    /// `tags_of` gives word `i`: looked up only for the words `f` asks about, and once for all
+    /// the texts (the texts of a corpus repeat their words, and a lookup in the dictionary map
+    /// or the model costs more than one in a small map).
     pub fn words_of_each<'a, T>(
         &'a self,
         texts: &[&'a str],

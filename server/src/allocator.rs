@@ -9,7 +9,8 @@
 //! for a check that takes 0.05 s without them.
 //!
 //! The server lives for hours beside an editor, where a small resident set matters more than a
-//! few milliseconds: [`for_server`] also returns freed memory sooner.
+//! few milliseconds: [`for_server`] also returns freed memory sooner. A command that checks and
+//! exits never returns it ([`for_one_run`]): the kernel takes it all back at exit.
 
 use std::ffi::c_int;
 
@@ -47,6 +48,16 @@ static WITHOUT_HUGE_PAGES: extern "C" fn() = {
 pub fn for_server() {
     // SAFETY: mimalloc's options may be set at any time; they are read when memory is freed.
     unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, 10) };
+}
+
+/// For a command that runs once and exits: freed memory stays with mimalloc until the process
+/// ends. Otherwise mimalloc's exit handler hands every freed page back with `madvise` first,
+/// ≈1.5 ms of CPU at the end of a 0.5 MB corpus check, just before the kernel frees the
+/// whole address space anyway. Peak RSS is unchanged: a run's purges (after the default
+/// second) come too late to lower it (BENCHMARKS.md, eleventh session).
+pub fn for_one_run() {
+    // SAFETY: as in `for_server`. A negative delay means "never purge" (mimalloc.h).
+    unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, -1) };
 }
 
 #[cfg(test)]

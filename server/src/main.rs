@@ -39,10 +39,12 @@ fn run() -> ExitCode {
             }
         },
         Some("check") => {
+            allocator::for_one_run();
             args.remove(0);
             cli::check(args)
         }
         Some("fix") => {
+            allocator::for_one_run();
             args.remove(0);
             cli::fix::run(args)
         }

@@ -71,26 +71,10 @@ pub struct Report {
     pub capped: Option<usize>,
 }
 
-/// When the lines not in the line cache add up to this many bytes, they are checked on more than
-/// one thread, where the analyzer may (`split_lines`): a thread costs tens of microseconds,
-/// checking 16 KB of lines milliseconds.
+/// When the lines not in the line cache add up to this many bytes, a helper thread takes part
+/// in checking them, where the analyzer may (`split_lines`): a thread costs tens of
+/// microseconds, checking 16 KB of lines milliseconds.
 pub(super) const PARALLEL_CHECK_BYTES: usize = 16 * 1024;
-
-/// `text` cut after the line break nearest its middle; None when it has none to cut at.
-fn halves(text: &str) -> Option<(&str, &str)> {
-    // A line break's byte is never inside a character.
-    let bytes = text.as_bytes();
-    let middle = bytes.len() / 2;
-    let cut = (bytes[middle..].iter().position(|&b| b == b'\n'))
-        .map(|i| middle + i + 1)
-        .or_else(|| {
-            bytes[..middle]
-                .iter()
-                .rposition(|&b| b == b'\n')
-                .map(|i| i + 1)
-        })?;
-    Some(text.split_at(cut)).filter(|(head, tail)| !head.is_empty() && !tail.is_empty())
-}
 
 impl Analyzer {
     /// Runs every enabled check over `text`.
@@ -119,25 +103,7 @@ impl Analyzer {
             .map(|c| &**c)
             .partition(|c| c.line_local());
         let line_cx = |line| Context::new(line, settings, &self.corpus, &self.index, &[]);
-        let by_line = |part| {
-            let mut found = Vec::new();
-            let spread = reuse && self.split_lines;
-            self.lines
-                .check(part, &line_local, &line_cx, spread, &mut found);
-            found
-        };
-        // When many lines are new (a draft checked for the first time), the second half's are
-        // checked on another thread meanwhile — unless a check still waits for data being built
-        // (a new corpus's stock phrases): that build is then what the report waits for, and a
-        // second thread here would only take its core.
-        let split = reuse
-            && self.split_lines
-            && self.lines.uncached_bytes(text) >= PARALLEL_CHECK_BYTES
-            && !self.checks.iter().any(|check| check.waits());
-        let halves = if split { halves(text) } else { None };
-        std::thread::scope(|s| {
-            let later = halves.map(|(head, tail)| (head, s.spawn(move || by_line(tail))));
-
+        let whole_text = || {
             let draft = normalize(text);
             // The essay itself, when it is part of the corpus (`corpus.includeWorkspace`).
             let skip = crate::corpus::essays_from_files(&self.corpus, &settings.skip_corpus_files);
@@ -153,33 +119,22 @@ impl Analyzer {
             let cx = Context::new(text, settings, &self.corpus, &self.index, &[])
                 .with_matching(&matching)
                 .with_draft(draft);
-            let mut findings = Vec::new();
-            for check in &whole {
-                findings.extend(check.check(&cx));
+            let findings: Vec<Finding> = whole.iter().flat_map(|c| c.check(&cx)).collect();
+            (findings, similarity, cx.into_draft())
+        };
+        let mut by_line = Vec::new();
+        let (mut findings, similarity, draft) = if reuse {
+            let split = self.split_lines;
+            (self.lines).check(text, &line_local, &line_cx, split, whole_text, &mut by_line)
+        } else {
+            let whole = whole_text();
+            for check in &line_local {
+                by_line.extend(check.check(&line_cx(text)));
             }
-            match later {
-                Some((head, later)) => {
-                    findings.extend(by_line(head));
-                    let offset = head.chars().count();
-                    let later = later.join().expect("line-local checks");
-                    findings.extend(later.into_iter().map(|f| f.shifted(offset)));
-                }
-                None if reuse => findings.extend(by_line(text)),
-                None => {
-                    for check in &line_local {
-                        findings.extend(check.check(&line_cx(text)));
-                    }
-                }
-            }
-            self.finish(
-                text,
-                settings,
-                findings,
-                similarity,
-                cx.draft(),
-                truncated_at,
-            )
-        })
+            whole
+        };
+        findings.append(&mut by_line);
+        self.finish(text, settings, findings, similarity, &draft, truncated_at)
     }
 
     /// Suppressions, ignored phrases, disabled checks, severities, precedence and the cap

@@ -2,7 +2,10 @@
 //!
 //! Work is cut into one contiguous slice per core, balanced by a weight (characters, usually),
 //! so results come back in input order and the output is the same however many cores there are.
+//! [`Shared`] work is instead taken a batch at a time by whichever thread is free.
 
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
 use std::thread;
 
 /// Below this much total weight the work runs on the calling thread: spawning costs more.
@@ -138,9 +141,97 @@ fn in_order<G: Send, U: Send>(groups: Vec<G>, work: impl Fn(G) -> Vec<U> + Sync)
     })
 }
 
+/// Work that any number of threads take part in, a batch of items at a time, its results kept
+/// in input order: for work beside other work of unknown length (a corpus being mined), where a
+/// thread joins in when its core is free and nothing is left idle waiting for a fixed share.
+pub struct Shared<T, U> {
+    items: Vec<T>,
+    batch: usize,
+    next: AtomicUsize,
+    done: Mutex<Vec<(usize, Vec<U>)>>,
+}
+
+impl<T: Sync, U: Send> Shared<T, U> {
+    /// `items` to be mapped, handed out `batch` at a time (at least one).
+    pub fn new(items: Vec<T>, batch: usize) -> Shared<T, U> {
+        Shared {
+            items,
+            batch: batch.max(1),
+            next: AtomicUsize::new(0),
+            done: Mutex::new(Vec::new()),
+        }
+    }
+
+    pub fn items(&self) -> &[T] {
+        &self.items
+    }
+
+    /// Maps batches no thread has taken yet with `f`, until none is left.
+    pub fn take_part(&self, f: impl Fn(&T) -> U) {
+        loop {
+            let start = self.next.fetch_add(self.batch, Ordering::Relaxed);
+            if start >= self.items.len() {
+                return;
+            }
+            let end = (start + self.batch).min(self.items.len());
+            let mapped = self.items[start..end].iter().map(&f).collect();
+            self.done.lock().unwrap().push((start, mapped));
+        }
+    }
+
+    /// Every item's result, in input order, once the threads taking part are done.
+    ///
+    /// Panics when a batch is missing: no thread took part after the last item was handed out,
+    /// or one panicked in the middle of a batch.
+    pub fn into_results(self) -> Vec<U> {
+        let mut done = self.done.into_inner().unwrap();
+        done.sort_unstable_by_key(|&(start, _)| start);
+        let results: Vec<U> = done.into_iter().flat_map(|(_, mapped)| mapped).collect();
+        assert_eq!(results.len(), self.items.len(), "a batch was never done");
+        results
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn shared_work_comes_back_in_order_whoever_takes_part() {
+        let items: Vec<usize> = (0..1000).collect();
+        let shared = Shared::new(items.clone(), 7);
+        let taken = [AtomicUsize::new(0), AtomicUsize::new(0)];
+        thread::scope(|s| {
+            for taker in &taken {
+                let shared = &shared;
+                s.spawn(move || {
+                    shared.take_part(|x| {
+                        taker.fetch_add(1, Ordering::Relaxed);
+                        x * 2
+                    })
+                });
+            }
+        });
+        let by_each = taken.map(|t| t.into_inner());
+        assert_eq!(by_each.iter().sum::<usize>(), items.len());
+        assert_eq!(
+            shared.into_results(),
+            items.iter().map(|x| x * 2).collect::<Vec<_>>()
+        );
+        // One thread alone does it all; nothing to do is no work.
+        let alone = Shared::new(items.clone(), 1000);
+        alone.take_part(|x| x + 1);
+        assert_eq!(alone.into_results()[999], 1000);
+        let none = Shared::<usize, usize>::new(Vec::new(), 0);
+        none.take_part(|x| *x);
+        assert!(none.into_results().is_empty());
+    }
+
+    #[test]
+    #[should_panic(expected = "a batch was never done")]
+    fn shared_work_nobody_took_part_in_is_no_result() {
+        Shared::<usize, usize>::new(vec![1, 2], 1).into_results();
+    }
 
     #[test]
     fn map_keeps_order_and_covers_everything() {

@@ -26,11 +26,36 @@ pub(super) struct LineCache {
     lines: Mutex<LruCache<String, Arc<[Finding]>>>,
 }
 
-/// A line's findings while a text is checked: all of them from the cache, or, for a line not
-/// in it, those of the checks that do not wait.
-enum Line {
-    Cached(Arc<[Finding]>),
-    New(Vec<Finding>),
+/// One text's line-local work: its lines, with the cache's findings for those it has, and the
+/// new lines, which the checks that do not wait go over first (`take_part`) on whichever
+/// threads take part, before `LineCache::finish` runs those that wait.
+struct LineWork<'t> {
+    lines: Vec<(&'t str, Option<Arc<[Finding]>>)>,
+    new: parallel::Shared<&'t str, Vec<Finding>>,
+}
+
+/// New lines handed out at a time: a line takes tens of microseconds, a batch a lock.
+const LINES_A_BATCH: usize = 4;
+
+impl<'t> LineWork<'t> {
+    /// The bytes of the lines the cache does not have.
+    fn new_bytes(&self) -> usize {
+        self.new.items().iter().map(|line| line.len()).sum()
+    }
+
+    /// Runs `checks` (none that waits) over new lines no thread has taken yet, until none is
+    /// left: on the thread that checks the text, and on a helper while it has a core to spare.
+    fn take_part(&self, checks: &[&dyn Check], context: &LineContext<'t, '_>) {
+        self.new.take_part(|line| run(checks, context, line));
+    }
+}
+
+/// How a line-local check sees one line.
+pub(super) type LineContext<'t, 'f> = dyn Fn(&'t str) -> Context<'t> + Sync + 'f;
+
+fn run<'t>(checks: &[&dyn Check], context: &LineContext<'t, '_>, line: &'t str) -> Vec<Finding> {
+    let cx = context(line);
+    checks.iter().flat_map(|c| c.check(&cx)).collect()
 }
 
 impl LineCache {
@@ -42,63 +67,101 @@ impl LineCache {
         }
     }
 
-    /// The bytes of the lines of `text` that are not in the cache.
-    pub(super) fn uncached_bytes(&self, text: &str) -> usize {
-        let lines = self.lines.lock().unwrap();
-        text.split_inclusive('\n')
-            .filter(|line| !lines.contains(*line))
-            .map(str::len)
-            .sum()
-    }
-
-    pub(super) fn check<'t>(
+    /// The findings of the line-local `checks` over `text`, at their offsets in it, into `out`,
+    /// while `beside` (the checks of the whole text) runs on this thread; returns what `beside`
+    /// returns. Lines in the cache are not checked again.
+    ///
+    /// When the new lines are many and `split` allows (a draft checked for the first time by
+    /// the CLI), a helper takes part in the checks that do not wait from the start — or, while
+    /// a check still waits for data being built (a new corpus's stock phrases), from when it is
+    /// built: until then that build is what the report waits for, and a helper would only take
+    /// its core. The checks that wait go over the new lines after the others.
+    pub(super) fn check<'t, R>(
         &self,
         text: &'t str,
         checks: &[&dyn Check],
-        context: &(dyn Fn(&'t str) -> Context<'t> + Sync),
+        context: &LineContext<'t, '_>,
+        split: bool,
+        beside: impl FnOnce() -> R,
+        out: &mut Vec<Finding>,
+    ) -> R {
+        let (now, waiting): (Vec<&dyn Check>, Vec<&dyn Check>) =
+            checks.iter().partition(|c| !c.waits());
+        let work = self.look_up(text);
+        let help = split && work.new_bytes() >= super::PARALLEL_CHECK_BYTES;
+        let besides = std::thread::scope(|s| {
+            let helper = help.then(|| {
+                let (work, now, waiting) = (&work, &now, &waiting);
+                s.spawn(move || {
+                    waiting.iter().for_each(|check| check.wait());
+                    work.take_part(now, context);
+                })
+            });
+            let besides = beside();
+            work.take_part(&now, context);
+            if let Some(helper) = helper {
+                helper.join().expect("line-local checks");
+            }
+            besides
+        });
+        self.finish(work, &waiting, context, split, out);
+        besides
+    }
+
+    /// The lines of `text`, each with its findings when the cache has them.
+    fn look_up<'t>(&self, text: &'t str) -> LineWork<'t> {
+        let mut cache = self.lines.lock().unwrap();
+        let lines: Vec<(&str, Option<Arc<[Finding]>>)> = text
+            .split_inclusive('\n')
+            .map(|line| (line, cache.get(line).cloned()))
+            .collect();
+        let new = (lines.iter())
+            .filter(|(_, found)| found.is_none())
+            .map(|&(line, _)| line)
+            .collect();
+        LineWork {
+            lines,
+            new: parallel::Shared::new(new, LINES_A_BATCH),
+        }
+    }
+
+    /// The findings of every line, at their offsets in the text, into `out`: those of the
+    /// checks that wait (`Check::waits`) over the new lines now, on every core when there are
+    /// many and `spread` allows (what they waited for has been built and its core is free again),
+    /// with those `take_part` found; the cache's for the others. New lines go into the cache.
+    fn finish<'t>(
+        &self,
+        work: LineWork<'t>,
+        waiting: &[&dyn Check],
+        context: &LineContext<'t, '_>,
         spread: bool,
         out: &mut Vec<Finding>,
     ) {
-        // The checks that may wait (`Check::waits`) go over the new lines after the others.
-        let (now, later): (Vec<&dyn Check>, Vec<&dyn Check>) =
-            checks.iter().partition(|c| !c.waits());
-        let run = |checks: &[&dyn Check], line| {
-            let cx = context(line);
-            checks
-                .iter()
-                .flat_map(|c| c.check(&cx))
-                .collect::<Vec<Finding>>()
-        };
-        let lines: Vec<(&str, Line)> = text
-            .split_inclusive('\n')
-            .map(|line| match self.lines.lock().unwrap().get(line) {
-                Some(found) => (line, Line::Cached(found.clone())),
-                None => (line, Line::New(run(&now, line))),
-            })
-            .collect();
-        // The checks that waited, over the new lines: on every core when there are many and
-        // `spread` allows, as what they waited for has been built and its core is free again.
-        let new_lines: Vec<&str> = (lines.iter())
-            .filter(|(_, found)| matches!(found, Line::New(_)) && !later.is_empty())
-            .map(|&(line, _)| line)
-            .collect();
+        let new = work.new.items().to_vec();
+        let mut found_now = work.new.into_results().into_iter();
         let mut waited = parallel::map_slices(
-            &new_lines,
+            if waiting.is_empty() { &[] } else { &new[..] },
             |line| line.len(),
             if spread {
                 super::PARALLEL_CHECK_BYTES
             } else {
                 usize::MAX
             },
-            |lines| lines.iter().map(|line| run(&later, line)).collect(),
+            |lines| {
+                lines
+                    .iter()
+                    .map(|line| run(waiting, context, line))
+                    .collect()
+            },
         )
         .into_iter();
         let mut offset = 0;
-        for (line, found) in lines {
-            let found = match found {
-                Line::Cached(found) => found,
-                Line::New(mut found) => {
-                    // One result a new line; none at all when no check waits.
+        for (line, cached) in work.lines {
+            let found = match cached {
+                Some(found) => found,
+                None => {
+                    let mut found = found_now.next().expect("one result a new line");
+                    // None at all when no check waits.
                     found.extend(waited.next().unwrap_or_default());
                     let found: Arc<[Finding]> = found.into();
                     self.lines
@@ -200,6 +263,7 @@ mod tests {
             &checks,
             &context,
             true,
+            || (),
             &mut found,
         );
         assert_eq!(*waiting.in_time.lock().unwrap(), Some(true));
@@ -303,7 +367,7 @@ mod tests {
             assert_eq!(reused.formulaic, full.formulaic);
             assert_eq!(reused.truncated_at, full.truncated_at);
             assert_eq!(reused.capped, full.capped);
-            // A long draft's lines are checked in two halves on two threads.
+            // A long draft's new lines are checked by a helper thread too.
             if step % 50 == 0 {
                 let reps = crate::analysis::PARALLEL_CHECK_BYTES / draft.len() + 1;
                 // Lines of its own, none in the cache yet.
@@ -315,7 +379,8 @@ mod tests {
                     })
                     .collect();
                 assert!(
-                    analyzer.lines.uncached_bytes(&long) >= crate::analysis::PARALLEL_CHECK_BYTES
+                    analyzer.lines.look_up(&long).new_bytes()
+                        >= crate::analysis::PARALLEL_CHECK_BYTES
                 );
                 let reused = analyzer.check(&long, &settings);
                 let full = analyzer.check_fully(&long, &settings);

@@ -393,6 +393,12 @@ impl<'a> Context<'a> {
     pub fn draft(&self) -> &Normalized {
         self.draft.get_or_init(|| normalize(self.text))
     }
+
+    /// `draft`, kept when the context is done with.
+    pub fn into_draft(self) -> Normalized {
+        let text = self.text;
+        self.draft.into_inner().unwrap_or_else(|| normalize(text))
+    }
 }
 
 /// The one shape of every check: context in, findings with char ranges out.
@@ -412,6 +418,9 @@ pub trait Check: Send + Sync {
     fn waits(&self) -> bool {
         false
     }
+
+    /// Blocks until that data is built (at once for a check that never waits).
+    fn wait(&self) {}
 }
 
 /// Every check, built for one corpus: adding a check is a module and a line here (plus its

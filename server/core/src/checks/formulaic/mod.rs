@@ -157,6 +157,10 @@ impl super::Check for LateStock {
     fn waits(&self) -> bool {
         self.stock.get().is_none()
     }
+
+    fn wait(&self) {
+        self.stock.wait();
+    }
 }
 
 /// How much of a document is empty sentences, counted like the 复制比: normalised characters

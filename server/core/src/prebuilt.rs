@@ -11,9 +11,8 @@
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
-use daachorse::CharwiseDoubleArrayAhoCorasick;
 use serde::de::DeserializeOwned;
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde::{Deserialize, Serialize};
 
 /// What the build was made from (see `build.rs`).
 pub const BUILD_FINGERPRINT: &str = env!("ESSAY_LSP_BUILD_FINGERPRINT");
@@ -43,7 +42,7 @@ impl<T: Serialize + DeserializeOwned> Table<T> {
 
     /// The embedded table, or made now when there is none (or it does not decode).
     pub(crate) fn load(&self) -> T {
-        let embedded = EMBEDDED.get().and_then(|tables| tables.get(self.name));
+        let embedded = EMBEDDED.get().and_then(|e| e.tables.get(self.name));
         embedded
             .and_then(|bytes| postcard::from_bytes(bytes).ok())
             .unwrap_or_else(self.build)
@@ -96,7 +95,13 @@ pub fn make_all() -> Vec<u8> {
     postcard::to_allocvec(&set).expect("tables serialize to memory")
 }
 
-static EMBEDDED: OnceLock<HashMap<&'static str, &'static [u8]>> = OnceLock::new();
+/// The embedded set, and each table's bytes in it by name.
+struct Embedded {
+    set: &'static [u8],
+    tables: HashMap<&'static str, &'static [u8]>,
+}
+
+static EMBEDDED: OnceLock<Embedded> = OnceLock::new();
 
 /// Uses the tables in `set` (made by `make_all` of this very build) from now on, instead of
 /// making them. The front ends call this first thing, before any table is needed. Returns
@@ -105,7 +110,16 @@ pub fn embed(set: &'static [u8]) -> bool {
     let Some(tables) = tables_of(set) else {
         return false;
     };
-    EMBEDDED.set(tables).is_ok()
+    EMBEDDED.set(Embedded { set, tables }).is_ok()
+}
+
+/// `part` as the part of the embedded set it is (borrowed for the life of the program, so a
+/// table can be read where it lies: `automaton::Automaton`); None when it is not in the set.
+pub(crate) fn embedded_part(part: &[u8]) -> Option<&'static [u8]> {
+    let set = EMBEDDED.get()?.set;
+    // Addresses compared, not dereferenced: the slice returned is cut from `set` itself.
+    let start = (part.as_ptr() as usize).checked_sub(set.as_ptr() as usize)?;
+    set.get(start..start.checked_add(part.len())?)
 }
 
 fn tables_of(set: &[u8]) -> Option<HashMap<&str, &[u8]>> {
@@ -113,99 +127,9 @@ fn tables_of(set: &[u8]) -> Option<HashMap<&str, &[u8]>> {
     (set.magic == MAGIC && set.build == BUILD_FINGERPRINT).then(|| set.tables.into_iter().collect())
 }
 
-/// An automaton over chars (value: pattern index) that can be kept: daachorse's own format,
-/// which it validates when reading.
-#[derive(Clone)]
-pub struct Automaton(CharwiseDoubleArrayAhoCorasick<u32>);
-
-impl Automaton {
-    /// Over `patterns` (distinct, none empty), each with its value.
-    pub fn with_values<P: AsRef<str>>(
-        patterns: impl IntoIterator<Item = (P, u32)>,
-    ) -> Result<Automaton, daachorse::errors::DaachorseError> {
-        CharwiseDoubleArrayAhoCorasick::with_values(patterns).map(Automaton)
-    }
-}
-
-impl std::ops::Deref for Automaton {
-    type Target = CharwiseDoubleArrayAhoCorasick<u32>;
-
-    fn deref(&self) -> &Self::Target {
-        &self.0
-    }
-}
-
-impl Serialize for Automaton {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_bytes(&self.0.serialize())
-    }
-}
-
-impl<'de> Deserialize<'de> for Automaton {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct Bytes;
-        impl serde::de::Visitor<'_> for Bytes {
-            type Value = Automaton;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-                f.write_str("a serialized automaton")
-            }
-
-            fn visit_bytes<E: serde::de::Error>(self, bytes: &[u8]) -> Result<Automaton, E> {
-                match CharwiseDoubleArrayAhoCorasick::deserialize(bytes) {
-                    Ok((automaton, [])) => Ok(Automaton(automaton)),
-                    _ => Err(E::custom("not an automaton")),
-                }
-            }
-        }
-        deserializer.deserialize_bytes(Bytes)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[derive(Serialize, Deserialize)]
-    struct Words {
-        words: Vec<String>,
-        automaton: Automaton,
-    }
-
-    fn words() -> Words {
-        let words = vec!["乡村振兴".to_owned(), "振兴".to_owned()];
-        let automaton =
-            Automaton::with_values(words.iter().enumerate().map(|(i, w)| (w, i as u32))).unwrap();
-        Words { words, automaton }
-    }
-
-    fn matches(t: &Words, text: &str) -> Vec<(usize, usize, u32)> {
-        t.automaton
-            .find_overlapping_iter(text)
-            .map(|m| (m.start(), m.end(), m.value()))
-            .collect()
-    }
-
-    #[test]
-    fn a_stored_automaton_reads_back_the_same() {
-        let stored = postcard::to_allocvec(&words()).unwrap();
-        let back: Words = postcard::from_bytes(&stored).unwrap();
-        assert_eq!(back.words, words().words);
-        let text = "全面推进乡村振兴";
-        assert_eq!(matches(&back, text), matches(&words(), text));
-        assert_eq!(matches(&back, text).len(), 2);
-    }
-
-    #[test]
-    fn bytes_that_are_no_automaton_are_refused() {
-        // daachorse's validation refuses them, rather than our code reading out of bounds.
-        let mut good = words().automaton.0.serialize();
-        good.push(0);
-        for automaton in [vec![0; 16], vec![0xff; 64], Vec::new(), good] {
-            let forged = postcard::to_allocvec(&(words().words, automaton)).unwrap();
-            assert!(postcard::from_bytes::<Words>(&forged).is_err());
-        }
-    }
 
     #[test]
     fn the_set_holds_every_table_once_and_each_decodes() {

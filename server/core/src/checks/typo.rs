@@ -25,10 +25,11 @@ use std::sync::LazyLock;
 
 use serde::{Deserialize, Serialize};
 
+use crate::automaton::Automaton;
 use crate::builtin;
 use crate::checks::{Code, Context, Edit, Finding, Fix};
 use crate::dictionary;
-use crate::prebuilt::{Automaton, Table};
+use crate::prebuilt::Table;
 use crate::text::is_cjk;
 
 pub struct Typo;

@@ -14,9 +14,10 @@ use std::sync::{Arc, OnceLock};
 
 use serde::{Deserialize, Serialize};
 
+use crate::automaton::Automaton;
 use crate::glossary::{wording_terms, Formulas};
 use crate::normalize::normalize_str;
-use crate::prebuilt::{Automaton, Table};
+use crate::prebuilt::Table;
 
 /// The built-in wording, as the binary carries it (`prebuilt`).
 pub(crate) const TABLE: Table<Wording> = Table::new("wording", || Wording::builtin(&[]));

@@ -20,8 +20,9 @@ use fst::raw::{CompiledAddr, Fst, Node, Output};
 use jieba_rs::Jieba;
 use serde::{Deserialize, Serialize};
 
+use crate::automaton::Automaton;
 use crate::fingerprint::MixHasher;
-use crate::prebuilt::{Automaton, Table};
+use crate::prebuilt::Table;
 
 /// jieba's dictionary: word → frequency << 8 | tag number (see `build.rs`).
 static MAP: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/jieba-dict.fst"));

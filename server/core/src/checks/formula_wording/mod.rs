@@ -29,10 +29,11 @@ use std::sync::LazyLock;
 
 use serde::{Deserialize, Serialize};
 
+use crate::automaton::Automaton;
 use crate::checks::typo::glossary_texts_with_names;
 use crate::checks::{Code, Context, Edit, Finding};
 use crate::normalize::normalize;
-use crate::prebuilt::{Automaton, Table};
+use crate::prebuilt::Table;
 use crate::text::is_cjk;
 
 pub struct FormulaWording;

@@ -23,9 +23,10 @@ use std::sync::{Arc, LazyLock};
 use serde::{Deserialize, Serialize};
 
 use super::Source;
+use crate::automaton::Automaton;
 use crate::builtin;
 use crate::normalize::normalize;
-use crate::prebuilt::{Automaton, Table};
+use crate::prebuilt::Table;
 
 /// Longest slot inside a `…` phrase such as 以…为抓手, in folded chars.
 pub(super) const MAX_SLOT: usize = 12;

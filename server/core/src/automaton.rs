@@ -112,11 +112,14 @@ impl Automaton {
     /// Every match in `text`, overlapping ones included, in order of their ends (at one end,
     /// longest first): what daachorse's `find_overlapping_iter` gives.
     pub fn find_overlapping_iter<'a>(&'a self, text: &'a str) -> Matches<'a> {
+        let layout = self.layout();
+        let root_output = layout.state_word(ROOT, OUTPUT);
         Matches {
-            automaton: self,
+            layout,
             chars: text.char_indices(),
             state: ROOT,
-            output: self.state_word(ROOT, 3),
+            output: root_output,
+            root_output,
             end: 0,
         }
     }
@@ -129,20 +132,44 @@ impl Automaton {
         }
     }
 
-    fn word(&self, at: usize) -> u32 {
-        let bytes: [u8; 4] = self.bytes[at..at + 4].try_into().expect("four bytes");
-        u32::from_le_bytes(bytes)
+    fn layout(&self) -> Layout<'_> {
+        let bytes: &[u8] = &self.bytes;
+        Layout {
+            states: &bytes[self.states..self.codes - 4],
+            codes: &bytes[self.codes..self.codes + self.code_count * 4],
+            outputs: &bytes[self.outputs..],
+        }
     }
+}
 
-    /// Field `field` of state `state`: 0 base, 1 check, 2 fail, 3 output position.
+/// The parts of an automaton's bytes a search reads.
+#[derive(Clone, Copy)]
+struct Layout<'a> {
+    states: &'a [u8],
+    codes: &'a [u8],
+    outputs: &'a [u8],
+}
+
+/// Fields of a state, in the order they are written.
+const BASE: usize = 0;
+const CHECK: usize = 1;
+const FAIL: usize = 2;
+const OUTPUT: usize = 3;
+
+fn word(bytes: &[u8], at: usize) -> u32 {
+    let four: [u8; 4] = bytes[at..at + 4].try_into().expect("four bytes");
+    u32::from_le_bytes(four)
+}
+
+impl Layout<'_> {
     fn state_word(&self, state: u32, field: usize) -> u32 {
-        self.word(self.states + state as usize * STATE_BYTES + field * 4)
+        word(self.states, state as usize * STATE_BYTES + field * 4)
     }
 
     fn code(&self, c: char) -> Option<u32> {
-        let c = c as usize;
-        let code = (c < self.code_count).then(|| self.word(self.codes + c * 4))?;
-        (code != NO_CODE).then_some(code)
+        let at = c as usize * 4;
+        let four: [u8; 4] = self.codes.get(at..at + 4)?.try_into().ok()?;
+        Some(u32::from_le_bytes(four)).filter(|&code| code != NO_CODE)
     }
 
     /// The state after reading `c` in `state`: its child by `c`, else that of the longest
@@ -152,40 +179,42 @@ impl Automaton {
             return ROOT;
         };
         loop {
-            let base = self.state_word(state, 0);
+            let base = self.state_word(state, BASE);
             if base != 0 {
                 let child = base ^ code;
-                if self.state_word(child, 1) == state {
+                if self.state_word(child, CHECK) == state {
                     return child;
                 }
             }
             if state == ROOT {
                 return ROOT;
             }
-            state = self.state_word(state, 2);
+            state = self.state_word(state, FAIL);
         }
     }
 
     /// The output at `position` (1-based) as a match ending at `end`, and the next position.
     fn output(&self, position: u32, end: usize) -> (Match, u32) {
-        let at = self.outputs + (position as usize - 1) * OUTPUT_BYTES;
-        let length = self.word(at + 4) as usize;
+        let at = (position as usize - 1) * OUTPUT_BYTES;
+        let length = word(self.outputs, at + 4) as usize;
         let found = Match {
             start: end - length,
             end,
-            value: self.word(at),
+            value: word(self.outputs, at),
         };
-        (found, self.word(at + 8))
+        (found, word(self.outputs, at + 8))
     }
 }
 
 /// The iterator of [`Automaton::find_overlapping_iter`].
 pub struct Matches<'a> {
-    automaton: &'a Automaton,
+    layout: Layout<'a>,
     chars: std::str::CharIndices<'a>,
     state: u32,
     /// The next output to report at `end` (0: none).
     output: u32,
+    /// The root's (0 but for an empty pattern): most chars lead back to the root.
+    root_output: u32,
     end: usize,
 }
 
@@ -196,10 +225,13 @@ impl Iterator for Matches<'_> {
         while self.output == 0 {
             let (at, c) = self.chars.next()?;
             self.end = at + c.len_utf8();
-            self.state = self.automaton.next_state(self.state, c);
-            self.output = self.automaton.state_word(self.state, 3);
+            self.state = self.layout.next_state(self.state, c);
+            self.output = match self.state {
+                ROOT => self.root_output,
+                state => self.layout.state_word(state, OUTPUT),
+            };
         }
-        let (found, next) = self.automaton.output(self.output, self.end);
+        let (found, next) = self.layout.output(self.output, self.end);
         self.output = next;
         Some(found)
     }
@@ -324,7 +356,7 @@ mod tests {
         longer.push(0);
         let read = Automaton::read(Cow::Owned(good.clone())).expect("daachorse's own bytes");
         // The match kind byte, right after the outputs.
-        let kind = read.outputs + read.word(read.outputs - 4) as usize * OUTPUT_BYTES;
+        let kind = read.outputs + word(&good, read.outputs - 4) as usize * OUTPUT_BYTES;
         assert_eq!(good[kind], STANDARD_MATCH_KIND);
         let mut leftmost = good.clone();
         leftmost[kind] = 1;

@@ -69,19 +69,8 @@ pub fn map<T: Sync, U: Send>(
     in_order(slices, |slice| slice.iter().map(&f).collect())
 }
 
-/// `f` over contiguous slices of `items`, one per core, their results joined in order: for work
-/// with a set-up cost per slice. Below `min_weight` in all, `f` takes all of `items` on the
-/// calling thread.
-pub fn map_slices<T: Sync, U: Send>(
-    items: &[T],
-    weight: impl Fn(&T) -> usize,
-    min_weight: usize,
-    f: impl Fn(&[T]) -> Vec<U> + Sync,
-) -> Vec<U> {
-    map_slices_on(threads(), items, weight, min_weight, f)
-}
-
-/// `map_slices` on every core but one, for work that runs beside other work of the same run:
+/// `f` over contiguous slices of `items`, one per core but one, their results joined in order:
+/// for work with a set-up cost per slice that runs beside other work of the same run:
 /// tagging a corpus while the draft is checked. A slice on every core there makes the threads
 /// take turns on the cores, and each slice repeats its set-up (on two cores: 1.5 ms slower).
 pub fn map_slices_beside<T: Sync, U: Send>(
@@ -93,7 +82,8 @@ pub fn map_slices_beside<T: Sync, U: Send>(
     map_slices_on(threads().saturating_sub(1), items, weight, min_weight, f)
 }
 
-/// `map_slices` over at most `cores` slices.
+/// `f` over at most `cores` contiguous slices of `items`. Below `min_weight` in all, `f` takes
+/// all of `items` on the calling thread.
 fn map_slices_on<T: Sync, U: Send>(
     cores: usize,
     items: &[T],
@@ -246,7 +236,8 @@ mod tests {
     fn map_slices_keeps_order_and_splits_only_work_worth_it() {
         let items: Vec<usize> = (0..1000).collect();
         let slices = std::sync::Mutex::new(0);
-        let out = map_slices(
+        let out = map_slices_on(
+            threads(),
             &items,
             |_| 10,
             100,
@@ -257,7 +248,7 @@ mod tests {
         );
         assert_eq!(out, items.iter().map(|x| x * 3).collect::<Vec<_>>());
         assert_eq!(*slices.lock().unwrap(), threads().min(items.len()));
-        let small = map_slices(&items, |_| 1, 10_000, |slice| vec![slice.len()]);
+        let small = map_slices_on(threads(), &items, |_| 1, 10_000, |slice| vec![slice.len()]);
         assert_eq!(small, vec![1000]);
         // Beside other work: a core is left to it.
         let lens = map_slices_beside(&items, |_| 10, 100, |slice| vec![slice.len()]);

@@ -27,11 +27,14 @@ pub(super) struct LineCache {
 }
 
 /// One text's line-local work: its lines, with the cache's findings for those it has, and the
-/// new lines, which the checks that do not wait go over first (`take_part`) on whichever
-/// threads take part, before `LineCache::finish` runs those that wait.
+/// new lines, which every thread taking part goes over a batch at a time, first with the checks
+/// that do not wait, then with those that do (`take_part`).
 struct LineWork<'t> {
     lines: Vec<(&'t str, Option<Arc<[Finding]>>)>,
-    new: parallel::Shared<&'t str, Vec<Finding>>,
+    /// The new lines, for the checks that do not wait.
+    now: parallel::Shared<&'t str, Vec<Finding>>,
+    /// The same lines for those that do, when any does (else none).
+    waited: parallel::Shared<&'t str, Vec<Finding>>,
 }
 
 /// New lines handed out at a time: a line takes tens of microseconds, a batch a lock.
@@ -40,13 +43,15 @@ const LINES_A_BATCH: usize = 4;
 impl<'t> LineWork<'t> {
     /// The bytes of the lines the cache does not have.
     fn new_bytes(&self) -> usize {
-        self.new.items().iter().map(|line| line.len()).sum()
+        self.now.items().iter().map(|line| line.len()).sum()
     }
 
-    /// Runs `checks` (none that waits) over new lines no thread has taken yet, until none is
-    /// left: on the thread that checks the text, and on a helper while it has a core to spare.
-    fn take_part(&self, checks: &[&dyn Check], context: &LineContext<'t, '_>) {
-        self.new.take_part(|line| run(checks, context, line));
+    /// Runs the checks over new lines no thread has taken yet, until none is left: `now`
+    /// (none of which waits) first, then `waiting` (when there are any). Any number of threads
+    /// take part at once; one that gets to `waiting` early waits there for what they wait for.
+    fn take_part(&self, now: &[&dyn Check], waiting: &[&dyn Check], context: &LineContext<'t, '_>) {
+        self.now.take_part(|line| run(now, context, line));
+        self.waited.take_part(|line| run(waiting, context, line));
     }
 }
 
@@ -87,74 +92,54 @@ impl LineCache {
     ) -> R {
         let (now, waiting): (Vec<&dyn Check>, Vec<&dyn Check>) =
             checks.iter().partition(|c| !c.waits());
-        let work = self.look_up(text);
+        let work = self.look_up(text, !waiting.is_empty());
         let help = split && work.new_bytes() >= super::PARALLEL_CHECK_BYTES;
         let besides = std::thread::scope(|s| {
             let helper = help.then(|| {
                 let (work, now, waiting) = (&work, &now, &waiting);
                 s.spawn(move || {
                     waiting.iter().for_each(|check| check.wait());
-                    work.take_part(now, context);
+                    work.take_part(now, waiting, context);
                 })
             });
             let besides = beside();
-            work.take_part(&now, context);
+            work.take_part(&now, &waiting, context);
             if let Some(helper) = helper {
                 helper.join().expect("line-local checks");
             }
             besides
         });
-        self.finish(work, &waiting, context, split, out);
+        self.finish(work, out);
         besides
     }
 
-    /// The lines of `text`, each with its findings when the cache has them.
-    fn look_up<'t>(&self, text: &'t str) -> LineWork<'t> {
+    /// The lines of `text`, each with its findings when the cache has them; the new ones to be
+    /// checked by the checks that wait too when `any_waits`.
+    fn look_up<'t>(&self, text: &'t str, any_waits: bool) -> LineWork<'t> {
         let mut cache = self.lines.lock().unwrap();
         let lines: Vec<(&str, Option<Arc<[Finding]>>)> = text
             .split_inclusive('\n')
             .map(|line| (line, cache.get(line).cloned()))
             .collect();
-        let new = (lines.iter())
+        let new: Vec<&str> = (lines.iter())
             .filter(|(_, found)| found.is_none())
             .map(|&(line, _)| line)
             .collect();
         LineWork {
             lines,
-            new: parallel::Shared::new(new, LINES_A_BATCH),
+            waited: parallel::Shared::new(
+                if any_waits { new.clone() } else { Vec::new() },
+                LINES_A_BATCH,
+            ),
+            now: parallel::Shared::new(new, LINES_A_BATCH),
         }
     }
 
-    /// The findings of every line, at their offsets in the text, into `out`: those of the
-    /// checks that wait (`Check::waits`) over the new lines now, on every core when there are
-    /// many and `spread` allows (what they waited for has been built and its core is free again),
-    /// with those `take_part` found; the cache's for the others. New lines go into the cache.
-    fn finish<'t>(
-        &self,
-        work: LineWork<'t>,
-        waiting: &[&dyn Check],
-        context: &LineContext<'t, '_>,
-        spread: bool,
-        out: &mut Vec<Finding>,
-    ) {
-        let new = work.new.items().to_vec();
-        let mut found_now = work.new.into_results().into_iter();
-        let mut waited = parallel::map_slices(
-            if waiting.is_empty() { &[] } else { &new[..] },
-            |line| line.len(),
-            if spread {
-                super::PARALLEL_CHECK_BYTES
-            } else {
-                usize::MAX
-            },
-            |lines| {
-                lines
-                    .iter()
-                    .map(|line| run(waiting, context, line))
-                    .collect()
-            },
-        )
-        .into_iter();
+    /// The findings of every line, at their offsets in the text, into `out`: what `take_part`
+    /// found for the new lines, which go into the cache, and the cache's for the others.
+    fn finish(&self, work: LineWork<'_>, out: &mut Vec<Finding>) {
+        let mut found_now = work.now.into_results().into_iter();
+        let mut waited = work.waited.into_results().into_iter();
         let mut offset = 0;
         for (line, cached) in work.lines {
             let found = match cached {
@@ -379,7 +364,7 @@ mod tests {
                     })
                     .collect();
                 assert!(
-                    analyzer.lines.look_up(&long).new_bytes()
+                    analyzer.lines.look_up(&long, false).new_bytes()
                         >= crate::analysis::PARALLEL_CHECK_BYTES
                 );
                 let reused = analyzer.check(&long, &settings);

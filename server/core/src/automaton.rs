@@ -125,6 +125,7 @@ impl Automaton {
     }
 
     /// Memory it holds of its own (none when it is read from the binary).
+    #[cfg(test)]
     pub fn heap_bytes(&self) -> usize {
         match &self.bytes {
             Cow::Owned(bytes) => bytes.len(),

@@ -6,7 +6,7 @@
 
 pub mod analysis;
 pub mod atomic;
-pub mod automaton;
+mod automaton;
 pub mod batch;
 pub mod builtin;
 pub mod cache;

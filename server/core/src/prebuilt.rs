@@ -1,7 +1,8 @@
 //! The checks' tables made from the built-in data (their automata and side tables). Making
 //! them costs ≈50 ms of CPU, more than a one-shot `essay-lsp check` of a draft costs with
 //! them, so the binary's build makes them once (`server/build.rs` calls `make_all`) and the
-//! binary carries them (`embed`). Reading one back is a postcard decode of a few milliseconds.
+//! binary carries them (`embed`). Reading one back is a postcard decode of a few milliseconds;
+//! its automata are not copied but searched where they lie (`automaton`).
 //!
 //! Without embedded tables — the library's default, so tests and benches always exercise the
 //! builders — each table is made on first use. Tables from another build of this crate are

@@ -34,7 +34,10 @@ fn run() -> ExitCode {
                 ExitCode::from(lsp::run() as u8)
             }
             Some(other) => {
-                eprintln!("essay-lsp: 未知的参数 “{other}”\n\n{}", cli::usage());
+                eprintln!(
+                    "essay-lsp: 未知的参数 “{other}”\n{}",
+                    cli::help_hint("essay-lsp --help")
+                );
                 ExitCode::from(2)
             }
         },
@@ -57,7 +60,10 @@ fn run() -> ExitCode {
             ExitCode::SUCCESS
         }
         Some(other) => {
-            eprintln!("essay-lsp: 未知的参数 “{other}”\n\n{}", cli::usage());
+            eprintln!(
+                "essay-lsp: 未知的参数 “{other}”\n{}",
+                cli::help_hint("essay-lsp --help")
+            );
             ExitCode::from(2)
         }
     }

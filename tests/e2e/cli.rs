@@ -271,6 +271,13 @@ fn every_usage_error_is_in_chinese() {
             "{first}"
         );
         assert!(!stderr.contains("invalid"), "{stderr}");
+        // The error stays in view: a pointer to the usage follows it, not all of it.
+        assert_eq!(
+            stderr.lines().nth(1),
+            Some("运行 “essay-lsp check --help” 查看用法。"),
+            "{stderr}"
+        );
+        assert_eq!(stderr.lines().count(), 2, "{stderr}");
     }
 }
 

@@ -30,14 +30,20 @@ pub fn run(args: Vec<String>) -> ExitCode {
                 return ExitCode::SUCCESS;
             }
             a if a.starts_with('-') => {
-                eprintln!("essay-lsp: 未知的选项 “{a}”\n\n{USAGE}");
+                eprintln!(
+                    "essay-lsp: 未知的选项 “{a}”\n{}",
+                    super::help_hint("essay-lsp fix --help")
+                );
                 return ExitCode::from(2);
             }
             _ => files.push(PathBuf::from(arg)),
         }
     }
     let [file] = &files[..] else {
-        eprintln!("essay-lsp: 请给出一个文件\n\n{USAGE}");
+        eprintln!(
+            "essay-lsp: 请给出一个文件\n{}",
+            super::help_hint("essay-lsp fix --help")
+        );
         return ExitCode::from(2);
     };
     match fix_file(file, all, write) {

@@ -28,6 +28,12 @@ use essay_core::project::{self, Project};
 use inputs::Input;
 
 /// The usage text; the list of checks comes from the check table.
+/// The line after a usage error: where the usage is, rather than all of it, so that the error
+/// stays the first thing a writer reads.
+pub fn help_hint(command: &str) -> String {
+    format!("运行 “{command}” 查看用法。")
+}
+
 pub fn usage() -> String {
     USAGE.replace("{codes}", &wrap_codes())
 }
@@ -268,7 +274,7 @@ pub fn check(args: Vec<String>) -> ExitCode {
             return ExitCode::SUCCESS;
         }
         Err(e) => {
-            eprintln!("essay-lsp: {e}\n\n{}", usage());
+            eprintln!("essay-lsp: {e}\n{}", help_hint("essay-lsp check --help"));
             return ExitCode::from(2);
         }
     };

@@ -516,22 +516,46 @@ impl Recurring {
             .zip(0..)
             .flat_map(|(essay, e)| clauses(&essay.text).map(move |clause| (e, clause)))
             .collect();
+        // A tag of every head, clause after clause (`tag_ends[k]`: where clause k's end), so
+        // that pass 2 goes over only the clauses that may hold a frequent head (most hold
+        // none) without decoding the others again.
+        let mut tags: Vec<u16> = Vec::new();
+        let mut tag_ends: Vec<u32> = Vec::with_capacity(texts.len());
         let mut chars: Vec<char> = Vec::new();
         for &(e, clause) in &texts {
             chars.clear();
             chars.extend(clause.chars());
-            for_each_head(&chars, &topic, |_, _, head| see(&mut counts, head, e));
+            for_each_head(&chars, &topic, |_, _, head| {
+                see(&mut counts, head, e);
+                tags.push(head_tag(head));
+            });
+            tag_ends.push(u32::try_from(tags.len()).expect("fewer heads than 2^32"));
         }
         let frequent: HashSet64 = counts
             .drain()
             .filter(|&(_, (n, _))| n as usize >= min_essays)
             .map(|(h, _)| h)
             .collect();
+        let mut frequent_tags = vec![0u64; (1 << 16) / 64];
+        for &head in &frequent {
+            let tag = head_tag(head) as usize;
+            frequent_tags[tag / 64] |= 1 << (tag % 64);
+        }
+        let may_hold_frequent = |clause_tags: &[u16]| {
+            (clause_tags.iter()).any(|&tag| frequent_tags[tag as usize / 64] >> (tag % 64) & 1 != 0)
+        };
         // The stretches from the frequent heads: (raw, folded) → clauses. The heads are hashed
         // again rather than kept: a list of them all would cost more in fresh memory.
         let mut holders: HashMap<(u64, u64), Vec<u32>, BuildHasherDefault<MixHasher>> =
             HashMap::default();
+        let mut tags_from = 0;
         for (k, &(e, clause)) in (0..).zip(&texts) {
+            let tags_to = tag_ends[k as usize] as usize;
+            let clause_tags = &tags[tags_from..tags_to];
+            tags_from = tags_to;
+            if !may_hold_frequent(clause_tags) {
+                continue;
+            }
             chars.clear();
             chars.extend(clause.chars());
             for_each_head(&chars, &topic, |at, end, head| {
@@ -654,6 +678,11 @@ fn for_each_head(chars: &[char], topic: &Topic, mut f: impl FnMut(usize, usize, 
             f(at, end, head);
         }
     }
+}
+
+/// 16 bits of a head's hash: a head whose tag is no frequent head's is no frequent head.
+fn head_tag(head: u64) -> u16 {
+    (head >> 48) as u16
 }
 
 /// A hash of a short string of chars (polynomial, then mixed).

@@ -30,6 +30,7 @@ pub mod phrases;
 pub mod prebuilt;
 pub mod project;
 pub mod project_edit;
+mod ragged;
 pub mod report;
 pub mod schema;
 pub mod segment;

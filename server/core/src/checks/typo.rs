@@ -19,7 +19,7 @@
 //! Precision comes first. The dictionary is jieba's word list, read in place, so the check never
 //! loads jieba's segmenter (≈35 MB, ≈0.1 s). The check looks at one line at a time.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::ops::Range;
 use std::sync::LazyLock;
 
@@ -30,6 +30,7 @@ use crate::builtin;
 use crate::checks::{Code, Context, Edit, Finding, Fix};
 use crate::dictionary;
 use crate::prebuilt::Table;
+use crate::ragged::{CharLists, Ragged};
 use crate::text::is_cjk;
 
 pub struct Typo;
@@ -54,16 +55,32 @@ const MIN_TERM_CHARS: usize = 3;
 /// character.
 #[derive(Serialize, Deserialize)]
 pub struct Terms {
-    terms: Vec<Vec<char>>,
+    /// Sorted.
+    terms: CharLists,
     /// Pattern `k` of `halves` is the first (`true`) or second half of these terms.
-    owners: Vec<Vec<(u32, bool)>>,
+    owners: Ragged<(u32, bool)>,
     /// daachorse's double array over chars, value = pattern index: built at start-up in a
     /// fraction of aho-corasick's time.
     halves: Automaton,
     /// (first, last) character → three-character terms.
     short: HashMap<(char, char), Vec<u32>>,
     /// Char → ids of the shape-similar groups it is in.
-    shapes: HashMap<char, Vec<u32>>,
+    shapes: Shapes,
+}
+
+/// The shape-similar groups each char is in: `groups[k]` for `chars[k]`.
+#[derive(Serialize, Deserialize)]
+struct Shapes {
+    /// Sorted.
+    chars: Vec<char>,
+    groups: Ragged<u32>,
+}
+
+impl Shapes {
+    fn groups(&self, c: char) -> Option<&[u32]> {
+        let k = self.chars.binary_search(&c).ok()?;
+        Some(&self.groups[k])
+    }
 }
 
 /// Runs of Chinese characters of `s` long enough to be terms.
@@ -135,14 +152,18 @@ impl Terms {
                     .map(move |c| (c, group as u32))
                     .collect::<Vec<_>>()
             })
-            .fold(HashMap::<char, Vec<u32>>::new(), |mut map, (c, g)| {
+            .fold(BTreeMap::<char, Vec<u32>>::new(), |mut map, (c, g)| {
                 map.entry(c).or_default().push(g);
                 map
             });
+        let shapes = Shapes {
+            chars: shapes.keys().copied().collect(),
+            groups: shapes.into_values().collect(),
+        };
         Terms::new(texts.iter().flat_map(|t| han_runs(t)), shapes)
     }
 
-    fn new(runs: impl Iterator<Item = Vec<char>>, shapes: HashMap<char, Vec<u32>>) -> Terms {
+    fn new(runs: impl Iterator<Item = Vec<char>>, shapes: Shapes) -> Terms {
         let mut terms: Vec<Vec<char>> = runs.collect();
         terms.sort();
         terms.dedup();
@@ -172,8 +193,8 @@ impl Terms {
             Automaton::with_values(patterns.iter().enumerate().map(|(k, p)| (p, k as u32)))
                 .expect("term halves make an automaton");
         Terms {
-            terms,
-            owners,
+            terms: terms.into_iter().collect(),
+            owners: owners.into_iter().collect(),
             halves,
             short,
             shapes,
@@ -234,11 +255,11 @@ impl Terms {
     /// Whether `chars` is itself a term.
     fn is_term(&self, chars: &[char]) -> bool {
         // Sorted and deduplicated in `new`.
-        self.terms.binary_search_by(|t| t[..].cmp(chars)).is_ok()
+        self.terms.binary_search_by(|t| t.cmp(chars)).is_ok()
     }
 
     fn look_alike(&self, a: char, b: char) -> bool {
-        match (self.shapes.get(&a), self.shapes.get(&b)) {
+        match (self.shapes.groups(a), self.shapes.groups(b)) {
             (Some(x), Some(y)) => x.iter().any(|g| y.contains(g)),
             _ => false,
         }

@@ -34,6 +34,7 @@ use crate::checks::typo::glossary_texts_with_names;
 use crate::checks::{Code, Context, Edit, Finding};
 use crate::normalize::normalize;
 use crate::prebuilt::Table;
+use crate::ragged::{CharLists, Ragged};
 use crate::text::is_cjk;
 
 pub struct FormulaWording;
@@ -91,18 +92,18 @@ pub(crate) struct Formulas {
     lists: Vec<List>,
     sayings: Vec<Saying>,
     /// Formulas and glossary terms of four characters or more, normalised.
-    known: Vec<Vec<char>>,
+    known: CharLists,
     /// Every list item; pattern `k` is item `.1` of list `.0` for each of `item_owners[k]`.
     items: Automaton,
-    item_owners: Vec<Vec<(usize, usize)>>,
+    item_owners: Ragged<(usize, usize)>,
     /// Both halves of every saying (normalised); pattern `k` belongs to `half_owners[k]`.
     halves: Automaton,
-    half_owners: Vec<Vec<usize>>,
+    half_owners: Ragged<usize>,
 }
 
 /// An automaton over `patterns` (deduplicated; empty ones match nothing) and, for each, the
 /// owners given with it.
-fn automaton<T: Copy>(patterns: impl Iterator<Item = (String, T)>) -> (Automaton, Vec<Vec<T>>) {
+fn automaton<T: Copy>(patterns: impl Iterator<Item = (String, T)>) -> (Automaton, Ragged<T>) {
     let mut index: HashMap<String, usize> = HashMap::new();
     let mut strings: Vec<String> = Vec::new();
     let mut owners: Vec<Vec<T>> = Vec::new();
@@ -116,7 +117,7 @@ fn automaton<T: Copy>(patterns: impl Iterator<Item = (String, T)>) -> (Automaton
     }
     let ac = Automaton::with_values(strings.iter().enumerate().map(|(k, p)| (p, k as u32)))
         .expect("an automaton of formula parts");
-    (ac, owners)
+    (ac, owners.into_iter().collect())
 }
 
 /// Separators between the items of a list.
@@ -269,7 +270,7 @@ impl Formulas {
         Formulas {
             lists,
             sayings,
-            known,
+            known: known.into_iter().collect(),
             items,
             item_owners,
             halves,

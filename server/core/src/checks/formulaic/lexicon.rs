@@ -27,6 +27,7 @@ use crate::automaton::Automaton;
 use crate::builtin;
 use crate::normalize::normalize;
 use crate::prebuilt::Table;
+use crate::ragged::Ragged;
 
 /// Longest slot inside a `…` phrase such as 以…为抓手, in folded chars.
 pub(super) const MAX_SLOT: usize = 12;
@@ -115,13 +116,15 @@ const TOPIC_WORDS: &str = "topic-words.txt";
 const PROGRAMME_WORDS: &str = "programme-words.txt";
 
 /// The lexicon of the built-in lists, as the binary carries it (`prebuilt`).
-pub(crate) const TABLE: Table<Base> = Table::new("formulaic-lexicon", || {
-    Base::build(
-        builtin::list(super::STOCK_PHRASES)
-            .map(|p| (p.to_owned(), Source::List))
-            .collect(),
-    )
-});
+pub(crate) const TABLE: Table<Base> =
+    Table::new("formulaic-lexicon", || Base::build(builtin_entries()));
+
+/// The built-in stock phrases, as `Base::build` takes them.
+fn builtin_entries() -> Vec<(String, Source)> {
+    builtin::list(super::STOCK_PHRASES)
+        .map(|p| (p.to_owned(), Source::List))
+        .collect()
+}
 
 static BUILTIN: LazyLock<Arc<Base>> = LazyLock::new(|| Arc::new(TABLE.load()));
 
@@ -133,8 +136,9 @@ pub(crate) struct Base {
     ac: Automaton,
     /// By id (a pattern's id is found with `ac`: a map from pattern to id cost more to read
     /// back at every start than the few lookups it serves).
-    patterns: Vec<String>,
-    roles: Vec<Vec<Role>>,
+    /// Each pattern's length in chars, by id (its text is in `ac`).
+    pattern_chars: Vec<u32>,
+    roles: Ragged<Role>,
     phrases: Vec<Phrase>,
     /// The folded parts of each phrase, joined by `…`: a phrase is taken once.
     phrase_keys: HashSet<String>,
@@ -159,7 +163,7 @@ struct Builder<'b> {
 
 impl Builder<'_> {
     fn base_patterns(&self) -> usize {
-        self.base.map_or(0, |b| b.patterns.len())
+        self.base.map_or(0, |b| b.pattern_chars.len())
     }
 
     /// Adds the stock phrases `entries` (after those it has).
@@ -217,14 +221,14 @@ impl Builder<'_> {
                 )
             })
         };
-        let new = self.roles.iter().zip(&self.patterns);
+        let new = (self.roles.iter()).zip(self.patterns.iter().map(|p| p.chars().count()));
         let changed = self.changed.iter().filter_map(|(&id, roles)| {
             let base = self.base?;
-            Some((roles, &base.patterns[id]))
+            Some((roles, base.pattern_chars[id] as usize))
         });
         new.chain(changed)
             .filter(|(roles, _)| is_head(roles))
-            .map(|(_, p)| p.chars().count())
+            .map(|(_, chars)| chars)
             .max()
             .unwrap_or(0)
     }
@@ -245,7 +249,7 @@ impl Builder<'_> {
             Some((base, id)) => self
                 .changed
                 .entry(id)
-                .or_insert_with(|| base.roles[id].clone()),
+                .or_insert_with(|| base.roles[id].to_vec()),
             None => {
                 let id = *self.ids.entry(text.clone()).or_insert_with(|| {
                     self.patterns.push(text);
@@ -297,7 +301,7 @@ impl Lexicon {
             ..Builder::default()
         };
         b.add_phrases(entries);
-        let first = base.patterns.len();
+        let first = base.pattern_chars.len();
         let more = (!b.patterns.is_empty()).then(|| {
             let new = b.patterns.iter().zip(first as u32..);
             Automaton::with_values(new).expect("added phrases build an automaton")
@@ -366,6 +370,26 @@ impl Base {
 
     /// The stock phrases `entries` plus the built-in word lists, formulas and glossary terms.
     fn build(entries: Vec<(String, Source)>) -> Base {
+        let (b, words) = Base::builder_of(entries);
+        // Distinct (`Builder::add`); never empty (callers skip empty words).
+        let ac = Automaton::with_values(b.patterns.iter().zip(0u32..))
+            .expect("formulaic automaton builds");
+        Base {
+            ac,
+            longest_head: b.longest_head(),
+            pattern_chars: (b.patterns.iter())
+                .map(|p| p.chars().count() as u32)
+                .collect(),
+            roles: b.roles.into_iter().collect(),
+            phrases: b.phrases,
+            phrase_keys: b.phrase_keys,
+            words,
+            single: b.single,
+        }
+    }
+
+    /// The patterns of `build`, with their roles, and the empty words.
+    fn builder_of(entries: Vec<(String, Source)>) -> (Builder<'static>, Vec<String>) {
         let mut b = Builder::default();
         b.add_phrases(entries);
         let mut words = Vec::new();
@@ -409,19 +433,7 @@ impl Base {
                 b.add(&chars, role);
             }
         }
-        // Distinct (`Builder::add`); never empty (callers skip empty words).
-        let ac = Automaton::with_values(b.patterns.iter().zip(0u32..))
-            .expect("formulaic automaton builds");
-        Base {
-            ac,
-            longest_head: b.longest_head(),
-            patterns: b.patterns,
-            roles: b.roles,
-            phrases: b.phrases,
-            phrase_keys: b.phrase_keys,
-            words,
-            single: b.single,
-        }
+        (b, words)
     }
 }
 
@@ -513,12 +525,15 @@ mod tests {
     #[test]
     fn every_pattern_is_found_by_its_id_and_nothing_else_is() {
         let base = &*BUILTIN;
-        for (id, pattern) in base.patterns.iter().enumerate() {
+        let patterns = Base::builder_of(builtin_entries()).0.patterns;
+        assert_eq!(patterns.len(), base.pattern_chars.len());
+        for (id, pattern) in patterns.iter().enumerate() {
             assert_eq!(base.id_of(pattern), Some(id), "{pattern}");
+            assert_eq!(base.pattern_chars[id] as usize, pattern.chars().count());
         }
         // A pattern's part or a pattern with more: not a pattern (some of them contain one).
         for text in ["高度重视了", "工作作风建设了吗", "度重", ""] {
-            assert!(!base.patterns.iter().any(|p| p == text), "{text}");
+            assert!(!patterns.iter().any(|p| p == text), "{text}");
             assert_eq!(base.id_of(text), None, "{text}");
         }
     }

@@ -21,7 +21,8 @@ pub const BUILD_FINGERPRINT: &str = env!("ESSAY_LSP_BUILD_FINGERPRINT");
 const MAGIC: &str = "essay-core tables";
 
 /// Every table there is, in the order `make_all` makes them.
-const ALL: [&dyn Make; 6] = [
+const ALL: [&dyn Make; 7] = [
+    &crate::glossary::TABLE,
     &crate::checks::wording::TABLE,
     &crate::checks::typo::TABLE,
     &crate::checks::formula_wording::TABLE,

@@ -26,6 +26,7 @@ use serde::Deserialize;
 
 use super::{Entry, Source};
 use crate::normalize::normalize_str;
+use crate::prebuilt::Table;
 
 /// The categories an entry may have, in the order the docs list them.
 pub const CATEGORIES: [&str; 6] = ["政策", "机制", "口号", "机构", "文件", "数据"];
@@ -162,23 +163,31 @@ fn toml_message(text: &str, error: &toml::de::Error) -> String {
     }
 }
 
-/// The built-in glossary, parsed once per process for hover, the checks and the segmenter's
-/// dictionary. It is compiled in and checked by the tests, so a problem here is a packaging
-/// bug; the entries that parse are still used rather than taking the server down.
+/// The built-in glossary, for hover, the checks and the segmenter's dictionary: read once per
+/// process from the binary's tables, where the build put it parsed (parsing its TOML took
+/// longer than anything else a language server does before its first hover).
 pub fn builtin() -> &'static [Entry] {
-    static BUILTIN: std::sync::LazyLock<Vec<Entry>> = std::sync::LazyLock::new(|| {
-        match parse(crate::builtin::text("glossary.toml"), &Source::Builtin) {
-            Ok((entries, problems)) => {
-                debug_assert!(problems.is_empty(), "corpus/glossary.toml: {problems:?}");
-                entries
-            }
-            Err(message) => {
-                debug_assert!(false, "corpus/glossary.toml: {message}");
-                Vec::new()
-            }
-        }
-    });
+    static BUILTIN: std::sync::LazyLock<Vec<Entry>> = std::sync::LazyLock::new(|| TABLE.load());
     &BUILTIN
+}
+
+/// The built-in glossary's entries, as the binary carries them (`prebuilt`).
+pub(crate) const TABLE: Table<Vec<Entry>> = Table::new("glossary", parse_builtin);
+
+/// `corpus/glossary.toml`, parsed. It is compiled in and checked by the tests, so a problem
+/// here is a packaging bug; the entries that parse are still used rather than taking the
+/// server down.
+fn parse_builtin() -> Vec<Entry> {
+    match parse(crate::builtin::text("glossary.toml"), &Source::Builtin) {
+        Ok((entries, problems)) => {
+            debug_assert!(problems.is_empty(), "corpus/glossary.toml: {problems:?}");
+            entries
+        }
+        Err(message) => {
+            debug_assert!(false, "corpus/glossary.toml: {message}");
+            Vec::new()
+        }
+    }
 }
 
 /// Reads a user glossary file (any encoding `decode` knows).

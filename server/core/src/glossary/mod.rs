@@ -21,11 +21,14 @@ use std::fmt;
 use std::ops::Range;
 use std::path::PathBuf;
 
+use serde::{Deserialize, Serialize};
+
 use crate::corpus::{Corpus, LoadProblem};
 use crate::normalize::normalize_str;
 
 use crate::mining::words::WordUsage;
 use crate::mining::Segmented;
+pub(crate) use data::TABLE;
 pub use data::{builtin as builtin_entries, expected_item_count, CATEGORIES};
 pub use formulas::{numbered_formulas, FormulaHit, Formulas, NumberedFormula};
 use matcher::Matcher;
@@ -56,8 +59,10 @@ pub enum Source {
     User(PathBuf),
 }
 
-/// One glossary entry, with what the corpus says about it.
-#[derive(Debug, Clone, Default)]
+/// One glossary entry, with what the corpus says about it. The built-in ones are stored as
+/// the binary carries them (`data::TABLE`): what the corpus says and where they come from are
+/// not.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct Entry {
     pub term: String,
     pub variants: Vec<String>,
@@ -72,12 +77,16 @@ pub struct Entry {
     pub count: Option<usize>,
     /// Usage recorded only in the reference corpus, not an official formula.
     pub local: bool,
+    #[serde(skip)]
     pub source: Source,
     /// How many corpus essays contain the term or a variant.
+    #[serde(skip)]
     pub essay_count: usize,
     /// Up to three corpus sentences using the term.
+    #[serde(skip)]
     pub examples: Vec<Example>,
     /// Definitional sentences found in the corpus, clearest first.
+    #[serde(skip)]
     pub corpus_definitions: Vec<CorpusDefinition>,
 }
 

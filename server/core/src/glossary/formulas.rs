@@ -10,23 +10,32 @@
 //! 增强“四个意识” are one formula; ranges map back to chars of the text as written.
 
 use std::ops::Range;
-use std::sync::OnceLock;
+use std::sync::{LazyLock, OnceLock};
 
-use aho_corasick::{AhoCorasick, MatchKind};
+use serde::{Deserialize, Serialize};
 
 use super::matcher::NormText;
+use crate::automaton::Automaton;
+use crate::prebuilt::Table;
 
 /// The data file, relative to `corpus/`.
 const FILE: &str = "formulas.txt";
 
 /// A set of formulas and an automaton over their normalised forms.
+#[derive(Serialize, Deserialize)]
 pub struct Formulas {
     /// As written in the data file, in file order (duplicates after normalisation dropped).
     list: Vec<String>,
     /// Normalised length of each entry of `list`, in chars.
     norm_len: Vec<usize>,
-    all: AhoCorasick,
+    /// Value: the index in `list`.
+    all: Automaton,
 }
+
+/// The built-in formulas, as the binary carries them (`prebuilt`): a hover waited for them to
+/// be built.
+pub(crate) const TABLE: Table<Formulas> =
+    Table::new("formulas", || Formulas::parse(crate::builtin::list(FILE)));
 
 impl std::fmt::Debug for Formulas {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -64,9 +73,8 @@ impl Formulas {
             norm_len.push(norm.chars().count());
             patterns.push(norm);
         }
-        let all = AhoCorasick::builder()
-            .match_kind(MatchKind::Standard)
-            .build(&patterns)
+        // Distinct (`seen`) and never empty.
+        let all = Automaton::with_values(patterns.iter().zip(0u32..))
             .expect("formula patterns build an automaton");
         Formulas {
             list,
@@ -75,10 +83,10 @@ impl Formulas {
         }
     }
 
-    /// The built-in formulas from `corpus/formulas.txt`, built once.
+    /// The built-in formulas from `corpus/formulas.txt`.
     pub fn builtin() -> &'static Formulas {
-        static BUILTIN: OnceLock<Formulas> = OnceLock::new();
-        BUILTIN.get_or_init(|| Formulas::parse(crate::builtin::list(FILE)))
+        static BUILTIN: LazyLock<Formulas> = LazyLock::new(|| TABLE.load());
+        &BUILTIN
     }
 
     /// The formulas as written in the data file.
@@ -105,8 +113,8 @@ impl Formulas {
             .all
             .find_overlapping_iter(&norm.text)
             .map(|m| FormulaHit {
-                range: norm.source_of_bytes(m.range()),
-                formula: m.pattern().as_usize(),
+                range: norm.source_of_bytes(m.start()..m.end()),
+                formula: m.value() as usize,
             })
             .collect();
         hits.sort_by(|a, b| {

@@ -28,8 +28,9 @@ use crate::normalize::normalize_str;
 
 use crate::mining::words::WordUsage;
 use crate::mining::Segmented;
-pub(crate) use data::TABLE;
+pub(crate) use data::TABLE as ENTRIES_TABLE;
 pub use data::{builtin as builtin_entries, expected_item_count, CATEGORIES};
+pub(crate) use formulas::TABLE as FORMULAS_TABLE;
 pub use formulas::{numbered_formulas, FormulaHit, Formulas, NumberedFormula};
 use matcher::Matcher;
 use usage::EssayText;

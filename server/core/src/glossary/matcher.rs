@@ -4,17 +4,20 @@
 //! 两不愁、三保障, 两不愁,三保障 and 两不愁三保障 are one pattern; every match maps back to a
 //! char range of the text as typed. jieba plays no part here: it may cut a term apart.
 //!
-//! The automata are daachorse's double arrays over chars: for a few thousand CJK patterns they
-//! build in a fraction of aho-corasick's time (hover waits for them at start-up), and one
-//! overlapping automaton also gives the leftmost-longest occurrences.
+//! The automata are daachorse's double arrays over chars (`crate::automaton`): for a few
+//! thousand CJK patterns they build in a fraction of aho-corasick's time, and one overlapping
+//! automaton also gives the leftmost-longest occurrences. The built-in glossary's matcher is
+//! built with the binary (`TABLE`): hover waited for it at start-up.
 
 use std::collections::HashMap;
 use std::ops::Range;
 
-use daachorse::CharwiseDoubleArrayAhoCorasick;
+use serde::{Deserialize, Serialize};
 
 use super::{Entry, Source};
+use crate::automaton::Automaton;
 use crate::normalize::{normalize, Normalized};
+use crate::prebuilt::Table;
 use crate::text::is_statement_end;
 
 /// Normalised text laid out for byte-oriented Aho–Corasick, with the way back to source chars.
@@ -67,9 +70,7 @@ impl NormText {
     }
 }
 
-/// Patterns with their index as value: daachorse needs them distinct and non-empty.
-type Automaton = CharwiseDoubleArrayAhoCorasick<u32>;
-
+#[derive(Serialize, Deserialize)]
 pub(crate) struct Matcher {
     /// Every term and variant; the value is the pattern index.
     all: Automaton,
@@ -100,7 +101,28 @@ pub(crate) struct Hit {
     pub item: bool,
 }
 
+/// The built-in glossary's matcher, as the binary carries it (`prebuilt`).
+pub(crate) const TABLE: Table<Matcher> =
+    Table::new("glossary-matcher", || Matcher::new(super::data::builtin()));
+
 impl Matcher {
+    /// `Matcher::new(entries)`: read from the binary when `entries` are the built-in glossary
+    /// (what the matcher reads of them: terms, variants, items, source), else built.
+    pub fn of(entries: &[Entry]) -> Matcher {
+        let builtin = super::data::builtin();
+        let same = |(a, b): (&Entry, &Entry)| {
+            a.source == Source::Builtin
+                && a.term == b.term
+                && a.variants == b.variants
+                && a.items == b.items
+        };
+        if entries.len() == builtin.len() && entries.iter().zip(builtin).all(same) {
+            TABLE.load()
+        } else {
+            Matcher::new(entries)
+        }
+    }
+
     /// Patterns from every entry's term and variants. Writers' entries come first, so where a
     /// user variant collides with a built-in one, the writer's entry wins.
     pub fn new(entries: &[Entry]) -> Matcher {
@@ -161,7 +183,8 @@ impl Matcher {
             max_chars = max_chars.max(norm.chars().count());
         }
         let build = |patterns: &[String]| {
-            // Distinct and non-empty by construction (`seen`, the map of items).
+            // Patterns with their index as value, distinct and non-empty by construction
+            // (`seen`, the map of items), as daachorse needs them.
             Automaton::with_values(patterns.iter().enumerate().map(|(i, p)| (p, i as u32)))
                 .expect("glossary patterns build an automaton")
         };
@@ -356,6 +379,20 @@ fn plus_positions(norm: &NormText, source: &[char], chars: Range<usize>) -> Vec<
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn entries_other_than_the_builtin_ones_get_a_matcher_of_their_own() {
+        let builtin = super::super::data::builtin();
+        let found = |m: &Matcher, text: &str| m.find(text).len();
+        assert_eq!(found(&Matcher::of(builtin), "全面推进乡村振兴"), 1);
+        assert_eq!(found(&Matcher::of(builtin), "测试用的新写法"), 0);
+        let mut changed = builtin.to_vec();
+        changed[0].variants.push("测试用的新写法".to_owned());
+        assert_eq!(found(&Matcher::of(&changed), "测试用的新写法"), 1);
+        let mut user = builtin.to_vec();
+        user[0].source = Source::User("my-terms.toml".into());
+        assert_eq!(found(&Matcher::of(&user), "全面推进乡村振兴"), 1);
+    }
 
     #[test]
     fn norm_text_maps_bytes_back_to_source_chars() {

@@ -33,6 +33,7 @@ pub use data::{builtin as builtin_entries, expected_item_count, CATEGORIES};
 pub(crate) use formulas::TABLE as FORMULAS_TABLE;
 pub use formulas::{numbered_formulas, FormulaHit, Formulas, NumberedFormula};
 use matcher::Matcher;
+pub(crate) use matcher::TABLE as MATCHER_TABLE;
 use usage::EssayText;
 
 /// The terms, variants and items of the built-in glossary and of the glossary files at `paths`:
@@ -187,7 +188,7 @@ impl Glossary {
 
     /// The glossary of `entries` (from `unmined_entries`), mining definitions and usage from `corpus`.
     pub fn build(corpus: &Segmented<'_>, mut entries: Vec<Entry>) -> Glossary {
-        let matcher = Matcher::new(&entries);
+        let matcher = Matcher::of(&entries);
         let analysis = usage::analyse(corpus, &mut entries, &matcher);
         Glossary {
             entries,

@@ -21,10 +21,11 @@ pub const BUILD_FINGERPRINT: &str = env!("ESSAY_LSP_BUILD_FINGERPRINT");
 const MAGIC: &str = "essay-core tables";
 
 /// Every table there is, in the order `make_all` makes them.
-const ALL: [&dyn Make; 9] = [
+const ALL: [&dyn Make; 10] = [
     &crate::glossary::ENTRIES_TABLE,
     &crate::glossary::FORMULAS_TABLE,
     &crate::glossary::MATCHER_TABLE,
+    &crate::phrases::TABLE,
     &crate::checks::wording::TABLE,
     &crate::checks::typo::TABLE,
     &crate::checks::formula_wording::TABLE,

@@ -483,10 +483,17 @@ fn mining_of(corpus: Arc<Corpus>, glossary_paths: Vec<PathBuf>) -> Arc<Mining> {
         // before the glossary files are even read.
         let words = crate::mining::Segmented::of(&corpus);
         let (terms_tx, terms_rx) = mpsc::channel();
+        // The built-in corpus's with the built-in glossary's terms comes with the binary.
+        let builtin_book = glossary_paths.is_empty() && is_builtin(&corpus);
         std::thread::scope(|s| {
             let words = &words;
+            let corpus = &corpus;
             s.spawn(move || {
-                let phrases = PhraseBook::build_with(words, || terms_rx.recv().unwrap_or_default());
+                let phrases = if builtin_book {
+                    PhraseBook::builtin(Corpus::clone(corpus))
+                } else {
+                    PhraseBook::build_with(words, || terms_rx.recv().unwrap_or_default())
+                };
                 let _ = mining.phrases.set(Some(phrases));
             });
             let (entries, problems) = Glossary::unmined_entries(&glossary_paths);

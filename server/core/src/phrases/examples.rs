@@ -14,7 +14,7 @@ use crate::text::{escape_markdown, is_sentence_end};
 const EXAMPLE_CONTEXT_CHARS: usize = 36;
 
 /// Where a phrase first occurs: essay (its id), char range in its text.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub(super) struct Hit {
     pub essay: usize,
     pub start: usize,

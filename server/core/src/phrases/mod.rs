@@ -48,9 +48,12 @@ mod tests;
 use std::cmp::Reverse;
 use std::collections::{HashMap, HashSet};
 
+use serde::{Deserialize, Serialize};
+
 use crate::mining::clauses::{is_clause_punct, is_closing, is_opening};
 use crate::mining::Segmented;
 use crate::normalize::normalize;
+use crate::prebuilt::Table;
 use crate::text::{is_han, is_sentence_end};
 use examples::{Examples, Hit};
 use text::{client_word_start, snippet_escape};
@@ -74,7 +77,7 @@ const MIN_CURATED_CLAUSE_CHARS: usize = 2;
 /// How far back from the cursor the line is examined.
 const TAIL_CHARS: usize = 160;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum SuggestionKind {
     /// A multi-word phrase that recurs in the corpus.
     Phrase,
@@ -151,7 +154,7 @@ pub struct Completion {
 }
 
 /// A phrase that can be completed from its beginning.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 struct Entry {
     /// Normalised text (the index key).
     key: String,
@@ -166,7 +169,7 @@ struct Entry {
 }
 
 /// What may follow a clause.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 struct Follow {
     /// Normalised `text`: not offered when the sentence already contains it.
     key: String,
@@ -185,8 +188,9 @@ struct Follow {
     first: Option<Hit>,
 }
 
-/// The phrase inventory; built once, then shared between threads.
-#[derive(Debug, Default)]
+/// The phrase inventory; built once, then shared between threads. The built-in corpus's is
+/// built with the binary (`TABLE`), its example sentences cut from the corpus when asked for.
+#[derive(Debug, Default, Serialize, Deserialize)]
 pub struct PhraseBook {
     /// Sorted by `key`, unique.
     entries: Vec<Entry>,
@@ -194,8 +198,19 @@ pub struct PhraseBook {
     follows: HashMap<String, Vec<Follow>>,
     /// Normalised words and phrases known to be whole (corpus words, every entry).
     vocab: HashSet<String>,
+    #[serde(skip)]
     examples: Examples,
 }
+
+/// The phrase book of the built-in corpus with the built-in glossary's terms, as the binary
+/// carries it (`prebuilt`): mining it was what completion waited for at start-up.
+pub(crate) const TABLE: Table<PhraseBook> = Table::new("phrase-book", || {
+    let (entries, _) = crate::glossary::Glossary::unmined_entries(&[]);
+    PhraseBook::build(
+        &crate::corpus::Corpus::builtin(),
+        &crate::glossary::terms_of(&entries),
+    )
+});
 
 /// A possible item before the shared start is known.
 struct Candidate<'a> {
@@ -221,6 +236,15 @@ impl PhraseBook {
     /// list compiled into the binary.
     pub fn build(corpus: &crate::corpus::Corpus, terms: &[String]) -> PhraseBook {
         build::build(&Segmented::of(corpus), || terms.to_vec())
+    }
+
+    /// `build` of the built-in corpus (`corpus`) with the built-in glossary's terms, read from
+    /// the binary's tables.
+    pub(crate) fn builtin(corpus: crate::corpus::Corpus) -> PhraseBook {
+        PhraseBook {
+            examples: Examples::of(corpus),
+            ..TABLE.load()
+        }
     }
 
     /// `build` from a corpus already segmented (shared with the glossary's mining), asking for

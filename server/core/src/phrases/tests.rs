@@ -791,3 +791,30 @@ fn openings_hit_rate() {
         "tune: {tune_hits}/{tune_total} below 90%"
     );
 }
+
+#[test]
+fn a_stored_phrase_book_completes_as_the_one_it_was_made_from() {
+    let built = TABLE.load();
+    let stored = postcard::to_allocvec(&built).unwrap();
+    let back = PhraseBook {
+        examples: Examples::of(Corpus::builtin()),
+        ..postcard::from_bytes(&stored).unwrap()
+    };
+    let mut answered = 0;
+    for typed in [
+        "脱贫",
+        "精准扶贫",
+        "小康不小康，",
+        "打赢脱贫攻坚战",
+        "乡村",
+        "不忘初心",
+        "两不愁",
+    ] {
+        let (ours, theirs) = (back.complete(typed), built.complete(typed));
+        assert_eq!(ours, theirs, "{typed}");
+        answered += usize::from(!ours.items.is_empty());
+    }
+    assert!(answered >= 5, "{answered}");
+    assert_eq!(back.phrase_count(), built.phrase_count());
+    assert_eq!(back.clause_count(), built.clause_count());
+}

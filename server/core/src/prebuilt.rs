@@ -1,8 +1,10 @@
-//! The checks' tables made from the built-in data (their automata and side tables). Making
-//! them costs ≈50 ms of CPU, more than a one-shot `essay-lsp check` of a draft costs with
-//! them, so the binary's build makes them once (`server/build.rs` calls `make_all`) and the
-//! binary carries them (`embed`). Reading one back is a postcard decode of a few milliseconds;
-//! its automata are not copied but searched where they lie (`automaton`).
+//! Tables made from the built-in data: the checks' automata and side tables, the glossary's
+//! entries and term matcher, the official formulas and the built-in corpus's phrase book.
+//! Making them costs more CPU than a one-shot `essay-lsp check` of a draft costs with them, and
+//! more time than a language server may take to answer its first hover or completion, so the
+//! binary's build makes them once (`server/build.rs` calls `make_all`) and the binary carries
+//! them (`embed`). Reading one back is a postcard decode of a few milliseconds; its automata
+//! are not copied but searched where they lie (`automaton`).
 //!
 //! Without embedded tables — the library's default, so tests and benches always exercise the
 //! builders — each table is made on first use. Tables from another build of this crate are

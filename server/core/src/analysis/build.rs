@@ -483,7 +483,8 @@ fn mining_of(corpus: Arc<Corpus>, glossary_paths: Vec<PathBuf>) -> Arc<Mining> {
         // before the glossary files are even read.
         let words = crate::mining::Segmented::of(&corpus);
         let (terms_tx, terms_rx) = mpsc::channel();
-        // The built-in corpus's with the built-in glossary's terms comes with the binary.
+        // The phrase book of the built-in corpus with the built-in glossary's terms comes with
+        // the binary.
         let builtin_book = glossary_paths.is_empty() && is_builtin(&corpus);
         std::thread::scope(|s| {
             let words = &words;

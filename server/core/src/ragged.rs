@@ -54,7 +54,13 @@ impl<T> Default for Ragged<T> {
 impl<T> Ragged<T> {
     /// Adds a list after the others.
     pub fn push(&mut self, list: impl IntoIterator<Item = T>) {
-        self.values.extend(list);
+        self.push_with(|values| values.extend(list));
+    }
+
+    /// Adds a list after the others, whose values `fill` appends to the values so far (as it
+    /// finds them, with nothing in between to copy them from).
+    pub fn push_with(&mut self, fill: impl FnOnce(&mut Vec<T>)) {
+        fill(&mut self.values);
         let end = u32::try_from(self.values.len()).expect("fewer than 2^32 values");
         self.ends.push(end);
     }

@@ -498,7 +498,9 @@ fn mining_of(corpus: Arc<Corpus>, glossary_paths: Vec<PathBuf>) -> Arc<Mining> {
                 let _ = mining.phrases.set(Some(phrases));
             });
             let (entries, problems) = Glossary::unmined_entries(&glossary_paths);
-            let _ = terms_tx.send(crate::glossary::terms_of(&entries));
+            if !builtin_book {
+                let _ = terms_tx.send(crate::glossary::terms_of(&entries));
+            }
             let _ = mining.problems.set(problems);
             let _ = mining.glossary.set(Some(Glossary::build(words, entries)));
         });

@@ -9,6 +9,7 @@ use crate::cache::CacheKey;
 use crate::checks::formulaic::is_particle;
 use crate::corpus::Corpus;
 use crate::fingerprint::MixHasher;
+use crate::ragged::Ragged;
 use crate::text::is_clause_break;
 
 /// Corpus phrases: normalised length bounds of a recurring word run.
@@ -516,20 +517,20 @@ impl Recurring {
             .zip(0..)
             .flat_map(|(essay, e)| clauses(&essay.text).map(move |clause| (e, clause)))
             .collect();
-        // A tag of every head, clause after clause (`tag_ends[k]`: where clause k's end), so
-        // that pass 2 goes over only the clauses that may hold a frequent head (most hold
-        // none) without decoding the others again.
-        let mut tags: Vec<u16> = Vec::new();
-        let mut tag_ends: Vec<u32> = Vec::with_capacity(texts.len());
+        // The tags of each clause's heads (`tags[k]` for clause k), so that pass 2 goes over
+        // only the clauses that may hold a frequent head (most hold none) without decoding the
+        // others again.
+        let mut tags: Ragged<u16> = Ragged::default();
         let mut chars: Vec<char> = Vec::new();
         for &(e, clause) in &texts {
             chars.clear();
             chars.extend(clause.chars());
-            for_each_head(&chars, &topic, |_, _, head| {
-                see(&mut counts, head, e);
-                tags.push(head_tag(head));
+            tags.push_with(|tags| {
+                for_each_head(&chars, &topic, |_, _, head| {
+                    see(&mut counts, head, e);
+                    tags.push(head_tag(head));
+                })
             });
-            tag_ends.push(u32::try_from(tags.len()).expect("fewer heads than 2^32"));
         }
         let frequent: HashSet64 = counts
             .drain()
@@ -548,12 +549,8 @@ impl Recurring {
         // again rather than kept: a list of them all would cost more in fresh memory.
         let mut holders: HashMap<(u64, u64), Vec<u32>, BuildHasherDefault<MixHasher>> =
             HashMap::default();
-        let mut tags_from = 0;
         for (k, &(e, clause)) in (0..).zip(&texts) {
-            let tags_to = tag_ends[k as usize] as usize;
-            let clause_tags = &tags[tags_from..tags_to];
-            tags_from = tags_to;
-            if !may_hold_frequent(clause_tags) {
+            if !may_hold_frequent(&tags[k as usize]) {
                 continue;
             }
             chars.clear();
